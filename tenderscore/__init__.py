@@ -1,0 +1,47 @@
+"""tenderscore: transparent, reproducible and defensible tender evaluation.
+
+The public API is deliberately small: load a tender directory, evaluate it, and read typed
+results. Heavy modules (numpy, pydantic) are imported on first use so that the command line
+starts quickly.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Evaluation",
+    "InputError",
+    "Tender",
+    "TenderscoreError",
+    "__version__",
+    "evaluate",
+    "load_tender",
+]
+
+if TYPE_CHECKING:
+    from tenderscore.errors import InputError, TenderscoreError
+    from tenderscore.loading import load_tender
+    from tenderscore.results import Evaluation
+    from tenderscore.scoring import evaluate
+    from tenderscore.tender import Tender
+
+_LAZY = {
+    "InputError": "tenderscore.errors",
+    "TenderscoreError": "tenderscore.errors",
+    "load_tender": "tenderscore.loading",
+    "Evaluation": "tenderscore.results",
+    "evaluate": "tenderscore.scoring",
+    "Tender": "tenderscore.tender",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'tenderscore' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module_name), name)

@@ -1,0 +1,3 @@
+from tenderscore.cli import main
+
+main()

@@ -1,0 +1,395 @@
+"""Checks that need more than one file: bids against the criteria, the panel and the rules.
+
+Each check returns located problems instead of raising, so ``validate`` can report everything
+wrong with a tender in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tenderscore.errors import Problem
+from tenderscore.formulas import PRICE_FORMULAS, whole_life_cost
+from tenderscore.hierarchy import CriteriaTree, TreeNode
+from tenderscore.models import BidFile, Minimum, ScaleCriterion, TenderFile
+from tenderscore.yamlfile import DataPath, YamlDocument
+
+
+@dataclass(frozen=True, slots=True)
+class Sourced:
+    """A validated model with the document it came from, to locate later problems."""
+
+    model: Any
+    document: YamlDocument
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {match[0]!r}?" if match else ""
+
+
+def check_tender(
+    tender: Sourced, criteria: Sourced, criteria_prefix: DataPath, tree: CriteriaTree
+) -> list[Problem]:
+    """Weights, duplicate ids, references to criteria, panel and rules."""
+    config: TenderFile = tender.model
+    problems = list(_weight_problems(tender, criteria, criteria_prefix, tree))
+    problems += _duplicate_node_ids(criteria, criteria_prefix)
+    ids = set(tree.nodes)
+    for node_id in config.weights:
+        if node_id not in ids:
+            problems.append(
+                tender.document.problem(
+                    ("weights", node_id),
+                    f"no criterion or section {node_id!r}{did_you_mean(node_id, ids)}",
+                    key=True,
+                )
+            )
+    for index, entry in enumerate(config.tie_break):
+        if entry != "price" and entry not in ids:
+            problems.append(
+                tender.document.problem(
+                    ("tie_break", index),
+                    f"expected a criterion or section id or 'price'; got {entry!r}"
+                    f"{did_you_mean(entry, [*ids, 'price'])}",
+                )
+            )
+    problems += _panel_problems(tender, tree)
+    problems += _price_rule_problems(tender, tree)
+    problems += _minimum_problems(criteria, criteria_prefix, tree)
+    return problems
+
+
+def _weight_problems(
+    tender: Sourced, criteria: Sourced, prefix: DataPath, tree: CriteriaTree
+) -> Iterator[Problem]:
+    config: TenderFile = tender.model
+    overridden = {tree.nodes[i].source_path: i for i in config.weights if i in tree.nodes}
+    for problem in tree.problems:
+        node_id = overridden.get(problem.source_path)
+        if node_id is not None and problem.key == "weight":
+            yield tender.document.problem(("weights", node_id), problem.message)
+            continue
+        path = problem.source_path[len(("criteria",)) :]
+        full = (*prefix, *path, problem.key) if problem.key else (*prefix, *path)
+        yield criteria.document.problem(full, problem.message)
+
+
+def _duplicate_node_ids(criteria: Sourced, prefix: DataPath) -> list[Problem]:
+    from tenderscore.hierarchy import iter_nodes
+
+    seen: dict[str, DataPath] = {}
+    problems = []
+    for node, path in iter_nodes(_criteria_nodes(criteria, prefix), prefix):
+        if node.id in seen:
+            first = criteria.document.position(seen[node.id])
+            problems.append(
+                criteria.document.problem(
+                    (*path, "id"),
+                    f"duplicate criterion id {node.id!r} (first at line "
+                    f"{first.line if first else '?'}); ids must be unique across the tree",
+                )
+            )
+        else:
+            seen[node.id] = path
+    return problems
+
+
+def _criteria_nodes(criteria: Sourced, prefix: DataPath) -> Sequence[Any]:
+    model = criteria.model
+    return model.criteria
+
+
+def _panel_problems(tender: Sourced, tree: CriteriaTree) -> list[Problem]:
+    config: TenderFile = tender.model
+    problems = []
+    seen: set[str] = set()
+    for index, evaluator in enumerate(config.panel):
+        if evaluator.id in seen:
+            problems.append(
+                tender.document.problem(
+                    ("panel", index, "id"), f"duplicate evaluator id {evaluator.id!r}"
+                )
+            )
+        seen.add(evaluator.id)
+        for s_index, node_id in enumerate(evaluator.sections or []):
+            if node_id not in tree.nodes:
+                problems.append(
+                    tender.document.problem(
+                        ("panel", index, "sections", s_index),
+                        f"no criterion or section {node_id!r}{did_you_mean(node_id, tree.nodes)}",
+                    )
+                )
+    scale_leaves = [leaf for leaf in tree.leaves if leaf.kind == "scale"]
+    for leaf in scale_leaves:
+        if not assigned_evaluators(config, tree, leaf.id):
+            problems.append(
+                tender.document.problem(
+                    ("panel",),
+                    f"no evaluator is assigned to scale criterion {leaf.id!r}; expected at "
+                    "least one panel member whose sections include it",
+                )
+            )
+    return problems
+
+
+def assigned_evaluators(config: TenderFile, tree: CriteriaTree, criterion: str) -> list[str]:
+    """Ids of the evaluators who score ``criterion`` (all of them when sections are not set)."""
+    lineage = {criterion, *(node.id for node in tree.ancestors(criterion))}
+    return [
+        evaluator.id
+        for evaluator in config.panel
+        if evaluator.sections is None or lineage.intersection(evaluator.sections)
+    ]
+
+
+def _price_rule_problems(tender: Sourced, tree: CriteriaTree) -> list[Problem]:
+    config: TenderFile = tender.model
+    price_leaves = [leaf for leaf in tree.leaves if leaf.kind == "price"]
+    problems = []
+    if len(price_leaves) > 1:
+        names = ", ".join(leaf.id for leaf in price_leaves)
+        problems.append(
+            tender.document.problem(
+                ("criteria",), f"expected at most one price criterion; found {names}"
+            )
+        )
+    if config.aggregation.method != "weighted_sum" and not price_leaves:
+        problems.append(
+            tender.document.problem(
+                ("aggregation", "method"),
+                f"{config.aggregation.method} needs a price criterion; the criteria have none",
+            )
+        )
+    return problems
+
+
+def _minimum_problems(criteria: Sourced, prefix: DataPath, tree: CriteriaTree) -> list[Problem]:
+    problems = []
+    for node in tree.nodes.values():
+        minimum: Minimum | None = node.model.minimum
+        if minimum is None:
+            continue
+        path = (*prefix, *node.source_path[1:], "minimum")
+        if minimum.score is not None:
+            if not isinstance(node.model, ScaleCriterion):
+                problems.append(
+                    criteria.document.problem(
+                        (*path, "score"),
+                        f"a minimum score applies to scale criteria only; {node.id!r} is a "
+                        f"{node.kind}: use percent or points",
+                    )
+                )
+            elif not node.model.scale.min <= minimum.score <= node.model.scale.max:
+                scale = node.model.scale
+                problems.append(
+                    criteria.document.problem(
+                        (*path, "score"),
+                        f"expected a score on the scale {scale.min}-{scale.max}; "
+                        f"got {minimum.score:g}",
+                    )
+                )
+        if minimum.points is not None and minimum.points > 100 * node.effective_weight + 1e-9:
+            problems.append(
+                criteria.document.problem(
+                    (*path, "points"),
+                    f"{node.id!r} is worth at most {100 * node.effective_weight:.4g} points; "
+                    f"a minimum of {minimum.points:g} can never be met",
+                )
+            )
+        if node.is_gate:
+            problems.append(
+                criteria.document.problem(path, "a pass/fail gate cannot have a minimum")
+            )
+    return problems
+
+
+# --- bids -----------------------------------------------------------------------------------
+
+
+def check_bids(tender: Sourced, tree: CriteriaTree, bids: Sequence[Sourced]) -> list[Problem]:
+    problems = _duplicate_bid_ids(bids)
+    for bid in bids:
+        problems += check_bid(tender.model, tree, bid)
+    return problems
+
+
+def _duplicate_bid_ids(bids: Sequence[Sourced]) -> list[Problem]:
+    first: dict[str, Sourced] = {}
+    problems = []
+    for bid in bids:
+        bid_id = bid.model.id
+        if bid_id in first:
+            problems.append(
+                bid.document.problem(
+                    ("id",),
+                    f"duplicate bid id {bid_id!r}; also used in {first[bid_id].document.path}",
+                )
+            )
+        else:
+            first[bid_id] = bid
+    return problems
+
+
+def check_bid(config: TenderFile, tree: CriteriaTree, sourced: Sourced) -> list[Problem]:
+    bid: BidFile = sourced.model
+    doc = sourced.document
+    problems = _price_problems(config, tree, sourced)
+    answerable = {leaf.id: leaf for leaf in tree.leaves if leaf.kind == "numeric"}
+    answerable |= {gate.id: gate for gate in tree.gates}
+    scale = {leaf.id: leaf for leaf in tree.leaves if leaf.kind == "scale"}
+    for criterion, answer in bid.answers.items():
+        node = answerable.get(criterion)
+        if node is None:
+            problems.append(doc.problem(("answers", criterion),
+                                        _unknown_criterion(criterion, tree, answerable, scale),
+                                        key=True))
+        else:
+            problems += _answer_problems(doc, node, answer)
+    for criterion in answerable:
+        if criterion not in bid.answers:
+            problems.append(
+                doc.problem(
+                    ("answers",) if "answers" in doc.data else (),
+                    f"bid {bid.id!r} does not answer {answerable[criterion].kind} criterion "
+                    f"{criterion!r}",
+                    field="answers",
+                )
+            )
+    for section in ("scores", "consensus"):
+        for criterion in getattr(bid, section):
+            if criterion not in scale:
+                problems.append(
+                    doc.problem(
+                        (section, criterion),
+                        _unknown_criterion(criterion, tree, scale, answerable),
+                        key=True,
+                    )
+                )
+    for criterion, leaf in scale.items():
+        problems += _score_problems(config, tree, sourced, leaf)
+    return problems
+
+
+def _unknown_criterion(
+    criterion: str, tree: CriteriaTree, expected: dict[str, TreeNode], other: dict[str, TreeNode]
+) -> str:
+    if criterion in other:
+        return (
+            f"{criterion!r} is a {other[criterion].kind} criterion and does not belong here"
+        )
+    if criterion in tree.nodes:
+        return f"{criterion!r} is a {tree.nodes[criterion].kind}, not answered here"
+    return f"no such criterion {criterion!r}{did_you_mean(criterion, expected)}"
+
+
+def _answer_problems(doc: YamlDocument, node: TreeNode, answer: Any) -> list[Problem]:
+    path = ("answers", node.id)
+    if node.is_gate:
+        value = answer.get("answer") if isinstance(answer, dict) else answer
+        if isinstance(answer, dict):
+            extra = set(answer) - {"answer", "note"}
+            if extra:
+                return [doc.problem((*path, sorted(extra)[0]),
+                                    f"unknown key {sorted(extra)[0]!r} (expected answer, note)",
+                                    key=True)]
+        if value not in ("pass", "fail"):
+            hint = " (YAML reads yes/no as true/false: write pass or fail)" if isinstance(
+                value, bool) else ""
+            return [doc.problem(path, f"gate answer must be 'pass' or 'fail'; got {value!r}{hint}")]
+        return []
+    if isinstance(answer, bool) or not isinstance(answer, int | float):
+        return [doc.problem(path, f"expected a number; got {answer!r}")]
+    if answer != answer or answer in (float("inf"), float("-inf")):
+        return [doc.problem(path, f"expected a finite number; got {answer!r}")]
+    return []
+
+
+def _score_problems(
+    config: TenderFile, tree: CriteriaTree, sourced: Sourced, leaf: TreeNode
+) -> list[Problem]:
+    bid: BidFile = sourced.model
+    doc = sourced.document
+    assert isinstance(leaf.model, ScaleCriterion)
+    scale = leaf.model.scale
+    expected = assigned_evaluators(config, tree, leaf.id)
+    given = bid.scores.get(leaf.id, {})
+    problems = []
+    for evaluator in expected:
+        if evaluator not in given:
+            problems.append(
+                doc.problem(
+                    ("scores", leaf.id) if leaf.id in bid.scores else ("scores",),
+                    f"bid {bid.id!r}, criterion {leaf.id!r}: evaluator {evaluator!r} has not "
+                    "scored it (a missing score is never read as 0)",
+                    field=f"scores.{leaf.id}.{evaluator}",
+                )
+            )
+    for evaluator, entry in given.items():
+        path = ("scores", leaf.id, evaluator)
+        if evaluator not in expected:
+            all_ids = [e.id for e in config.panel]
+            why = (
+                f"is not assigned to {leaf.id!r}"
+                if evaluator in all_ids
+                else f"is not on the panel{did_you_mean(evaluator, all_ids)}"
+            )
+            problems.append(doc.problem(path, f"evaluator {evaluator!r} {why}", key=True))
+        problems += _on_scale(doc, (*path, "score"), entry.score, scale.min, scale.max)
+    consensus = bid.consensus.get(leaf.id)
+    if consensus is not None:
+        problems += _on_scale(
+            doc, ("consensus", leaf.id, "score"), consensus.score, scale.min, scale.max
+        )
+    return problems
+
+
+def _on_scale(doc: YamlDocument, path: DataPath, score: float, low: int, high: int) -> list[Problem]:
+    if low <= score <= high:
+        return []
+    return [doc.problem(path, f"expected a score on the scale {low}-{high}; got {score:g}")]
+
+
+def _price_problems(config: TenderFile, tree: CriteriaTree, sourced: Sourced) -> list[Problem]:
+    bid: BidFile = sourced.model
+    doc = sourced.document
+    has_price = any(leaf.kind == "price" for leaf in tree.leaves)
+    if not has_price:
+        if bid.price is not None:
+            return [doc.problem(("price",), "this tender has no price criterion; remove price",
+                                key=True)]
+        return []
+    if bid.price is None:
+        return [doc.problem((), f"bid {bid.id!r} has no price; expected price.total or "
+                            "price.whole_life", field="price")]
+    problems = []
+    total = bid.price.total
+    if bid.price.whole_life is not None:
+        for name, amount in bid.price.whole_life.annual.items():
+            if isinstance(amount, list) and len(amount) != config.term_years:
+                problems.append(
+                    doc.problem(
+                        ("price", "whole_life", "annual", name),
+                        f"expected one figure per contract year ({config.term_years}); "
+                        f"got {len(amount)}",
+                    )
+                )
+        if problems:
+            return problems
+        lines = whole_life_cost(
+            bid.price.whole_life, term_years=config.term_years, rate=config.discount_rate or 0.0
+        )
+        total = sum(line.present_value for line in lines)
+    formula = PRICE_FORMULAS[config.price.formula]
+    if total is not None and total <= 0 and formula.divides_by_price:
+        problems.append(
+            doc.problem(
+                ("price",),
+                f"price must be above 0 for the {config.price.formula} formula, which divides "
+                f"by it; got {total:g}",
+            )
+        )
+    return problems

@@ -1,0 +1,199 @@
+"""The ``tenderscore`` command: parse arguments, call the library, render with rich.
+
+Each command does three things only. Library modules are imported inside the commands so that
+``tenderscore --help`` does not pay for numpy and pydantic. Every exception is turned into an
+exit code in one place, ``_handle_errors``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from enum import IntEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="tenderscore",
+    help="Transparent, reproducible and defensible tender evaluation.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+stdout = Console(highlight=False)
+stderr = Console(stderr=True, highlight=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ExitCode(IntEnum):
+    """Documented in the README; tests pin each one."""
+
+    OK = 0
+    INTERNAL_ERROR = 1
+    BAD_INPUT = 2
+    CANNOT_WRITE = 3
+    INTERRUPTED = 130
+
+
+def _handle_errors(command: F) -> F:
+    """Run ``command``; turn every exception into a message on stderr and an exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from tenderscore.errors import InputError, OutputError, UsageError
+
+        try:
+            return command(*args, **kwargs)
+        except InputError as exc:
+            for problem in exc.problems:
+                stderr.print(str(problem), markup=False, soft_wrap=True)
+            count = len(exc.problems)
+            stderr.print(f"{count} problem{'s' if count != 1 else ''} found.", markup=False)
+            raise typer.Exit(ExitCode.BAD_INPUT) from None
+        except UsageError as exc:
+            stderr.print(f"error: {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(ExitCode.BAD_INPUT) from None
+        except OutputError as exc:
+            stderr.print(f"error: {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(ExitCode.CANNOT_WRITE) from None
+        except KeyboardInterrupt:
+            stderr.print("interrupted", markup=False)
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("TENDERSCORE_DEBUG"):
+                raise
+            stderr.print(
+                f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in tenderscore; "
+                "please report it with the command you ran (set TENDERSCORE_DEBUG=1 for a "
+                "traceback).",
+                markup=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(ExitCode.INTERNAL_ERROR) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+TenderDir = Annotated[
+    Path,
+    typer.Argument(help="Tender directory holding tender.yaml and bids/.", show_default=False),
+]
+
+
+@app.command()
+@_handle_errors
+def evaluate(
+    tender_dir: TenderDir,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print one JSON document with every number's trace.")
+    ] = False,
+) -> None:
+    """Validate, score and rank the bids of a tender."""
+    from tenderscore.loading import load_tender
+    from tenderscore.scoring import evaluate as run
+
+    evaluation = run(load_tender(tender_dir))
+    if json_output:
+        from tenderscore.exporters.json import render_json
+
+        sys.stdout.write(render_json(evaluation))
+        return
+    from tenderscore.cli.render import render_evaluation
+
+    render_evaluation(stdout, evaluation)
+
+
+@app.command()
+@_handle_errors
+def validate(tender_dir: TenderDir) -> None:
+    """Check a tender and its bids; report every problem at once (exit 2 if any)."""
+    from tenderscore.loading import load_tender
+
+    tender = load_tender(tender_dir)
+    leaves = len(tender.tree.leaves) + len(tender.tree.gates)
+    stdout.print(
+        f"{tender_dir}: ok ({len(tender.bids)} bids, {leaves} criteria, "
+        f"{len(tender.sources)} files)",
+        markup=False,
+    )
+
+
+@app.command()
+@_handle_errors
+def explain(
+    tender_dir: TenderDir,
+    bid: Annotated[str, typer.Argument(help="Id of the bid to explain.", show_default=False)],
+) -> None:
+    """Show one bid's full breakdown with the formula used at each step."""
+    from tenderscore.checks import did_you_mean
+    from tenderscore.cli.render import render_explanation
+    from tenderscore.errors import UsageError
+    from tenderscore.loading import load_tender
+    from tenderscore.scoring import evaluate as run
+
+    tender = load_tender(tender_dir)
+    evaluation = run(tender)
+    ids = [b.id for b in evaluation.bids]
+    if bid not in ids:
+        raise UsageError(f"no bid {bid!r}{did_you_mean(bid, ids)} (bids: {', '.join(ids)})")
+    render_explanation(stdout, tender, evaluation, evaluation.bid(bid))
+
+
+@app.command()
+@_handle_errors
+def schema(
+    kind: Annotated[
+        str, typer.Argument(help="Which file: tender, bid or criteria.")
+    ] = "tender",
+) -> None:
+    """Print the JSON Schema of an input file (for editor autocompletion)."""
+    from tenderscore.errors import UsageError
+    from tenderscore.schemas import SCHEMAS, render_schema
+
+    if kind not in SCHEMAS:
+        raise UsageError(f"no schema {kind!r}; expected one of: {', '.join(SCHEMAS)}")
+    sys.stdout.write(render_schema(kind))
+
+
+@app.command("criteria")
+@_handle_errors
+def list_criteria() -> None:
+    """List the criteria sets shipped with tenderscore."""
+    from tenderscore.catalogue import shipped_criteria
+    from tenderscore.cli.render import render_criteria_sets
+    from tenderscore.loading import load_criteria_set
+
+    sets = {name: load_criteria_set(path) for name, path in shipped_criteria().items()}
+    render_criteria_sets(stdout, sets)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        from tenderscore import __version__
+
+        stdout.print(f"tenderscore {__version__}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=version_callback, is_eager=True, help="Show version."),
+    ] = False,
+) -> None:
+    """Transparent, reproducible and defensible tender evaluation."""
+
+
+def main() -> None:
+    app()

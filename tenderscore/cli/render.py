@@ -1,0 +1,128 @@
+"""Rich rendering of results for the terminal. Bid text is always wrapped in ``Text``, never
+parsed as markup, so a supplier called ``[bold]`` prints as written."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from tenderscore.models import CriteriaSet
+from tenderscore.results import BidResult, Evaluation
+from tenderscore.tender import Tender
+from tenderscore.tracing import number
+
+TOTAL_LABELS = {
+    "weighted_sum": "Total (0-100)",
+    "price_per_quality_point": "Price per quality point",
+    "monetised_quality": "Price less quality value",
+}
+
+
+def _rank(bid: BidResult) -> str:
+    if bid.rank is None:
+        return "-"
+    return f"{bid.rank}=" if bid.rank_shared else str(bid.rank)
+
+
+def _node_names(evaluation: Evaluation) -> dict[str, str]:
+    return {node.id: node.name for node in evaluation.nodes}
+
+
+def render_evaluation(console: Console, evaluation: Evaluation) -> None:
+    names = _node_names(evaluation)
+    weights = {node.id: node.effective_weight for node in evaluation.nodes}
+    title = Text(f"{evaluation.reference}: {evaluation.title}")
+    table = Table(title=title, title_justify="left")
+    table.add_column("Rank", justify="right")
+    table.add_column("Supplier")
+    for section in evaluation.sections:
+        table.add_column(Text(f"{names[section]}\n{100 * weights[section]:.4g}%"), justify="right")
+    table.add_column(TOTAL_LABELS[evaluation.method], justify="right", style="bold")
+    table.add_column("Gap to leader", justify="right")
+    for bid in evaluation.ranked:
+        table.add_row(
+            _rank(bid),
+            Text(bid.name),
+            *(f"{bid.node_points[s]:.2f}" for s in evaluation.sections),
+            _total(evaluation, bid.total),
+            "" if bid.rank == 1 else _total(evaluation, bid.gap_to_leader or 0.0),
+        )
+    console.print(table)
+    if not evaluation.ranked:
+        console.print("No bid can be ranked: every bid was excluded.")
+    if evaluation.excluded:
+        console.print(Text("Excluded bids", style="bold"))
+        for bid in evaluation.excluded:
+            reasons = "; ".join(exclusion.reason for exclusion in bid.exclusions)
+            console.print(Text(f"  {bid.name} ({bid.id}): {reasons}"))
+    if evaluation.findings:
+        console.print(Text("Warnings", style="bold yellow"))
+        for finding in evaluation.findings:
+            console.print(Text(f"  - {finding.message}"))
+
+
+def _total(evaluation: Evaluation, value: float) -> str:
+    if evaluation.method == "weighted_sum":
+        return f"{value:.2f}"
+    return f"{value:,.2f}"
+
+
+def render_explanation(
+    console: Console, tender: Tender, evaluation: Evaluation, bid: BidResult
+) -> None:
+    names = _node_names(evaluation)
+    header = Text(f"{bid.name} ({bid.id})", style="bold")
+    header.append(f"  rank {_rank(bid)}" if bid.eligible else "  excluded", style="")
+    console.print(header)
+    if bid.price is not None:
+        console.print(Text(f"Price scored: {number(bid.price.price)} {evaluation.currency}"))
+        if bid.price.lines:
+            rate = bid.price.discount_rate
+            how = f"discounted at {100 * rate:g}% a year" if rate else "undiscounted"
+            console.print(Text(f"  whole-life cost over the term, {how}:"))
+            for line in bid.price.lines:
+                console.print(
+                    Text(
+                        f"    {line.name} ({line.category}): nominal {number(line.nominal)}, "
+                        f"present value {number(line.present_value)}"
+                    )
+                )
+    for gate in bid.gates:
+        verdict = "pass" if gate.passed else "FAIL"
+        note = f" - {gate.note}" if gate.note else ""
+        console.print(Text(f"Gate {names[gate.criterion]}: {verdict}{note}"))
+    table = Table(show_lines=True)
+    table.add_column("Criterion")
+    table.add_column("Raw", justify="right")
+    table.add_column("Formula and working")
+    table.add_column("Points", justify="right")
+    for score in bid.criteria:
+        working = Text(f"{score.formula}\n{score.working}")
+        if score.consensus_reason:
+            working.append(f"\nconsensus reason: {score.consensus_reason}")
+        table.add_row(
+            Text(names[score.criterion]), number(score.raw), working, f"{score.points:.4f}"
+        )
+    console.print(table)
+    for section in evaluation.sections:
+        console.print(Text(f"{names[section]}: {bid.node_points[section]:.4f} points"))
+    console.print(Text(f"{TOTAL_LABELS[evaluation.method]}: {_total(evaluation, bid.total)}"))
+    if evaluation.method != "weighted_sum":
+        console.print(Text(f"Quality score: {bid.quality:.4f} of 100"))
+    for exclusion in bid.exclusions:
+        console.print(Text(f"Excluded: {exclusion.reason}", style="red"))
+
+
+def render_criteria_sets(console: Console, sets: Mapping[str, CriteriaSet]) -> None:
+    table = Table()
+    table.add_column("Name")
+    table.add_column("Title")
+    table.add_column("Weighting")
+    table.add_column("Top-level sections")
+    for name, criteria in sets.items():
+        sections = ", ".join(node.name for node in criteria.criteria)
+        table.add_row(Text(name), Text(criteria.title), criteria.weighting, Text(sections))
+    console.print(table)

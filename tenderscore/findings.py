@@ -1,0 +1,133 @@
+"""Warnings a committee must read before relying on a ranking.
+
+None of these changes a score: they say when the result depends on something other than the
+bid's own merits (other bids, a dominant weight, a tie) or when a price needs investigating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from tenderscore.formulas import PRICE_FORMULAS
+from tenderscore.models import NumericCriterion, ObservedValue
+from tenderscore.results import Evaluation, Finding
+from tenderscore.tender import Tender
+
+DOMINANT_WEIGHT = 0.70
+
+
+def collect_findings(tender: Tender, evaluation: Evaluation) -> Iterator[Finding]:
+    yield from _method_findings(tender, evaluation)
+    yield from _weight_findings(evaluation)
+    yield from _tie_findings(evaluation)
+    yield from _price_findings(tender, evaluation)
+    yield from _discrimination_findings(tender, evaluation)
+
+
+def _method_findings(tender: Tender, evaluation: Evaluation) -> Iterator[Finding]:
+    config = tender.config
+    price_leaves = [leaf for leaf in tender.tree.leaves if leaf.kind == "price"]
+    formula = PRICE_FORMULAS[config.price.formula]
+    if price_leaves and evaluation.method == "weighted_sum" and formula.relative:
+        yield Finding(
+            "relative_price_formula",
+            f"price formula {config.price.formula} ({formula.expression}) scores each price "
+            "against the other bids: adding or withdrawing a bid can reorder the others. The "
+            "absolute formula (published floor and ceiling) avoids this.",
+            criterion=price_leaves[0].id,
+        )
+    if price_leaves and evaluation.method != "weighted_sum" and price_leaves[0].effective_weight:
+        yield Finding(
+            "price_weight_not_used",
+            f"aggregation {evaluation.method} uses the price itself, so the weight of "
+            f"{price_leaves[0].id!r} is not used; quality weights are renormalised without it.",
+            criterion=price_leaves[0].id,
+        )
+    for leaf in tender.tree.leaves:
+        model = leaf.model
+        if isinstance(model, NumericCriterion) and isinstance(model.value_function, ObservedValue):
+            yield Finding(
+                "observed_bounds",
+                f"{leaf.id!r} is scored between the lowest and highest answers received, so its "
+                "scores depend on the other bids; declared worst and best values would not.",
+                criterion=leaf.id,
+            )
+    if not evaluation.ranked:
+        yield Finding("no_eligible_bids", "every bid was excluded; there is nothing to rank.")
+
+
+def _weight_findings(evaluation: Evaluation) -> Iterator[Finding]:
+    for leaf_id, weight in zip(evaluation.leaves, evaluation.weights, strict=True):
+        if weight > DOMINANT_WEIGHT:
+            yield Finding(
+                "dominant_weight",
+                f"{leaf_id!r} carries {100 * weight:.1f}% of the weight: the result will "
+                "almost always be decided by it alone.",
+                criterion=leaf_id,
+            )
+
+
+def _tie_findings(evaluation: Evaluation) -> Iterator[Finding]:
+    by_rank: dict[int, list[str]] = {}
+    for bid in evaluation.ranked:
+        if bid.rank_shared and bid.rank is not None:
+            by_rank.setdefault(bid.rank, []).append(bid.id)
+        if bid.tie_broken_by:
+            yield Finding(
+                "tie_broken",
+                f"{bid.id!r} tied on the total and was placed {bid.rank} by the tie-break rule "
+                f"({bid.tie_broken_by}).",
+                bids=(bid.id,),
+            )
+    for rank, ids in sorted(by_rank.items()):
+        yield Finding(
+            "tie",
+            f"{', '.join(ids)} share rank {rank}: the totals are equal and the declared "
+            "tie-break rule does not separate them.",
+            bids=tuple(ids),
+        )
+
+
+def _price_findings(tender: Tender, evaluation: Evaluation) -> Iterator[Finding]:
+    priced = [bid for bid in evaluation.ranked if bid.price is not None]
+    prices = np.array([bid.price.price for bid in priced if bid.price is not None])
+    threshold = tender.config.abnormally_low_threshold
+    if len(priced) >= 2:
+        others_mean = (prices.sum() - prices) / (len(prices) - 1)
+        for bid, price, mean in zip(priced, prices, others_mean, strict=True):
+            if price < (1 - threshold) * mean:
+                yield Finding(
+                    "abnormally_low_price",
+                    f"{bid.id!r} prices at {price:,.2f}, {100 * (1 - price / mean):.1f}% below "
+                    f"the mean of the other bids ({mean:,.2f}): ask the supplier to explain "
+                    "the price before relying on it (it is not excluded automatically).",
+                    bids=(bid.id,),
+                )
+    ceiling = tender.config.price.ceiling
+    if ceiling is not None:
+        for bid in evaluation.bids:
+            if bid.price is not None and bid.price.price > ceiling:
+                yield Finding(
+                    "price_above_ceiling",
+                    f"{bid.id!r} prices at {bid.price.price:,.2f}, above the published ceiling "
+                    f"{ceiling:,.2f}; its price scores 0.",
+                    bids=(bid.id,),
+                )
+
+
+def _discrimination_findings(tender: Tender, evaluation: Evaluation) -> Iterator[Finding]:
+    eligible = np.array([bid.eligible for bid in evaluation.bids], dtype=bool)
+    if eligible.sum() < 2:
+        return
+    values = evaluation.values[eligible]
+    for j, leaf in enumerate(tender.tree.leaves):
+        if evaluation.weights[j] > 0 and np.ptp(values[:, j]) <= 1e-12:
+            yield Finding(
+                "not_discriminating",
+                f"every eligible bid scored the same on {leaf.id!r} ({values[0, j]:.4g} of 1): "
+                f"its {100 * evaluation.weights[j]:.1f}% of the weight does not separate "
+                "them, so the other criteria decide.",
+                criterion=leaf.id,
+            )

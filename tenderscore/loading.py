@@ -1,0 +1,171 @@
+"""Load a tender directory into a ``Tender``: the only module that reads input files.
+
+Every file is read once, validated, and cross-checked; all problems from all files are gathered
+and raised together as one ``InputError``, so a user fixes a tender in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from tenderscore.catalogue import shipped_criteria
+from tenderscore.checks import Sourced, check_bids, check_tender, did_you_mean
+from tenderscore.errors import InputError, Problem
+from tenderscore.hierarchy import build_tree
+from tenderscore.models import BidFile, CriteriaSet, TenderFile
+from tenderscore.tender import SourceFile, Tender
+from tenderscore.validation import validate_document
+from tenderscore.yamlfile import DataPath, read_yaml
+
+TENDER_FILE = "tender.yaml"
+BIDS_DIR = "bids"
+MAX_BIDS = 10_000
+
+
+def load_tender(path: Path | str) -> Tender:
+    """Read, validate and cross-check the tender in directory ``path``.
+
+    Raises:
+        InputError: with every problem found, each located by file, line, column and field.
+    """
+    return _Loader(Path(path)).load()
+
+
+def load_criteria_set(path: Path) -> CriteriaSet:
+    """Read and validate one criteria file (used for shipped sets and ``tenderscore criteria``)."""
+    sourced, problems = _read_model(CriteriaSet, path)
+    if sourced is None:
+        raise InputError(problems)
+    tree = build_tree(sourced.model.criteria, weighting=sourced.model.weighting)
+    if tree.problems:
+        raise InputError(
+            sourced.document.problem(("criteria", *p.source_path[1:], p.key), p.message)
+            for p in tree.problems
+        )
+    model: CriteriaSet = sourced.model
+    return model
+
+
+def _read_model(
+    model: type[TenderFile] | type[BidFile] | type[CriteriaSet], path: Path
+) -> tuple[Sourced | None, list[Problem]]:
+    document = read_yaml(path)
+    if isinstance(document, list):
+        return None, document
+    result = validate_document(model, document)
+    if isinstance(result, list):
+        return None, result
+    return Sourced(result, document), []
+
+
+class _Loader:
+    def __init__(self, path: Path) -> None:
+        self.root = path.parent if path.is_file() else path
+        self.problems: list[Problem] = []
+        self.sources: list[SourceFile] = []
+
+    def read(
+        self, model: type[TenderFile] | type[BidFile] | type[CriteriaSet], path: Path, role: str
+    ) -> Sourced | None:
+        sourced, problems = _read_model(model, path)
+        self.problems += problems
+        if sourced is not None:
+            self.sources.append(
+                SourceFile(path, role, hashlib.sha256(sourced.document.text).hexdigest())
+            )
+        return sourced
+
+    def load(self) -> Tender:
+        tender_path = self.root / TENDER_FILE
+        if not self.root.is_dir():
+            raise InputError([Problem(self.root, "no such tender directory")])
+        if not tender_path.is_file():
+            raise InputError(
+                [Problem(tender_path, f"missing {TENDER_FILE}; is {self.root} a tender directory?")]
+            )
+        tender = self.read(TenderFile, tender_path, "tender")
+        criteria, prefix, label = self.resolve_criteria(tender) if tender else (None, (), "")
+        bids = self.read_bids()
+        if tender is None or criteria is None:
+            # Bids cannot be checked against criteria that could not be read.
+            raise InputError(self.problems)
+        config: TenderFile = tender.model
+        nodes = tuple(criteria.model.criteria)
+        weighting = self.weighting(tender, criteria)
+        tree = build_tree(nodes, weighting=weighting, overrides=config.weights)
+        self.problems += check_tender(tender, criteria, prefix, tree)
+        self.problems += check_bids(tender, tree, bids)
+        if self.problems:
+            raise InputError(self.problems)
+        return Tender(
+            root=self.root,
+            config=config,
+            criteria_source=label,
+            criteria=nodes,
+            tree=tree,
+            bids=tuple(bid.model for bid in bids),
+            sources=tuple(self.sources),
+        )
+
+    def weighting(self, tender: Sourced, criteria: Sourced) -> str:
+        config: TenderFile = tender.model
+        if isinstance(config.criteria, list):
+            return config.weighting or "percent"
+        own = criteria.model.weighting
+        if config.weighting is not None and config.weighting != own:
+            self.problems.append(
+                tender.document.problem(
+                    ("weighting",),
+                    f"the criteria set uses {own} weighting; got {config.weighting}",
+                )
+            )
+        return str(own)
+
+    def resolve_criteria(self, tender: Sourced) -> tuple[Sourced | None, DataPath, str]:
+        """The criteria as a sourced model whose ``criteria`` list holds the tree."""
+        config: TenderFile = tender.model
+        if isinstance(config.criteria, list):
+            return Sourced(config, tender.document), ("criteria",), "inline"
+        reference = config.criteria
+        if reference.endswith((".yaml", ".yml")) or "/" in reference:
+            path = (tender.document.path.parent / reference).resolve()
+            if not path.is_file():
+                self.problems.append(
+                    tender.document.problem(
+                        ("criteria",), f"criteria file {reference!r} not found (looked for {path})"
+                    )
+                )
+                return None, (), ""
+            return self.read(CriteriaSet, path, "criteria"), ("criteria",), str(reference)
+        shipped = shipped_criteria()
+        if reference not in shipped:
+            names = ", ".join(shipped) or "none installed"
+            self.problems.append(
+                tender.document.problem(
+                    ("criteria",),
+                    f"no shipped criteria set {reference!r}{did_you_mean(reference, shipped)} "
+                    f"(shipped: {names}; a file path must end in .yaml)",
+                )
+            )
+            return None, (), ""
+        return self.read(CriteriaSet, shipped[reference], "criteria"), ("criteria",), reference
+
+    def read_bids(self) -> list[Sourced]:
+        directory = self.root / BIDS_DIR
+        if not directory.is_dir():
+            self.problems.append(Problem(directory, "missing bids directory; expected bids/*.yaml"))
+            return []
+        paths = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+        if not paths:
+            self.problems.append(
+                Problem(directory, "no bids found; expected one YAML file per bid (bids/*.yaml)")
+            )
+            return []
+        if len(paths) > MAX_BIDS:
+            self.problems.append(
+                Problem(directory, f"{len(paths):,} bid files; the limit is {MAX_BIDS:,}")
+            )
+            return []
+        bids = [self.read(BidFile, path, "bid") for path in paths]
+        return [bid for bid in bids if bid is not None]

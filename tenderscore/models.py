@@ -1,0 +1,447 @@
+"""Pydantic types for the input files: ``tender.yaml``, criteria sets and ``bids/*.yaml``.
+
+Models are frozen and reject unknown keys; field descriptions feed the published JSON Schema
+(``tenderscore schema``) so that editors can autocomplete and check the YAML. Checks that need
+more than one file (a bid answering a criterion that does not exist, say) live in
+``tenderscore.checks``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+IDENTIFIER = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+Identifier = Annotated[
+    str,
+    Field(
+        pattern=IDENTIFIER,
+        max_length=64,
+        description="Short stable id: letters, digits, '_', '.', '-'; used in files and on the "
+        "command line.",
+    ),
+]
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, hide_input_in_errors=True
+    )
+
+
+# --- criteria ----------------------------------------------------------------------------
+
+
+class Minimum(StrictModel):
+    """A minimum a bid must reach on a criterion or section, or be excluded."""
+
+    percent: FiniteFloat | None = Field(
+        None, ge=0, le=100, description="Minimum share of the node's maximum, in % (0-100)."
+    )
+    points: FiniteFloat | None = Field(
+        None, ge=0, le=100, description="Minimum weighted points the node contributes to the total."
+    )
+    score: FiniteFloat | None = Field(
+        None, description="Minimum consensus score on the scale (scale criteria only)."
+    )
+
+    @model_validator(mode="after")
+    def _check_exactly_one(self) -> Minimum:
+        given = [name for name in ("percent", "points", "score") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                f"give exactly one of percent, points or score; got {', '.join(given) or 'none'}"
+            )
+        return self
+
+
+class NodeBase(StrictModel):
+    id: Identifier
+    name: Text = Field(description="Name shown to evaluators, committees and bidders.")
+    description: str | None = Field(None, description="What the criterion is about.")
+    rationale: str | None = Field(None, description="Why the criterion is asked (for the record).")
+    source: str | None = Field(None, description="Guidance, law or standard the criterion rests on.")
+    minimum: Minimum | None = Field(
+        None, description="Exclude a bid that scores below this on the criterion or section."
+    )
+
+
+class WeightedNode(NodeBase):
+    weight: FiniteFloat | None = Field(
+        None,
+        ge=0,
+        description="Weight within the parent: a percentage (siblings sum to 100) or points, "
+        "as the criteria set's 'weighting' says. In points weighting a section may omit it "
+        "and then weighs the sum of its children.",
+    )
+    locked: bool = Field(
+        False, description="Hold this weight fixed in sensitivity analysis."
+    )
+
+
+class Scale(StrictModel):
+    """An evaluator scoring scale with a written descriptor for every point."""
+
+    min: int = Field(0, description="Lowest score on the scale.")
+    max: int = Field(5, description="Highest score on the scale.")
+    descriptors: dict[int, Text] = Field(
+        default_factory=dict,
+        description="What each score means, e.g. 0: 'No response', 5: 'Excellent'.",
+    )
+
+    @model_validator(mode="after")
+    def _check_scale(self) -> Scale:
+        if self.max <= self.min:
+            raise ValueError(f"max must be above min; got min {self.min}, max {self.max}")
+        stray = sorted(p for p in self.descriptors if not self.min <= p <= self.max)
+        if stray:
+            raise ValueError(
+                f"descriptors must be for points {self.min}-{self.max}; got {stray}"
+            )
+        return self
+
+
+class ScaleCriterion(WeightedNode):
+    kind: Literal["scale"]
+    question: Text | None = Field(None, description="The question bidders answer.")
+    scale: Scale = Field(default_factory=Scale)
+    aggregate: Literal["mean", "median"] | None = Field(
+        None,
+        description="How the panel's scores combine when no consensus is recorded "
+        "(default: the tender's score_aggregation, itself 'mean').",
+    )
+
+
+class PriceCriterion(WeightedNode):
+    kind: Literal["price"]
+    question: Text | None = None
+
+
+class LinearValue(StrictModel):
+    type: Literal["linear"]
+    worst: FiniteFloat = Field(description="Answer worth 0 (and anything worse).")
+    best: FiniteFloat = Field(description="Answer worth full marks (and anything better).")
+
+    @model_validator(mode="after")
+    def _check_distinct(self) -> LinearValue:
+        if self.worst == self.best:
+            raise ValueError(f"worst and best must differ; both are {self.worst}")
+        return self
+
+
+class PiecewiseValue(StrictModel):
+    type: Literal["piecewise"]
+    points: list[tuple[FiniteFloat, FiniteFloat]] = Field(
+        min_length=2,
+        description="[answer, value] pairs, answers strictly increasing, values in 0-1.",
+    )
+
+    @field_validator("points")
+    @classmethod
+    def _check_points(cls, points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        xs = [x for x, _ in points]
+        if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
+            raise ValueError(f"answers must be strictly increasing; got {xs}")
+        if any(not 0 <= v <= 1 for _, v in points):
+            raise ValueError(f"values must lie in 0-1; got {[v for _, v in points]}")
+        return points
+
+
+class ObservedValue(StrictModel):
+    type: Literal["observed"]
+
+
+ValueFunction = Annotated[
+    LinearValue | PiecewiseValue | ObservedValue, Field(discriminator="type")
+]
+
+
+class NumericCriterion(WeightedNode):
+    kind: Literal["numeric"]
+    question: Text | None = None
+    unit: str | None = Field(None, description="Unit of the answer, e.g. '%' or 'hours'.")
+    direction: Literal["higher_is_better", "lower_is_better"]
+    value_function: ValueFunction
+
+    @model_validator(mode="after")
+    def _check_direction(self) -> NumericCriterion:
+        vf = self.value_function
+        higher = self.direction == "higher_is_better"
+        if isinstance(vf, LinearValue) and (vf.best > vf.worst) != higher:
+            raise ValueError(
+                f"direction is {self.direction} but best ({vf.best}) is "
+                f"{'below' if higher else 'above'} worst ({vf.worst})"
+            )
+        if isinstance(vf, PiecewiseValue):
+            values = [v for _, v in vf.points]
+            ordered = values == sorted(values, reverse=not higher)
+            if not ordered:
+                raise ValueError(
+                    f"direction is {self.direction} but the piecewise values {values} are not "
+                    f"{'non-decreasing' if higher else 'non-increasing'}"
+                )
+        return self
+
+
+class GateCriterion(NodeBase):
+    kind: Literal["pass_fail"]
+    question: Text | None = Field(None, description="The requirement a bid must meet.")
+
+
+def _node_tag(data: Any) -> str | None:
+    if isinstance(data, dict):
+        if "children" in data:
+            return "section"
+        kind = data.get("kind")
+        return kind if isinstance(kind, str) else None
+    return None
+
+
+class Section(WeightedNode):
+    children: list[Node] = Field(min_length=1, description="Criteria or sub-sections.")
+
+
+Node = Annotated[
+    Annotated[Section, Tag("section")]
+    | Annotated[ScaleCriterion, Tag("scale")]
+    | Annotated[PriceCriterion, Tag("price")]
+    | Annotated[NumericCriterion, Tag("numeric")]
+    | Annotated[GateCriterion, Tag("pass_fail")],
+    Discriminator(
+        _node_tag,
+        custom_error_type="node_kind",
+        custom_error_message="expected a section (with 'children') or a criterion with kind "
+        "scale, price, numeric or pass_fail",
+    ),
+]
+Leaf = ScaleCriterion | PriceCriterion | NumericCriterion | GateCriterion
+Section.model_rebuild()
+
+Weighting = Literal["percent", "points"]
+
+
+class CriteriaSet(StrictModel):
+    """A reusable criteria file (``criteria/*.yaml`` or a tender's own)."""
+
+    name: Identifier
+    title: Text
+    description: str | None = None
+    version: str | None = None
+    weighting: Weighting = "percent"
+    criteria: list[Node] = Field(min_length=1)
+
+
+# --- tender --------------------------------------------------------------------------------
+
+PriceFormulaName = Literal[
+    "relative_to_lowest",
+    "linear_range",
+    "linear_to_ceiling",
+    "absolute",
+    "proportional_penalty",
+    "deviation_from_mean",
+    "logarithmic",
+]
+
+
+class PriceRule(StrictModel):
+    """How the price criterion turns a price into a score."""
+
+    formula: PriceFormulaName = Field(
+        "relative_to_lowest", description="Price scoring formula (see docs/input-format.md)."
+    )
+    ceiling: Money | None = Field(
+        None, description="Published ceiling price (linear_to_ceiling, absolute)."
+    )
+    floor: Money | None = Field(None, description="Published floor price (absolute).")
+    zero_at_multiple: FiniteFloat | None = Field(
+        None, gt=1, description="Multiple of the lowest price that scores 0 (logarithmic)."
+    )
+
+    @model_validator(mode="after")
+    def _check_parameters(self) -> PriceRule:
+        needs = {
+            "linear_to_ceiling": ("ceiling",),
+            "absolute": ("floor", "ceiling"),
+            "logarithmic": ("zero_at_multiple",),
+        }.get(self.formula, ())
+        missing = [name for name in needs if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"formula {self.formula} needs {' and '.join(missing)}")
+        if self.formula == "absolute" and self.floor is not None and self.ceiling is not None:
+            if self.floor >= self.ceiling:
+                raise ValueError(
+                    f"floor must be below ceiling; got floor {self.floor}, ceiling {self.ceiling}"
+                )
+        return self
+
+
+class Aggregation(StrictModel):
+    """How criterion scores combine into the figure that ranks the bids."""
+
+    method: Literal["weighted_sum", "price_per_quality_point", "monetised_quality"] = Field(
+        "weighted_sum",
+        description="weighted_sum: 0-100 points, highest wins; price_per_quality_point: price / "
+        "quality score, lowest wins; monetised_quality: price - quality points x "
+        "money_per_point, lowest wins.",
+    )
+    money_per_point: Money | None = Field(
+        None, description="Value of one quality point in the tender's currency (monetised_quality)."
+    )
+
+    @model_validator(mode="after")
+    def _check_money(self) -> Aggregation:
+        if self.method == "monetised_quality" and self.money_per_point is None:
+            raise ValueError("method monetised_quality needs money_per_point")
+        return self
+
+
+class Evaluator(StrictModel):
+    id: Identifier
+    role: Text = Field(description="The evaluator's role (the record names roles, not people).")
+    sections: list[Identifier] | None = Field(
+        None, description="Ids of the sections or criteria this evaluator scores (default: all)."
+    )
+
+
+class TenderFile(StrictModel):
+    """``tender.yaml``: what is bought, how it is scored, and by whom."""
+
+    schema_version: Literal[1] = 1
+    reference: Identifier = Field(description="The tender's reference; names the output files.")
+    title: Text
+    buyer: Text
+    currency: str = Field("GBP", pattern=r"^[A-Z]{3}$", description="ISO 4217 code.")
+    term_years: int = Field(ge=1, le=50, description="Contract term in years, extensions included.")
+    discount_rate: FiniteFloat | None = Field(
+        None,
+        ge=0,
+        lt=1,
+        description="Annual real discount rate for whole-life costs, e.g. 0.035 (HM Treasury "
+        "Green Book); omit to compare undiscounted costs.",
+    )
+    criteria: str | list[Node] = Field(
+        description="A shipped criteria set by name (see 'tenderscore criteria'), a path to a "
+        "criteria file relative to tender.yaml, or the criteria tree inline."
+    )
+    weighting: Weighting | None = Field(
+        None, description="For inline criteria: percent (default) or points."
+    )
+    weights: dict[Identifier, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
+        default_factory=dict,
+        description="Weights that replace those of a referenced criteria set, by node id.",
+    )
+    price: PriceRule = Field(default_factory=lambda: PriceRule())
+    aggregation: Aggregation = Field(default_factory=lambda: Aggregation())
+    score_aggregation: Literal["mean", "median"] = Field(
+        "mean", description="Default way to combine the panel's scores without a consensus."
+    )
+    tie_break: list[str] = Field(
+        default_factory=list,
+        description="Criterion or section ids (higher points win) and 'price' (lower wins), "
+        "applied in order when totals tie.",
+    )
+    panel: list[Evaluator] = Field(default_factory=list, description="The evaluation panel.")
+    abnormally_low_threshold: FiniteFloat = Field(
+        0.15,
+        gt=0,
+        lt=1,
+        description="Flag a price this share below the mean of the other bids for investigation.",
+    )
+
+
+# --- bids ----------------------------------------------------------------------------------
+
+
+class Adjustment(StrictModel):
+    """A monetised adjustment, e.g. training days x cost per day."""
+
+    name: Text
+    quantity: FiniteFloat = Field(ge=0)
+    unit_cost: FiniteFloat
+    recurring: bool = Field(False, description="Incurred every contract year, not once.")
+
+
+class WholeLifeCost(StrictModel):
+    """Costs over the contract term; see docs/input-format.md for the discounting convention."""
+
+    one_off: dict[str, Money] = Field(
+        default_factory=dict, description="Costs incurred once at the start (year 0)."
+    )
+    annual: dict[str, Money | list[Money]] = Field(
+        default_factory=dict,
+        description="Yearly costs: one figure for every year, or a list with one per year.",
+    )
+    exit: Money = Field(0.0, description="Exit and transition cost at the end of the term.")
+    adjustments: list[Adjustment] = Field(default_factory=list)
+
+
+class PriceData(StrictModel):
+    total: Money | None = Field(None, description="A single total price.")
+    whole_life: WholeLifeCost | None = Field(None, description="A whole-life cost model.")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check_one_form(self) -> PriceData:
+        if (self.total is None) == (self.whole_life is None):
+            raise ValueError("give exactly one of total or whole_life")
+        return self
+
+
+class EvaluatorScore(StrictModel):
+    score: FiniteFloat
+    comment: str | None = Field(None, description="The evaluator's reason, citing the bid.")
+
+
+class Consensus(StrictModel):
+    score: FiniteFloat
+    reason: Text = Field(description="Why the panel agreed this score (mandatory).")
+
+
+GateAnswer = Literal["pass", "fail"]
+
+
+class GateResponse(StrictModel):
+    answer: GateAnswer
+    note: str | None = None
+
+
+class BidFile(StrictModel):
+    """One supplier's bid: ``bids/<anything>.yaml``."""
+
+    id: Identifier
+    name: Text = Field(description="Supplier name as shown in reports (untrusted text).")
+    price: PriceData | None = None
+    answers: dict[str, Any] = Field(
+        default_factory=dict,
+        json_schema_extra={
+            "additionalProperties": {
+                "anyOf": [
+                    {"type": "number"},
+                    {"enum": ["pass", "fail"]},
+                    GateResponse.model_json_schema(),
+                ]
+            }
+        },
+        description="Answers to numeric criteria (numbers) and gates ('pass' or 'fail').",
+    )
+    scores: dict[str, dict[str, EvaluatorScore]] = Field(
+        default_factory=dict, description="criterion id -> evaluator id -> score and comment."
+    )
+    consensus: dict[str, Consensus] = Field(
+        default_factory=dict, description="criterion id -> moderated score with its reason."
+    )
+    notes: str | None = None

@@ -1,0 +1,341 @@
+"""The scoring engine: gates, value functions, minimums, aggregation and ranking.
+
+``evaluate(tender)`` is pure: it reads no files and returns an ``Evaluation``. The order of
+work follows procurement practice:
+
+1. gates: a failed pass/fail criterion excludes the bid;
+2. minimums on nodes whose score does not depend on other bids;
+3. scores that depend on other bids (relative price formulas, observed bounds) computed
+   against the bids still in contention, so an excluded bid never sets the lowest price;
+4. the remaining minimums (they may depend on step 3; nothing is recomputed after them);
+5. aggregation and ranking with the declared tie-break rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tenderscore.findings import collect_findings
+from tenderscore.formulas import (
+    PRICE_FORMULAS,
+    Bounds,
+    numeric_values,
+    price_reference,
+    price_values,
+    scale_values,
+)
+from tenderscore.hierarchy import CriteriaTree, TreeNode
+from tenderscore.inputs import RawInputs, gather_inputs
+from tenderscore.models import (
+    NumericCriterion,
+    ObservedValue,
+    ScaleCriterion,
+)
+from tenderscore.ranking import SortKey, rank_bids
+from tenderscore.results import (
+    BidResult,
+    CriterionScore,
+    Evaluation,
+    Exclusion,
+    NodeWeight,
+)
+from tenderscore.tender import Tender
+from tenderscore.tracing import trace_cell
+
+Array = NDArray[np.float64]
+TOLERANCE = 1e-9
+
+
+@dataclass
+class _State:
+    """Working arrays shared by the steps of one evaluation."""
+
+    tender: Tender
+    inputs: RawInputs
+    weights: Array
+    values: Array
+    eligible: NDArray[np.bool_]
+    exclusions: list[list[Exclusion]]
+    references: dict[int, str]
+
+
+def evaluate(tender: Tender) -> Evaluation:
+    """Score, check and rank every bid of ``tender``; see the module docstring for the order."""
+    tree = tender.tree
+    inputs = gather_inputs(tender)
+    m, n = inputs.raw.shape
+    state = _State(
+        tender=tender,
+        inputs=inputs,
+        weights=scoring_weights(tender),
+        values=np.zeros((m, n)),
+        eligible=np.ones(m, dtype=bool),
+        exclusions=[[] for _ in range(m)],
+        references={},
+    )
+    _apply_gates(state)
+    relative = {j for j, leaf in enumerate(tree.leaves) if depends_on_other_bids(tender, leaf)}
+    for j in range(n):
+        if j not in relative:
+            state.values[:, j] = _column(state, j, reference=None)
+    early = [node for node in tree.nodes.values() if not relative.intersection(node.leaves)]
+    _apply_minimums(state, early)
+    reference = state.eligible if state.eligible.any() else np.ones(m, dtype=bool)
+    for j in sorted(relative):
+        state.values[:, j] = _column(state, j, reference=reference)
+    late = [node for node in tree.nodes.values() if relative.intersection(node.leaves)]
+    _apply_minimums(state, late)
+    return _assemble(state)
+
+
+def scoring_weights(tender: Tender) -> Array:
+    """Effective leaf weights; price leaves weigh nothing when price is used directly.
+
+    With price per quality point or monetised quality, price enters the ranking figure as
+    money, so the quality weights are renormalised over the other leaves.
+    """
+    weights = np.array(tender.tree.weights, dtype=np.float64)
+    if tender.config.aggregation.method != "weighted_sum":
+        is_price = np.array([leaf.kind == "price" for leaf in tender.tree.leaves])
+        weights[is_price] = 0.0
+        total = weights.sum()
+        if total > 0:
+            weights /= total
+    return weights
+
+
+def depends_on_other_bids(tender: Tender, leaf: TreeNode) -> bool:
+    if leaf.kind == "price":
+        return PRICE_FORMULAS[tender.config.price.formula].relative
+    model = leaf.model
+    return isinstance(model, NumericCriterion) and isinstance(model.value_function, ObservedValue)
+
+
+def _apply_gates(state: _State) -> None:
+    for i, outcomes in enumerate(state.inputs.gates):
+        for outcome in outcomes:
+            if not outcome.passed:
+                gate = state.tender.tree.nodes[outcome.criterion]
+                note = f" ({outcome.note})" if outcome.note else ""
+                state.exclusions[i].append(
+                    Exclusion("gate", gate.id, f"failed gate {gate.name!r}: answered fail{note}")
+                )
+                state.eligible[i] = False
+
+
+def _column(state: _State, j: int, *, reference: NDArray[np.bool_] | None) -> Array:
+    leaf = state.tender.tree.leaves[j]
+    raw = state.inputs.raw[:, j]
+    model = leaf.model
+    if leaf.kind == "price":
+        ref = price_reference(raw[reference] if reference is not None else raw)
+        state.references[j] = (
+            f"Pmin {ref.lowest:,.2f}, Pmax {ref.highest:,.2f}, mean {ref.mean:,.2f} "
+            f"over {int(reference.sum()) if reference is not None else len(raw)} bids"
+        )
+        return price_values(raw, ref, state.tender.config.price)
+    if isinstance(model, ScaleCriterion):
+        return scale_values(raw, model.scale.min, model.scale.max)
+    assert isinstance(model, NumericCriterion)
+    bounds = None
+    if reference is not None:
+        observed = raw[reference]
+        bounds = Bounds(float(observed.min()), float(observed.max()))
+        state.references[j] = f"observed min {bounds.low:g}, max {bounds.high:g}"
+    return numeric_values(
+        raw,
+        model.value_function,
+        higher_is_better=model.direction == "higher_is_better",
+        bounds=bounds,
+    )
+
+
+def node_shares(tree: CriteriaTree, weights: Array) -> Array:
+    """Matrix (nodes x leaves): 1 where a leaf lies beneath a node, else 0."""
+    membership = np.zeros((len(tree.nodes), len(weights)))
+    for k, node in enumerate(tree.nodes.values()):
+        membership[k, list(node.leaves)] = 1.0
+    return membership
+
+
+def _apply_minimums(state: _State, nodes: list[TreeNode]) -> None:
+    for node in nodes:
+        minimum = node.model.minimum
+        if minimum is None:
+            continue
+        leaves = list(node.leaves)
+        w = state.weights[leaves]
+        v = state.values[:, leaves]
+        if minimum.score is not None:
+            achieved = state.inputs.raw[:, leaves[0]]
+            required, unit = minimum.score, ""
+        elif minimum.points is not None:
+            achieved = 100 * v @ w
+            required, unit = minimum.points, " points"
+        else:
+            assert minimum.percent is not None
+            achieved = 100 * (v @ w / w.sum() if w.sum() > 0 else v.mean(axis=1))
+            required, unit = minimum.percent, "%"
+        for i in np.flatnonzero(achieved < required - TOLERANCE):
+            state.exclusions[i].append(
+                Exclusion(
+                    "minimum",
+                    node.id,
+                    f"below the minimum for {node.name!r}: {achieved[i]:.4g}{unit}, "
+                    f"required {required:g}{unit}",
+                )
+            )
+            state.eligible[i] = False
+
+
+def _assemble(state: _State) -> Evaluation:
+    tender, tree, inputs = state.tender, state.tender.tree, state.inputs
+    config = tender.config
+    points = 100.0 * state.values * state.weights
+    membership = node_shares(tree, state.weights)
+    node_points = points @ membership.T
+    quality = _quality(tender, state)
+    prices = np.array([p.price if p else np.nan for p in inputs.prices])
+    method = config.aggregation.method
+    if method == "weighted_sum":
+        total = points.sum(axis=1)
+    elif method == "price_per_quality_point":
+        with np.errstate(divide="ignore"):
+            total = np.where(quality > 0, prices / np.where(quality > 0, quality, 1), np.inf)
+        for i in np.flatnonzero(state.eligible & (quality <= 0)):
+            state.exclusions[i].append(
+                Exclusion("minimum", "quality", "quality score is 0: price per point undefined")
+            )
+            state.eligible[i] = False
+    else:
+        assert config.aggregation.money_per_point is not None
+        total = prices - quality * config.aggregation.money_per_point
+    higher_is_better = method == "weighted_sum"
+    node_ids = list(tree.nodes)
+    keys = [SortKey("total", total if higher_is_better else -total)]
+    for entry in config.tie_break:
+        if entry == "price":
+            keys.append(SortKey("price", -prices))
+        else:
+            keys.append(SortKey(entry, node_points[:, node_ids.index(entry)]))
+    candidates = [int(i) for i in np.flatnonzero(state.eligible)]
+    ranking = rank_bids(candidates, keys)
+    leader = total[ranking.groups[0][0]] if candidates else None
+    results = []
+    for i, bid in enumerate(tender.bids):
+        criteria = tuple(_criterion_score(state, i, j, points[i, j]) for j in range(len(tree.leaves)))
+        results.append(
+            BidResult(
+                id=bid.id,
+                name=bid.name,
+                eligible=bool(state.eligible[i]),
+                rank=ranking.rank.get(i),
+                rank_shared=ranking.shared.get(i, False),
+                tie_broken_by=ranking.broken_by.get(i),
+                total=float(total[i]),
+                quality=float(quality[i]),
+                gap_to_leader=float(abs(leader - total[i]))
+                if leader is not None and state.eligible[i]
+                else None,
+                node_points={node_ids[k]: float(node_points[i, k]) for k in range(len(node_ids))},
+                criteria=criteria,
+                gates=inputs.gates[i],
+                exclusions=tuple(state.exclusions[i]),
+                price=inputs.prices[i],
+            )
+        )
+    order = sorted(
+        range(len(results)),
+        key=lambda i: (results[i].rank is None, results[i].rank or 0, results[i].id),
+    )
+    bids = tuple(results[i] for i in order)
+    evaluation = Evaluation(
+        reference=config.reference,
+        title=config.title,
+        buyer=config.buyer,
+        currency=config.currency,
+        method=method,
+        higher_is_better=higher_is_better,
+        price_formula=config.price.formula,
+        nodes=_node_weights(tree, state.weights, membership),
+        sections=tree.sections,
+        leaves=tuple(leaf.id for leaf in tree.leaves),
+        bids=bids,
+        findings=(),
+        values=state.values[order],
+        weights=state.weights,
+    )
+    return _with_findings(evaluation, tender, state)
+
+
+def _with_findings(evaluation: Evaluation, tender: Tender, state: _State) -> Evaluation:
+    from dataclasses import replace
+
+    return replace(evaluation, findings=tuple(collect_findings(tender, evaluation)))
+
+
+def _quality(tender: Tender, state: _State) -> Array:
+    """Quality score 0-100: the weighted mean of the non-price partial values."""
+    is_quality = np.array([leaf.kind != "price" for leaf in tender.tree.leaves], dtype=bool)
+    w = state.weights * is_quality
+    if w.sum() == 0:
+        return np.zeros(len(tender.bids))
+    return np.asarray(100.0 * (state.values @ w) / w.sum(), dtype=np.float64)
+
+
+def _node_weights(tree: CriteriaTree, weights: Array, membership: Array) -> tuple[NodeWeight, ...]:
+    effective = membership @ weights
+    return tuple(
+        NodeWeight(
+            id=node.id,
+            name=node.name,
+            kind=node.kind,
+            parent=node.parent,
+            depth=node.depth,
+            stated_weight=node.stated_weight,
+            local_weight=node.local_weight,
+            effective_weight=float(effective[k]) if not node.is_gate else 0.0,
+            locked=bool(getattr(node.model, "locked", False)),
+        )
+        for k, node in enumerate(tree.nodes.values())
+    )
+
+
+def _criterion_score(state: _State, i: int, j: int, points: float) -> CriterionScore:
+    leaf = state.tender.tree.leaves[j]
+    panel = state.inputs.panels.get(j)
+    evaluator_scores = None
+    reason = None
+    if panel is not None:
+        evaluator_scores = dict(zip(panel.evaluators, panel.scores[i].tolist(), strict=True))
+        if i in panel.consensus:
+            reason = panel.consensus[i][1]
+    raw = float(state.inputs.raw[i, j])
+    value = float(state.values[i, j])
+    weight = float(state.weights[j])
+    formula, working = trace_cell(
+        state.tender,
+        leaf,
+        raw=raw,
+        value=value,
+        weight=weight,
+        points=points,
+        reference=state.references.get(j),
+        evaluator_scores=evaluator_scores,
+        consensus=reason is not None,
+    )
+    return CriterionScore(
+        criterion=leaf.id,
+        kind=leaf.kind,
+        raw=raw,
+        value=value,
+        weight=weight,
+        points=float(points),
+        formula=formula,
+        working=working,
+        evaluator_scores=evaluator_scores,
+        consensus_reason=reason,
+    )

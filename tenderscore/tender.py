@@ -1,0 +1,44 @@
+"""A loaded tender: the validated input files, resolved into what the engine needs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from tenderscore.hierarchy import CriteriaTree, build_tree
+from tenderscore.models import BidFile, Node, TenderFile
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """An input file and the SHA-256 of its bytes, for the audit trail."""
+
+    path: Path
+    role: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Tender:
+    """Everything needed to evaluate a tender; built by ``load_tender``, read by ``evaluate``.
+
+    The engine never reads files: it takes this object, so tests and analysts can build or
+    modify one in memory (``with_weights``) and re-score without touching the disk.
+    """
+
+    root: Path
+    config: TenderFile
+    criteria_source: str
+    criteria: tuple[Node, ...]
+    tree: CriteriaTree
+    bids: tuple[BidFile, ...]
+    sources: tuple[SourceFile, ...] = ()
+
+    def with_weights(self, weights: Mapping[str, float]) -> Tender:
+        """The same tender re-weighted by node id, each level renormalised to sum to 1."""
+        merged = {**self.config.weights, **weights}
+        tree = build_tree(
+            self.criteria, weighting=self.tree.weighting, overrides=merged, renormalise=True
+        )
+        return replace(self, tree=tree)

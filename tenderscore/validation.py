@@ -1,0 +1,183 @@
+"""Turn pydantic validation errors into located, readable problems.
+
+Pydantic reports a ``loc`` tuple per error. It is mapped back onto the YAML data (skipping the
+union tags pydantic inserts) so that each problem names the file, line, column and field, says
+what was expected and what was found, and suggests the nearest valid key for a typo.
+"""
+
+from __future__ import annotations
+
+import difflib
+from functools import cache
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from tenderscore.errors import Problem
+from tenderscore.yamlfile import DataPath, YamlDocument, format_path
+
+M = TypeVar("M", bound=BaseModel)
+
+_MAX_GOT = 60
+
+
+def validate_document(model: type[M], document: YamlDocument) -> M | list[Problem]:
+    """Validate ``document.data`` as ``model``; never ``str()`` the error (alias-bomb safety)."""
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as exc:
+        errors = _drop_losing_branches(
+            document.data, exc.errors(include_url=False, include_input=False)
+        )
+        return _deduplicate([_problem(model, document, error) for error in errors])
+
+
+def _drop_losing_branches(data: Any, errors: list[Any]) -> list[Any]:
+    """Keep, for a union, only the branch errors that reach deepest into the data.
+
+    For ``criteria: str | list[Node]`` a list with one bad weight fails both branches; the
+    useful error is the one inside the list, not "expected a string".
+    """
+    paths = [data_path(data, tuple(error["loc"])) for error in errors]
+    kept = []
+    for error, path in zip(errors, paths, strict=True):
+        through_union = len(path) < len(error["loc"]) and error["type"] != "missing"
+        deeper = any(len(other) > len(path) and other[: len(path)] == path for other in paths)
+        if not (through_union and deeper):
+            kept.append(error)
+    return kept
+
+
+def _deduplicate(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for problem in problems:
+        key = (problem.field, problem.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(problem)
+    return unique
+
+
+def data_path(data: Any, loc: tuple[str | int, ...]) -> DataPath:
+    """The part of a pydantic ``loc`` that exists in the data, plus a final missing key."""
+    path: list[str | int] = []
+    current = data
+    for index, part in enumerate(loc):
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+            path.append(part)
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+            path.append(part)
+        elif index == len(loc) - 1 and isinstance(current, dict):
+            path.append(part)
+        # anything else is a union tag or a validator name inserted by pydantic: skip it
+    return tuple(path)
+
+
+def _value_at(data: Any, path: DataPath) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return _MISSING
+    return data
+
+
+_MISSING = object()
+
+
+def _problem(model: type[BaseModel], document: YamlDocument, error: Any) -> Problem:
+    path = data_path(document.data, tuple(error["loc"]))
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        key = path[-1] if path else "?"
+        allowed = allowed_keys(model, document.data, path[:-1])
+        message = f"unknown key {key!r}"
+        suggestion = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+        if suggestion:
+            message += f"; did you mean {suggestion[0]!r}?"
+        if allowed:
+            message += f" (expected one of: {', '.join(allowed)})"
+        return document.problem(path, message, key=True)
+    if kind == "missing":
+        return document.problem(path, f"required key {path[-1]!r} is missing", field=format_path(path))
+    message = _expected(error)
+    got = _value_at(document.data, path)
+    if got is not _MISSING and kind not in ("value_error", "assertion_error"):
+        message += f"; got {_describe(got)}"
+        if isinstance(got, bool) and "string" in message:
+            message += " (YAML reads yes/no/on/off/true/false as booleans: put it in quotes)"
+    return document.problem(path, message)
+
+
+def _expected(error: Any) -> str:
+    message: str = error["msg"]
+    if error["type"] == "value_error":
+        return message.removeprefix("Value error, ")
+    if message.startswith("Input should be "):
+        return "expected " + message.removeprefix("Input should be ")
+    return message[0].lower() + message[1:]
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    text = repr(value)
+    if len(text) > _MAX_GOT:
+        text = text[: _MAX_GOT - 3] + "..."
+    return f"{text} ({type(value).__name__})"
+
+
+@cache
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema()
+
+
+def allowed_keys(model: type[BaseModel], data: Any, path: DataPath) -> list[str]:
+    """The keys the schema allows for the mapping at ``path`` in ``data``."""
+    root = _schema(model)
+    definitions = root.get("$defs", {})
+    schema: dict[str, Any] = root
+    current = data
+    for part in path:
+        schema = _resolve(schema, definitions, current)
+        if isinstance(part, int):
+            schema = schema.get("items", {})
+        elif part in schema.get("properties", {}):
+            schema = schema["properties"][part]
+        else:
+            additional = schema.get("additionalProperties")
+            schema = additional if isinstance(additional, dict) else {}
+        current = current[part] if isinstance(current, dict | list) else None
+    schema = _resolve(schema, definitions, current)
+    return sorted(schema.get("properties", {}))
+
+
+def _resolve(schema: dict[str, Any], definitions: dict[str, Any], data: Any) -> dict[str, Any]:
+    """Follow ``$ref`` and pick the ``anyOf``/``oneOf`` branch that fits ``data`` best."""
+    for _ in range(20):
+        if "$ref" in schema:
+            schema = definitions[schema["$ref"].rsplit("/", 1)[-1]]
+            continue
+        options = schema.get("anyOf") or schema.get("oneOf")
+        if not options:
+            return schema
+        schema = max(options, key=lambda option: _fit(option, definitions, data))
+    return schema
+
+
+def _fit(option: dict[str, Any], definitions: dict[str, Any], data: Any) -> int:
+    while "$ref" in option:
+        option = definitions[option["$ref"].rsplit("/", 1)[-1]]
+    if not isinstance(data, dict):
+        return 1 if option.get("type") == "array" and isinstance(data, list) else 0
+    properties = option.get("properties", {})
+    score = sum(1 for key in data if key in properties)
+    for key, spec in properties.items():
+        if "const" in spec and data.get(key) == spec["const"]:
+            score += 100
+    return score
