@@ -144,14 +144,14 @@ class LinearValue(StrictModel):
 
 class PiecewiseValue(StrictModel):
     type: Literal["piecewise"]
-    points: list[tuple[FiniteFloat, FiniteFloat]] = Field(
+    points: list[Annotated[list[FiniteFloat], Field(min_length=2, max_length=2)]] = Field(
         min_length=2,
         description="[answer, value] pairs, answers strictly increasing, values in 0-1.",
     )
 
     @field_validator("points")
     @classmethod
-    def _check_points(cls, points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    def _check_points(cls, points: list[list[float]]) -> list[list[float]]:
         xs = [x for x, _ in points]
         if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
             raise ValueError(f"answers must be strictly increasing; got {xs}")

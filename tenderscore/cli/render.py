@@ -15,7 +15,7 @@ from tenderscore.tender import Tender
 from tenderscore.tracing import number
 
 TOTAL_LABELS = {
-    "weighted_sum": "Total (0-100)",
+    "weighted_sum": "Total",
     "price_per_quality_point": "Price per quality point",
     "monetised_quality": "Price less quality value",
 }
@@ -32,16 +32,15 @@ def _node_names(evaluation: Evaluation) -> dict[str, str]:
 
 
 def render_evaluation(console: Console, evaluation: Evaluation) -> None:
-    names = _node_names(evaluation)
     weights = {node.id: node.effective_weight for node in evaluation.nodes}
     title = Text(f"{evaluation.reference}: {evaluation.title}")
     table = Table(title=title, title_justify="left")
-    table.add_column("Rank", justify="right")
-    table.add_column("Supplier")
+    table.add_column("#", justify="right")
+    table.add_column("Supplier", ratio=1, min_width=12)
     for section in evaluation.sections:
-        table.add_column(Text(f"{names[section]}\n{100 * weights[section]:.4g}%"), justify="right")
-    table.add_column(TOTAL_LABELS[evaluation.method], justify="right", style="bold")
-    table.add_column("Gap to leader", justify="right")
+        table.add_column(Text(f"{section}\n{100 * weights[section]:.4g}%"), justify="right")
+    table.add_column(Text(TOTAL_LABELS[evaluation.method]), justify="right", style="bold")
+    table.add_column("Gap", justify="right")
     for bid in evaluation.ranked:
         table.add_row(
             _rank(bid),
