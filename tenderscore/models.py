@@ -202,11 +202,13 @@ class GateCriterion(NodeBase):
 
 
 def _node_tag(data: Any) -> str | None:
+    """Pick the node type. Tags are spelled so they never collide with a key in the data,
+    which lets error locations be mapped back onto the YAML unambiguously."""
     if isinstance(data, dict):
         if "children" in data:
-            return "section"
+            return "section node"
         kind = data.get("kind")
-        return kind if isinstance(kind, str) else None
+        return f"{kind} criterion" if isinstance(kind, str) else None
     return None
 
 
@@ -215,11 +217,11 @@ class Section(WeightedNode):
 
 
 Node = Annotated[
-    Annotated[Section, Tag("section")]
-    | Annotated[ScaleCriterion, Tag("scale")]
-    | Annotated[PriceCriterion, Tag("price")]
-    | Annotated[NumericCriterion, Tag("numeric")]
-    | Annotated[GateCriterion, Tag("pass_fail")],
+    Annotated[Section, Tag("section node")]
+    | Annotated[ScaleCriterion, Tag("scale criterion")]
+    | Annotated[PriceCriterion, Tag("price criterion")]
+    | Annotated[NumericCriterion, Tag("numeric criterion")]
+    | Annotated[GateCriterion, Tag("pass_fail criterion")],
     Discriminator(
         _node_tag,
         custom_error_type="node_kind",

@@ -177,6 +177,8 @@ def _fit(option: dict[str, Any], definitions: dict[str, Any], data: Any) -> int:
         return 1 if option.get("type") == "array" and isinstance(data, list) else 0
     properties = option.get("properties", {})
     score = sum(1 for key in data if key in properties)
+    if "children" in data and "children" in properties:
+        score += 1000  # the criteria discriminator: a node with children is a section
     for key, spec in properties.items():
         if "const" in spec and data.get(key) == spec["const"]:
             score += 100

@@ -1,0 +1,300 @@
+"""The engine end to end on small tenders, each expected figure computed by hand."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from conftest import BASE_TENDER, bid
+from tenderscore.scoring import evaluate
+from tenderscore.tender import Tender
+
+MakeTender = Callable[..., Tender]
+
+
+def test_weighted_sum_by_hand(make_tender: MakeTender) -> None:
+    """Weights price 0.4, method 0.3, uptime 0.3 (40% x 100%, 60% x 50% each).
+
+    a: price 100 -> 100/100 = 1 -> 40; scores 4, 3 -> mean 3.5 -> 0.7 -> 21;
+       uptime 99.5 -> 0.5 -> 15; total 76.
+    b: price 125 -> 100/125 = 0.8 -> 32; scores 5, 5 -> 1 -> 30; uptime 99.9 -> 0.9 -> 27;
+       total 89.
+    """
+    tender = make_tender(
+        [bid("a", price=100, scores=(4, 3), uptime=99.5), bid("b", price=125, scores=(5, 5),
+                                                               uptime=99.9)]
+    )
+    result = evaluate(tender)
+    a, b = result.bid("a"), result.bid("b")
+    assert a.total == pytest.approx(76)
+    assert b.total == pytest.approx(89)
+    assert (b.rank, a.rank) == (1, 2)
+    assert a.gap_to_leader == pytest.approx(13)
+    assert a.node_points["cost"] == pytest.approx(40)
+    assert a.node_points["quality"] == pytest.approx(36)
+    method = a.score("method")
+    assert (method.raw, method.value, method.weight, method.points) == pytest.approx(
+        (3.5, 0.7, 0.3, 21)
+    )
+    assert method.evaluator_scores == {"E1": 4, "E2": 3}
+    assert "mean 3.5" in method.working
+
+
+def _rank_reversal_tender(formula: dict[str, Any]) -> dict[str, Any]:
+    """procurement.md section 5: 60 quality points (a 0-100 score) and 40 price points."""
+    return {
+        "criteria": [
+            {"id": "price", "name": "Price", "kind": "price", "weight": 40},
+            {
+                "id": "q",
+                "name": "Quality",
+                "kind": "numeric",
+                "weight": 60,
+                "direction": "higher_is_better",
+                "value_function": {"type": "linear", "worst": 0, "best": 100},
+            },
+        ],
+        "panel": [],
+        "price": formula,
+    }
+
+
+def _qp_bid(bid_id: str, quality: float, price: float) -> dict[str, Any]:
+    return {"id": bid_id, "name": bid_id, "price": {"total": price}, "answers": {"q": quality}}
+
+
+def test_rank_reversal_under_relative_formula(make_tender: MakeTender) -> None:
+    """A (Q 60, 100): 40 + 36 = 76 beats B (Q 70, 125): 32 + 42 = 74.
+    With C (Q 20, 50): A 40 x 50/100 + 36 = 56, B 40 x 50/125 + 42 = 58, C 40 + 12 = 52."""
+    spec = _rank_reversal_tender({"formula": "relative_to_lowest"})
+    two = evaluate(make_tender([_qp_bid("A", 60, 100), _qp_bid("B", 70, 125)], **spec))
+    assert [(b.id, round(b.total, 9)) for b in two.bids] == [("A", 76), ("B", 74)]
+    three = evaluate(
+        make_tender([_qp_bid("A", 60, 100), _qp_bid("B", 70, 125), _qp_bid("C", 20, 50)], **spec)
+    )
+    assert [(b.id, round(b.total, 9)) for b in three.bids] == [("B", 58), ("A", 56), ("C", 52)]
+    assert any(f.code == "relative_price_formula" for f in three.findings)
+
+
+def test_absolute_formula_has_no_rank_reversal(make_tender: MakeTender) -> None:
+    """Floor 0, ceiling 150: A 40 x 50/150 + 36 = 49.33 beats B 40 x 25/150 + 42 = 48.67,
+    with or without C (40 x 100/150 + 12 = 38.67)."""
+    spec = _rank_reversal_tender({"formula": "absolute", "floor": 0, "ceiling": 150})
+    three = evaluate(
+        make_tender([_qp_bid("A", 60, 100), _qp_bid("B", 70, 125), _qp_bid("C", 20, 50)], **spec)
+    )
+    assert [b.id for b in three.bids] == ["A", "B", "C"]
+    assert three.bid("A").total == pytest.approx(40 / 3 + 36)
+    assert three.bid("B").total == pytest.approx(20 / 3 + 42)
+    assert not any(f.code == "relative_price_formula" for f in three.findings)
+
+
+def test_three_level_hierarchy_effective_weights(make_tender: MakeTender) -> None:
+    """A 60 -> (A1 50 -> (x 25, y 75), A2 50), B 40.
+    x = 0.6 x 0.5 x 0.25 = 0.075; y = 0.6 x 0.5 x 0.75 = 0.225; A2 = 0.3; B = 0.4."""
+
+    def numeric(node_id: str, weight: float) -> dict[str, Any]:
+        return {
+            "id": node_id,
+            "name": node_id,
+            "kind": "numeric",
+            "weight": weight,
+            "direction": "higher_is_better",
+            "value_function": {"type": "linear", "worst": 0, "best": 1},
+        }
+
+    criteria = [
+        {
+            "id": "A",
+            "name": "A",
+            "weight": 60,
+            "children": [
+                {"id": "A1", "name": "A1", "weight": 50,
+                 "children": [numeric("x", 25), numeric("y", 75)]},
+                numeric("A2", 50),
+            ],
+        },
+        numeric("B", 40),
+    ]
+    answers = {"x": 1, "y": 0, "A2": 1, "B": 0}
+    tender = make_tender([{"id": "a", "name": "a", "answers": answers}], criteria=criteria,
+                         panel=[])
+    assert tender.tree.weights == pytest.approx((0.075, 0.225, 0.3, 0.4))
+    result = evaluate(tender)
+    assert result.bid("a").total == pytest.approx(7.5 + 30)
+    assert result.bid("a").node_points["A1"] == pytest.approx(7.5)
+
+
+def test_points_weighting(make_tender: MakeTender) -> None:
+    """Maximum marks 10 and 20 in section S (no weight: 30), 30 in T: 10/60, 20/60, 30/60."""
+    criteria = [
+        {"id": "S", "name": "S", "children": [
+            {"id": "s1", "name": "s1", "kind": "scale", "weight": 10},
+            {"id": "s2", "name": "s2", "kind": "scale", "weight": 20}]},
+        {"id": "t", "name": "t", "kind": "scale", "weight": 30},
+    ]
+    scores = {c: {"E1": {"score": 5}} for c in ("s1", "s2", "t")}
+    scores["t"] = {"E1": {"score": 0}}
+    tender = make_tender(
+        [{"id": "a", "name": "a", "scores": scores}],
+        criteria=criteria, weighting="points", panel=[{"id": "E1", "role": "r"}],
+    )
+    assert tender.tree.weights == pytest.approx((1 / 6, 2 / 6, 3 / 6))
+    assert evaluate(tender).bid("a").total == pytest.approx(50)
+
+
+def test_failed_gate_excludes_and_does_not_set_the_lowest_price(make_tender: MakeTender) -> None:
+    """c fails the gate at price 50; a's price 100 stays the lowest: a scores 40 on price."""
+    result = evaluate(
+        make_tender([bid("a", price=100), bid("b", price=125), bid("c", price=50, uk="fail")])
+    )
+    c = result.bid("c")
+    assert not c.eligible and c.rank is None
+    assert c.exclusions[0].rule == "gate"
+    assert "failed gate 'UK data'" in c.exclusions[0].reason
+    assert result.bid("a").score("price").value == 1.0
+    assert [b.id for b in result.bids][-1] == "c"
+
+
+def test_gate_note_appears_in_the_reason(make_tender: MakeTender) -> None:
+    entry = bid("a")
+    entry["answers"]["uk"] = {"answer": "fail", "note": "support from abroad"}
+    result = evaluate(make_tender([entry, bid("b")]))
+    assert result.bid("a").exclusions[0].reason.endswith("(support from abroad)")
+
+
+@pytest.mark.parametrize(
+    ("minimum", "excluded"),
+    [
+        # quality = 100 x (0.5 x 0.6 + 0.5 x 0.5) = 55% for a; b: 0.5 x 0.8 + 0.5 x 0.5 = 65%
+        ({"percent": 60}, {"a"}),
+        # quality points: a 60 x 0.55 = 33, b 60 x 0.65 = 39
+        ({"points": 35}, {"a"}),
+        ({"points": 33}, set()),
+    ],
+)
+def test_section_minimum(make_tender: MakeTender, minimum: dict[str, float],
+                         excluded: set[str]) -> None:
+    tender_spec: dict[str, Any] = copy.deepcopy(BASE_TENDER)
+    tender_spec["criteria"][1]["minimum"] = minimum
+    result = evaluate(
+        make_tender([bid("a", scores=(3, 3)), bid("b", scores=(4, 4))],
+                    criteria=tender_spec["criteria"])
+    )
+    assert {b.id for b in result.excluded} == excluded
+    for b in result.excluded:
+        assert b.exclusions[0].rule == "minimum" and b.exclusions[0].criterion == "quality"
+
+
+def test_minimum_score_on_a_scale_criterion(make_tender: MakeTender) -> None:
+    """Minimum consensus score 3: a's mean (3 + 2)/2 = 2.5 fails, b's 3 passes."""
+    spec: dict[str, Any] = copy.deepcopy(BASE_TENDER)
+    spec["criteria"][1]["children"][0]["minimum"] = {"score": 3}
+    result = evaluate(make_tender([bid("a", scores=(3, 2)), bid("b", scores=(3, 3))],
+                                  criteria=spec["criteria"]))
+    assert [b.id for b in result.excluded] == ["a"]
+    assert result.bid("a").exclusions[0].reason == (
+        "below the minimum for 'Method': 2.5, required 3"
+    )
+
+
+def test_consensus_wins_over_the_panel_and_median_is_available(make_tender: MakeTender) -> None:
+    """Panel 1, 2, 5: mean 8/3, median 2; a recorded consensus of 4 wins over both."""
+    panel = [{"id": f"E{k}", "role": "r"} for k in (1, 2, 3)]
+    plain = bid("a", scores=(1, 2, 5))
+    moderated = bid("b", scores=(1, 2, 5))
+    moderated["consensus"] = {"method": {"score": 4, "reason": "agreed at moderation"}}
+    result = evaluate(make_tender([plain, moderated], panel=panel))
+    assert result.bid("a").score("method").raw == pytest.approx(8 / 3)
+    assert result.bid("b").score("method").raw == 4
+    assert result.bid("b").score("method").consensus_reason == "agreed at moderation"
+    median = evaluate(make_tender([plain], panel=panel, score_aggregation="median"))
+    assert median.bid("a").score("method").raw == 2
+
+
+def test_price_per_quality_point(make_tender: MakeTender) -> None:
+    """Quality weights renormalised without price: method 0.5, uptime 0.5.
+    a: Q = 100 x (0.5 x 0.7 + 0.5 x 0.5) = 60, 100 / 60 = 1.6667;
+    b: Q = 100 x (0.5 x 1 + 0.5 x 0.9) = 95, 125 / 95 = 1.3158: b wins (lowest)."""
+    result = evaluate(
+        make_tender(
+            [bid("a", price=100, scores=(4, 3), uptime=99.5),
+             bid("b", price=125, scores=(5, 5), uptime=99.9)],
+            aggregation={"method": "price_per_quality_point"},
+        )
+    )
+    assert result.bid("a").total == pytest.approx(100 / 60)
+    assert result.bid("b").total == pytest.approx(125 / 95)
+    assert [b.id for b in result.bids] == ["b", "a"]
+    assert result.bid("a").gap_to_leader == pytest.approx(100 / 60 - 125 / 95)
+    assert any(f.code == "price_weight_not_used" for f in result.findings)
+
+
+def test_monetised_quality(make_tender: MakeTender) -> None:
+    """0.5 per point: a 100 - 60 x 0.5 = 70; b 125 - 95 x 0.5 = 77.5: a wins (lowest)."""
+    result = evaluate(
+        make_tender(
+            [bid("a", price=100, scores=(4, 3), uptime=99.5),
+             bid("b", price=125, scores=(5, 5), uptime=99.9)],
+            aggregation={"method": "monetised_quality", "money_per_point": 0.5},
+        )
+    )
+    assert result.bid("a").total == pytest.approx(70)
+    assert result.bid("b").total == pytest.approx(77.5)
+    assert [b.id for b in result.bids] == ["a", "b"]
+
+
+def _tied_bids() -> list[dict[str, Any]]:
+    """a: 40 + 0.6 x 30 + 0.5 x 30 = 73. b: 32 + 30 + 30 x (99.3666... - 99) = 73."""
+    return [bid("a", price=100, scores=(3, 3), uptime=99.5),
+            bid("b", price=125, scores=(5, 5), uptime=99 + 11 / 30)]
+
+
+def test_tie_is_shared_without_a_rule(make_tender: MakeTender) -> None:
+    result = evaluate(make_tender(_tied_bids()))
+    assert [(b.rank, b.rank_shared) for b in result.bids] == [(1, True), (1, True)]
+    assert [f.bids for f in result.findings if f.code == "tie"] == [("a", "b")]
+
+
+@pytest.mark.parametrize(("rule", "winner"), [(["quality"], "b"), (["price"], "a"),
+                                              (["cost", "price"], "a")])
+def test_declared_tie_break(make_tender: MakeTender, rule: list[str], winner: str) -> None:
+    """Quality points a 33, b 41; price a 100, b 125; cost points a 40, b 32."""
+    result = evaluate(make_tender(_tied_bids(), tie_break=rule))
+    assert result.bids[0].id == winner
+    assert result.bids[0].rank == 1 and not result.bids[0].rank_shared
+    assert result.bids[0].tie_broken_by == rule[0]
+    assert result.bids[1].rank == 2
+
+
+def test_all_bids_excluded(make_tender: MakeTender) -> None:
+    result = evaluate(make_tender([bid("a", uk="fail"), bid("b", uk="fail")]))
+    assert result.ranked == ()
+    assert any(f.code == "no_eligible_bids" for f in result.findings)
+
+
+def test_findings(make_tender: MakeTender) -> None:
+    """c at 60 is 1 - 60/112.5 = 46.7% below the mean of 100 and 125; every bid scores
+    (3, 3) on method, so it does not discriminate."""
+    result = evaluate(make_tender([bid("a", price=100), bid("b", price=125), bid("c", price=60)]))
+    codes = {(f.code, f.criterion, f.bids) for f in result.findings}
+    assert ("abnormally_low_price", None, ("c",)) in codes
+    assert ("not_discriminating", "method", ()) in codes
+    low = next(f for f in result.findings if f.code == "abnormally_low_price")
+    assert "46.7% below" in low.message
+
+
+def test_dominant_weight_and_observed_bounds(make_tender: MakeTender) -> None:
+    spec: dict[str, Any] = copy.deepcopy(BASE_TENDER)
+    spec["criteria"][0]["weight"] = 80
+    spec["criteria"][1]["weight"] = 20
+    spec["criteria"][1]["children"][1]["value_function"] = {"type": "observed"}
+    result = evaluate(make_tender([bid("a", uptime=99.2), bid("b", uptime=99.8)],
+                                  criteria=spec["criteria"]))
+    codes = {f.code for f in result.findings}
+    assert {"dominant_weight", "observed_bounds"} <= codes
+    assert result.bid("a").score("uptime").value == 0
+    assert result.bid("b").score("uptime").value == 1
