@@ -13,7 +13,7 @@ from typing import Any
 
 from tenderscore.errors import Problem
 from tenderscore.formulas import PRICE_FORMULAS, whole_life_cost
-from tenderscore.hierarchy import CriteriaTree, TreeNode
+from tenderscore.hierarchy import CriteriaTree, TreeNode, iter_nodes
 from tenderscore.models import BidFile, Minimum, ScaleCriterion, TenderFile
 from tenderscore.yamlfile import DataPath, YamlDocument
 
@@ -79,11 +79,9 @@ def _weight_problems(
 
 
 def _duplicate_node_ids(criteria: Sourced, prefix: DataPath) -> list[Problem]:
-    from tenderscore.hierarchy import iter_nodes
-
     seen: dict[str, DataPath] = {}
     problems = []
-    for node, path in iter_nodes(_criteria_nodes(criteria, prefix), prefix):
+    for node, path in iter_nodes(criteria.model.criteria, prefix):
         if node.id in seen:
             first = criteria.document.position(seen[node.id])
             problems.append(
@@ -96,11 +94,6 @@ def _duplicate_node_ids(criteria: Sourced, prefix: DataPath) -> list[Problem]:
         else:
             seen[node.id] = path
     return problems
-
-
-def _criteria_nodes(criteria: Sourced, prefix: DataPath) -> Sequence[Any]:
-    model = criteria.model
-    return model.criteria
 
 
 def _panel_problems(tender: Sourced, tree: CriteriaTree) -> list[Problem]:
@@ -244,9 +237,13 @@ def check_bid(config: TenderFile, tree: CriteriaTree, sourced: Sourced) -> list[
     for criterion, answer in bid.answers.items():
         node = answerable.get(criterion)
         if node is None:
-            problems.append(doc.problem(("answers", criterion),
-                                        _unknown_criterion(criterion, tree, answerable, scale),
-                                        key=True))
+            problems.append(
+                doc.problem(
+                    ("answers", criterion),
+                    _unknown_criterion(criterion, tree, answerable, scale),
+                    key=True,
+                )
+            )
         else:
             problems += _answer_problems(doc, node, answer)
     for criterion in answerable:
@@ -269,7 +266,7 @@ def check_bid(config: TenderFile, tree: CriteriaTree, sourced: Sourced) -> list[
                         key=True,
                     )
                 )
-    for criterion, leaf in scale.items():
+    for leaf in scale.values():
         problems += _score_problems(config, tree, sourced, leaf)
     return problems
 
@@ -278,9 +275,7 @@ def _unknown_criterion(
     criterion: str, tree: CriteriaTree, expected: dict[str, TreeNode], other: dict[str, TreeNode]
 ) -> str:
     if criterion in other:
-        return (
-            f"{criterion!r} is a {other[criterion].kind} criterion and does not belong here"
-        )
+        return f"{criterion!r} is a {other[criterion].kind} criterion and does not belong here"
     if criterion in tree.nodes:
         return f"{criterion!r} is a {tree.nodes[criterion].kind}, not answered here"
     return f"no such criterion {criterion!r}{did_you_mean(criterion, expected)}"
@@ -293,12 +288,19 @@ def _answer_problems(doc: YamlDocument, node: TreeNode, answer: Any) -> list[Pro
         if isinstance(answer, dict):
             extra = set(answer) - {"answer", "note"}
             if extra:
-                return [doc.problem((*path, sorted(extra)[0]),
-                                    f"unknown key {sorted(extra)[0]!r} (expected answer, note)",
-                                    key=True)]
+                return [
+                    doc.problem(
+                        (*path, sorted(extra)[0]),
+                        f"unknown key {sorted(extra)[0]!r} (expected answer, note)",
+                        key=True,
+                    )
+                ]
         if value not in ("pass", "fail"):
-            hint = " (YAML reads yes/no as true/false: write pass or fail)" if isinstance(
-                value, bool) else ""
+            hint = (
+                " (YAML reads yes/no as true/false: write pass or fail)"
+                if isinstance(value, bool)
+                else ""
+            )
             return [doc.problem(path, f"gate answer must be 'pass' or 'fail'; got {value!r}{hint}")]
         return []
     if isinstance(answer, bool) or not isinstance(answer, int | float):
@@ -347,7 +349,9 @@ def _score_problems(
     return problems
 
 
-def _on_scale(doc: YamlDocument, path: DataPath, score: float, low: int, high: int) -> list[Problem]:
+def _on_scale(
+    doc: YamlDocument, path: DataPath, score: float, low: int, high: int
+) -> list[Problem]:
     if low <= score <= high:
         return []
     return [doc.problem(path, f"expected a score on the scale {low}-{high}; got {score:g}")]
@@ -359,12 +363,20 @@ def _price_problems(config: TenderFile, tree: CriteriaTree, sourced: Sourced) ->
     has_price = any(leaf.kind == "price" for leaf in tree.leaves)
     if not has_price:
         if bid.price is not None:
-            return [doc.problem(("price",), "this tender has no price criterion; remove price",
-                                key=True)]
+            return [
+                doc.problem(
+                    ("price",), "this tender has no price criterion; remove price", key=True
+                )
+            ]
         return []
     if bid.price is None:
-        return [doc.problem((), f"bid {bid.id!r} has no price; expected price.total or "
-                            "price.whole_life", field="price")]
+        return [
+            doc.problem(
+                (),
+                f"bid {bid.id!r} has no price; expected price.total or price.whole_life",
+                field="price",
+            )
+        ]
     problems = []
     total = bid.price.total
     if bid.price.whole_life is not None:

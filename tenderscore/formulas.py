@@ -7,6 +7,7 @@ arguments, so the caller decides which bids form the reference set.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -113,7 +114,8 @@ def linear_to_ceiling(prices: Array, ref: PriceReference, rule: PriceRule) -> Ar
 
 def absolute(prices: Array, ref: PriceReference, rule: PriceRule) -> Array:
     """v = (Pc - P) / (Pc - Pf) between a published floor Pf and ceiling Pc (no other bids)."""
-    assert rule.ceiling is not None and rule.floor is not None
+    assert rule.ceiling is not None
+    assert rule.floor is not None
     return (rule.ceiling - prices) / (rule.ceiling - rule.floor)
 
 
@@ -130,7 +132,7 @@ def deviation_from_mean(prices: Array, ref: PriceReference, rule: PriceRule) -> 
 def logarithmic(prices: Array, ref: PriceReference, rule: PriceRule) -> Array:
     """v = 1 - ln(P / Pmin) / ln A, with A the multiple of the lowest price that scores 0."""
     assert rule.zero_at_multiple is not None
-    return 1.0 - np.log(prices / ref.lowest) / np.log(rule.zero_at_multiple)
+    return 1.0 - np.log(prices / ref.lowest) / math.log(rule.zero_at_multiple)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +197,7 @@ PRICE_FORMULAS: dict[PriceFormulaName, PriceFormula] = {
 def price_values(prices: Array, reference: PriceReference, rule: PriceRule) -> Array:
     """Partial values of ``prices`` under ``rule``, clipped to [0, 1]."""
     raw = PRICE_FORMULAS[rule.formula].function(prices, reference, rule)
-    return np.clip(raw, 0.0, 1.0)
+    return np.asarray(np.clip(raw, 0.0, 1.0), dtype=np.float64)
 
 
 def price_reference(prices: Array) -> PriceReference:

@@ -146,17 +146,18 @@ class _Builder:
         if not has_weight(node):
             if stated:
                 self.problems.append(
-                    WeightProblem(path, f"{node.id!r} holds only pass/fail gates, which carry no "
-                                  f"weight; expected no weight, got {stated:g}")
+                    WeightProblem(
+                        path,
+                        f"{node.id!r} holds only pass/fail gates, which carry no "
+                        f"weight; expected no weight, got {stated:g}",
+                    )
                 )
             return 0.0
         if stated is not None:
             return stated
         if self.weighting == "points" and isinstance(node, Section):
             return sum(self.raw_weight(child, path) for child in node.children if has_weight(child))
-        self.problems.append(
-            WeightProblem(path, f"{node.id!r} needs a weight ({self.weighting})")
-        )
+        self.problems.append(WeightProblem(path, f"{node.id!r} needs a weight ({self.weighting})"))
         return 0.0
 
     def add_level(
@@ -232,4 +233,3 @@ class _Builder:
                     key="",
                 )
             )
-

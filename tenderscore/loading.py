@@ -13,7 +13,7 @@ from tenderscore.catalogue import shipped_criteria
 from tenderscore.checks import Sourced, check_bids, check_tender, did_you_mean
 from tenderscore.errors import InputError, Problem
 from tenderscore.hierarchy import build_tree
-from tenderscore.models import BidFile, CriteriaSet, TenderFile
+from tenderscore.models import BidFile, CriteriaSet, TenderFile, Weighting
 from tenderscore.tender import SourceFile, Tender
 from tenderscore.validation import validate_document
 from tenderscore.yamlfile import DataPath, read_yaml
@@ -108,7 +108,7 @@ class _Loader:
             sources=tuple(self.sources),
         )
 
-    def weighting(self, tender: Sourced, criteria: Sourced) -> str:
+    def weighting(self, tender: Sourced, criteria: Sourced) -> Weighting:
         config: TenderFile = tender.model
         if isinstance(config.criteria, list):
             return config.weighting or "percent"
@@ -120,7 +120,8 @@ class _Loader:
                     f"the criteria set uses {own} weighting; got {config.weighting}",
                 )
             )
-        return str(own)
+        weighting: Weighting = own
+        return weighting
 
     def resolve_criteria(self, tender: Sourced) -> tuple[Sourced | None, DataPath, str]:
         """The criteria as a sourced model whose ``criteria`` list holds the tree."""

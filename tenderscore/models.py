@@ -8,6 +8,7 @@ more than one file (a bid answering a criterion that does not exist, say) live i
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -37,9 +38,7 @@ FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, strict=True, hide_input_in_errors=True
-    )
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, hide_input_in_errors=True)
 
 
 # --- criteria ----------------------------------------------------------------------------
@@ -73,7 +72,9 @@ class NodeBase(StrictModel):
     name: Text = Field(description="Name shown to evaluators, committees and bidders.")
     description: str | None = Field(None, description="What the criterion is about.")
     rationale: str | None = Field(None, description="Why the criterion is asked (for the record).")
-    source: str | None = Field(None, description="Guidance, law or standard the criterion rests on.")
+    source: str | None = Field(
+        None, description="Guidance, law or standard the criterion rests on."
+    )
     minimum: Minimum | None = Field(
         None, description="Exclude a bid that scores below this on the criterion or section."
     )
@@ -87,9 +88,7 @@ class WeightedNode(NodeBase):
         "as the criteria set's 'weighting' says. In points weighting a section may omit it "
         "and then weighs the sum of its children.",
     )
-    locked: bool = Field(
-        False, description="Hold this weight fixed in sensitivity analysis."
-    )
+    locked: bool = Field(False, description="Hold this weight fixed in sensitivity analysis.")
 
 
 class Scale(StrictModel):
@@ -108,9 +107,7 @@ class Scale(StrictModel):
             raise ValueError(f"max must be above min; got min {self.min}, max {self.max}")
         stray = sorted(p for p in self.descriptors if not self.min <= p <= self.max)
         if stray:
-            raise ValueError(
-                f"descriptors must be for points {self.min}-{self.max}; got {stray}"
-            )
+            raise ValueError(f"descriptors must be for points {self.min}-{self.max}; got {stray}")
         return self
 
 
@@ -153,7 +150,7 @@ class PiecewiseValue(StrictModel):
     @classmethod
     def _check_points(cls, points: list[list[float]]) -> list[list[float]]:
         xs = [x for x, _ in points]
-        if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(xs)):
             raise ValueError(f"answers must be strictly increasing; got {xs}")
         if any(not 0 <= v <= 1 for _, v in points):
             raise ValueError(f"values must lie in 0-1; got {[v for _, v in points]}")
@@ -164,9 +161,7 @@ class ObservedValue(StrictModel):
     type: Literal["observed"]
 
 
-ValueFunction = Annotated[
-    LinearValue | PiecewiseValue | ObservedValue, Field(discriminator="type")
-]
+ValueFunction = Annotated[LinearValue | PiecewiseValue | ObservedValue, Field(discriminator="type")]
 
 
 class NumericCriterion(WeightedNode):
@@ -283,11 +278,9 @@ class PriceRule(StrictModel):
         missing = [name for name in needs if getattr(self, name) is None]
         if missing:
             raise ValueError(f"formula {self.formula} needs {' and '.join(missing)}")
-        if self.formula == "absolute" and self.floor is not None and self.ceiling is not None:
-            if self.floor >= self.ceiling:
-                raise ValueError(
-                    f"floor must be below ceiling; got floor {self.floor}, ceiling {self.ceiling}"
-                )
+        floor, ceiling = self.floor, self.ceiling
+        if floor is not None and ceiling is not None and floor >= ceiling:
+            raise ValueError(f"floor must be below ceiling; got floor {floor}, ceiling {ceiling}")
         return self
 
 

@@ -205,11 +205,11 @@ def _assemble(state: _State) -> Evaluation:
     elif method == "price_per_quality_point":
         with np.errstate(divide="ignore"):
             total = np.where(quality > 0, prices / np.where(quality > 0, quality, 1), np.inf)
-        for i in np.flatnonzero(state.eligible & (quality <= 0)):
-            state.exclusions[i].append(
+        for zero in np.flatnonzero(state.eligible & (quality <= 0)):
+            state.exclusions[zero].append(
                 Exclusion("minimum", "quality", "quality score is 0: price per point undefined")
             )
-            state.eligible[i] = False
+            state.eligible[zero] = False
     else:
         assert config.aggregation.money_per_point is not None
         total = prices - quality * config.aggregation.money_per_point
@@ -226,7 +226,9 @@ def _assemble(state: _State) -> Evaluation:
     leader = total[ranking.groups[0][0]] if candidates else None
     results = []
     for i, bid in enumerate(tender.bids):
-        criteria = tuple(_criterion_score(state, i, j, points[i, j]) for j in range(len(tree.leaves)))
+        criteria = tuple(
+            _criterion_score(state, i, j, points[i, j]) for j in range(len(tree.leaves))
+        )
         results.append(
             BidResult(
                 id=bid.id,

@@ -64,11 +64,9 @@ def data_path(data: Any, loc: tuple[str | int, ...]) -> DataPath:
     path: list[str | int] = []
     current = data
     for index, part in enumerate(loc):
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-            path.append(part)
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
-            current = current[part]
+        child = _child(current, part)
+        if child is not _MISSING:
+            current = child
             path.append(part)
         elif index == len(loc) - 1 and isinstance(current, dict):
             path.append(part)
@@ -76,16 +74,21 @@ def data_path(data: Any, loc: tuple[str | int, ...]) -> DataPath:
     return tuple(path)
 
 
+_MISSING = object()
+
+
+def _child(data: Any, part: str | int) -> Any:
+    if isinstance(data, dict):
+        return data.get(part, _MISSING)
+    if isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+        return data[part]
+    return _MISSING
+
+
 def _value_at(data: Any, path: DataPath) -> Any:
     for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return _MISSING
+        data = _child(data, part)
     return data
-
-
-_MISSING = object()
 
 
 def _problem(model: type[BaseModel], document: YamlDocument, error: Any) -> Problem:
@@ -102,7 +105,9 @@ def _problem(model: type[BaseModel], document: YamlDocument, error: Any) -> Prob
             message += f" (expected one of: {', '.join(allowed)})"
         return document.problem(path, message, key=True)
     if kind == "missing":
-        return document.problem(path, f"required key {path[-1]!r} is missing", field=format_path(path))
+        return document.problem(
+            path, f"required key {path[-1]!r} is missing", field=format_path(path)
+        )
     message = _expected(error)
     got = _value_at(document.data, path)
     if got is not _MISSING and kind not in ("value_error", "assertion_error"):
@@ -152,7 +157,7 @@ def allowed_keys(model: type[BaseModel], data: Any, path: DataPath) -> list[str]
         else:
             additional = schema.get("additionalProperties")
             schema = additional if isinstance(additional, dict) else {}
-        current = current[part] if isinstance(current, dict | list) else None
+        current = _child(current, part)
     schema = _resolve(schema, definitions, current)
     return sorted(schema.get("properties", {}))
 

@@ -23,7 +23,7 @@ MAX_EXPANDED_NODES = 2_000_000
 DataPath = tuple[str | int, ...]
 
 try:
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment,misc]
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
@@ -54,7 +54,12 @@ class YamlDocument:
         return self.values.get(current)
 
     def problem(
-        self, path: Sequence[str | int], message: str, *, key: bool = False, field: str | None = None
+        self,
+        path: Sequence[str | int],
+        message: str,
+        *,
+        key: bool = False,
+        field: str | None = None,
     ) -> Problem:
         pos = self.position(path, key=key)
         return Problem(
@@ -208,7 +213,7 @@ def _walk(document: YamlDocument, root: yaml.Node) -> list[Problem]:
 
 def _scalar_key(node: yaml.Node) -> Any:
     if not isinstance(node, yaml.ScalarNode):
-        return f"<{node.id} key>"
+        return f"<{type(node).__name__} key>"
     if node.tag == "tag:yaml.org,2002:int":
         try:
             return int(node.value.replace("_", ""))

@@ -74,9 +74,7 @@ def bid(
     }
 
 
-def write_tender(
-    directory: Path, tender: dict[str, Any], bids: Sequence[dict[str, Any]]
-) -> Path:
+def write_tender(directory: Path, tender: dict[str, Any], bids: Sequence[dict[str, Any]]) -> Path:
     (directory / "bids").mkdir(parents=True, exist_ok=True)
     (directory / "tender.yaml").write_text(yaml.safe_dump(tender, sort_keys=False))
     for entry in bids:
@@ -113,7 +111,7 @@ class CliResult:
 
 def run_cli(args: Sequence[str], *, exit_code: int = 0) -> CliResult:
     """Run the CLI in-process; assert the exit code and show both streams when it differs."""
-    result = CliRunner().invoke(app, [str(a) for a in args])
+    result = CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
     shown = f"exit {result.exit_code}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
     assert result.exit_code == exit_code, shown
     return CliResult(result.exit_code, result.stdout, result.stderr)

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from conftest import BASE_TENDER, bid
 from tenderscore.scoring import evaluate
 from tenderscore.tender import Tender
+
+from conftest import BASE_TENDER, bid
 
 MakeTender = Callable[..., Tender]
 
@@ -24,8 +25,10 @@ def test_weighted_sum_by_hand(make_tender: MakeTender) -> None:
        total 89.
     """
     tender = make_tender(
-        [bid("a", price=100, scores=(4, 3), uptime=99.5), bid("b", price=125, scores=(5, 5),
-                                                               uptime=99.9)]
+        [
+            bid("a", price=100, scores=(4, 3), uptime=99.5),
+            bid("b", price=125, scores=(5, 5), uptime=99.9),
+        ]
     )
     result = evaluate(tender)
     a, b = result.bid("a"), result.bid("b")
@@ -112,16 +115,21 @@ def test_three_level_hierarchy_effective_weights(make_tender: MakeTender) -> Non
             "name": "A",
             "weight": 60,
             "children": [
-                {"id": "A1", "name": "A1", "weight": 50,
-                 "children": [numeric("x", 25), numeric("y", 75)]},
+                {
+                    "id": "A1",
+                    "name": "A1",
+                    "weight": 50,
+                    "children": [numeric("x", 25), numeric("y", 75)],
+                },
                 numeric("A2", 50),
             ],
         },
         numeric("B", 40),
     ]
     answers = {"x": 1, "y": 0, "A2": 1, "B": 0}
-    tender = make_tender([{"id": "a", "name": "a", "answers": answers}], criteria=criteria,
-                         panel=[])
+    tender = make_tender(
+        [{"id": "a", "name": "a", "answers": answers}], criteria=criteria, panel=[]
+    )
     assert tender.tree.weights == pytest.approx((0.075, 0.225, 0.3, 0.4))
     result = evaluate(tender)
     assert result.bid("a").total == pytest.approx(7.5 + 30)
@@ -131,16 +139,23 @@ def test_three_level_hierarchy_effective_weights(make_tender: MakeTender) -> Non
 def test_points_weighting(make_tender: MakeTender) -> None:
     """Maximum marks 10 and 20 in section S (no weight: 30), 30 in T: 10/60, 20/60, 30/60."""
     criteria = [
-        {"id": "S", "name": "S", "children": [
-            {"id": "s1", "name": "s1", "kind": "scale", "weight": 10},
-            {"id": "s2", "name": "s2", "kind": "scale", "weight": 20}]},
+        {
+            "id": "S",
+            "name": "S",
+            "children": [
+                {"id": "s1", "name": "s1", "kind": "scale", "weight": 10},
+                {"id": "s2", "name": "s2", "kind": "scale", "weight": 20},
+            ],
+        },
         {"id": "t", "name": "t", "kind": "scale", "weight": 30},
     ]
     scores = {c: {"E1": {"score": 5}} for c in ("s1", "s2", "t")}
     scores["t"] = {"E1": {"score": 0}}
     tender = make_tender(
         [{"id": "a", "name": "a", "scores": scores}],
-        criteria=criteria, weighting="points", panel=[{"id": "E1", "role": "r"}],
+        criteria=criteria,
+        weighting="points",
+        panel=[{"id": "E1", "role": "r"}],
     )
     assert tender.tree.weights == pytest.approx((1 / 6, 2 / 6, 3 / 6))
     assert evaluate(tender).bid("a").total == pytest.approx(50)
@@ -152,7 +167,8 @@ def test_failed_gate_excludes_and_does_not_set_the_lowest_price(make_tender: Mak
         make_tender([bid("a", price=100), bid("b", price=125), bid("c", price=50, uk="fail")])
     )
     c = result.bid("c")
-    assert not c.eligible and c.rank is None
+    assert not c.eligible
+    assert c.rank is None
     assert c.exclusions[0].rule == "gate"
     assert "failed gate 'UK data'" in c.exclusions[0].reason
     assert result.bid("a").score("price").value == 1.0
@@ -176,25 +192,29 @@ def test_gate_note_appears_in_the_reason(make_tender: MakeTender) -> None:
         ({"points": 33}, set()),
     ],
 )
-def test_section_minimum(make_tender: MakeTender, minimum: dict[str, float],
-                         excluded: set[str]) -> None:
+def test_section_minimum(
+    make_tender: MakeTender, minimum: dict[str, float], excluded: set[str]
+) -> None:
     tender_spec: dict[str, Any] = copy.deepcopy(BASE_TENDER)
     tender_spec["criteria"][1]["minimum"] = minimum
     result = evaluate(
-        make_tender([bid("a", scores=(3, 3)), bid("b", scores=(4, 4))],
-                    criteria=tender_spec["criteria"])
+        make_tender(
+            [bid("a", scores=(3, 3)), bid("b", scores=(4, 4))], criteria=tender_spec["criteria"]
+        )
     )
     assert {b.id for b in result.excluded} == excluded
     for b in result.excluded:
-        assert b.exclusions[0].rule == "minimum" and b.exclusions[0].criterion == "quality"
+        assert b.exclusions[0].rule == "minimum"
+        assert b.exclusions[0].criterion == "quality"
 
 
 def test_minimum_score_on_a_scale_criterion(make_tender: MakeTender) -> None:
     """Minimum consensus score 3: a's mean (3 + 2)/2 = 2.5 fails, b's 3 passes."""
     spec: dict[str, Any] = copy.deepcopy(BASE_TENDER)
     spec["criteria"][1]["children"][0]["minimum"] = {"score": 3}
-    result = evaluate(make_tender([bid("a", scores=(3, 2)), bid("b", scores=(3, 3))],
-                                  criteria=spec["criteria"]))
+    result = evaluate(
+        make_tender([bid("a", scores=(3, 2)), bid("b", scores=(3, 3))], criteria=spec["criteria"])
+    )
     assert [b.id for b in result.excluded] == ["a"]
     assert result.bid("a").exclusions[0].reason == (
         "below the minimum for 'Method': 2.5, required 3"
@@ -221,8 +241,10 @@ def test_price_per_quality_point(make_tender: MakeTender) -> None:
     b: Q = 100 x (0.5 x 1 + 0.5 x 0.9) = 95, 125 / 95 = 1.3158: b wins (lowest)."""
     result = evaluate(
         make_tender(
-            [bid("a", price=100, scores=(4, 3), uptime=99.5),
-             bid("b", price=125, scores=(5, 5), uptime=99.9)],
+            [
+                bid("a", price=100, scores=(4, 3), uptime=99.5),
+                bid("b", price=125, scores=(5, 5), uptime=99.9),
+            ],
             aggregation={"method": "price_per_quality_point"},
         )
     )
@@ -237,8 +259,10 @@ def test_monetised_quality(make_tender: MakeTender) -> None:
     """0.5 per point: a 100 - 60 x 0.5 = 70; b 125 - 95 x 0.5 = 77.5: a wins (lowest)."""
     result = evaluate(
         make_tender(
-            [bid("a", price=100, scores=(4, 3), uptime=99.5),
-             bid("b", price=125, scores=(5, 5), uptime=99.9)],
+            [
+                bid("a", price=100, scores=(4, 3), uptime=99.5),
+                bid("b", price=125, scores=(5, 5), uptime=99.9),
+            ],
             aggregation={"method": "monetised_quality", "money_per_point": 0.5},
         )
     )
@@ -249,8 +273,10 @@ def test_monetised_quality(make_tender: MakeTender) -> None:
 
 def _tied_bids() -> list[dict[str, Any]]:
     """a: 40 + 0.6 x 30 + 0.5 x 30 = 73. b: 32 + 30 + 30 x (99.3666... - 99) = 73."""
-    return [bid("a", price=100, scores=(3, 3), uptime=99.5),
-            bid("b", price=125, scores=(5, 5), uptime=99 + 11 / 30)]
+    return [
+        bid("a", price=100, scores=(3, 3), uptime=99.5),
+        bid("b", price=125, scores=(5, 5), uptime=99 + 11 / 30),
+    ]
 
 
 def test_tie_is_shared_without_a_rule(make_tender: MakeTender) -> None:
@@ -259,13 +285,15 @@ def test_tie_is_shared_without_a_rule(make_tender: MakeTender) -> None:
     assert [f.bids for f in result.findings if f.code == "tie"] == [("a", "b")]
 
 
-@pytest.mark.parametrize(("rule", "winner"), [(["quality"], "b"), (["price"], "a"),
-                                              (["cost", "price"], "a")])
+@pytest.mark.parametrize(
+    ("rule", "winner"), [(["quality"], "b"), (["price"], "a"), (["cost", "price"], "a")]
+)
 def test_declared_tie_break(make_tender: MakeTender, rule: list[str], winner: str) -> None:
     """Quality points a 33, b 41; price a 100, b 125; cost points a 40, b 32."""
     result = evaluate(make_tender(_tied_bids(), tie_break=rule))
     assert result.bids[0].id == winner
-    assert result.bids[0].rank == 1 and not result.bids[0].rank_shared
+    assert result.bids[0].rank == 1
+    assert not result.bids[0].rank_shared
     assert result.bids[0].tie_broken_by == rule[0]
     assert result.bids[1].rank == 2
 
@@ -292,8 +320,9 @@ def test_dominant_weight_and_observed_bounds(make_tender: MakeTender) -> None:
     spec["criteria"][0]["weight"] = 80
     spec["criteria"][1]["weight"] = 20
     spec["criteria"][1]["children"][1]["value_function"] = {"type": "observed"}
-    result = evaluate(make_tender([bid("a", uptime=99.2), bid("b", uptime=99.8)],
-                                  criteria=spec["criteria"]))
+    result = evaluate(
+        make_tender([bid("a", uptime=99.2), bid("b", uptime=99.8)], criteria=spec["criteria"])
+    )
     codes = {f.code for f in result.findings}
     assert {"dominant_weight", "observed_bounds"} <= codes
     assert result.bid("a").score("uptime").value == 0

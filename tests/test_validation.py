@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, EXAMPLE, REPO, run_cli
 from tenderscore.loading import load_criteria_set, load_tender
+
+from conftest import DATA, EXAMPLE, REPO, run_cli
 
 CASES = sorted(p for p in (DATA / "invalid").iterdir() if p.is_dir())
 
@@ -84,7 +85,8 @@ def test_every_shipped_criteria_set_loads(path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", sorted(p.parent for p in (REPO / "examples").glob("*/tender.yaml")),
+    "path",
+    sorted(p.parent for p in (REPO / "examples").glob("*/tender.yaml")),
     ids=lambda p: p.name,
 )
 def test_every_example_loads(path: Path) -> None:

@@ -117,9 +117,11 @@ def evaluate(
 @_handle_errors
 def validate(tender_dir: TenderDir) -> None:
     """Check a tender and its bids; report every problem at once (exit 2 if any)."""
+    from tenderscore.cli.render import render_weights
     from tenderscore.loading import load_tender
 
     tender = load_tender(tender_dir)
+    render_weights(stdout, tender)
     leaves = len(tender.tree.leaves) + len(tender.tree.gates)
     stdout.print(
         f"{tender_dir}: ok ({len(tender.bids)} bids, {leaves} criteria, "
@@ -152,9 +154,7 @@ def explain(
 @app.command()
 @_handle_errors
 def schema(
-    kind: Annotated[
-        str, typer.Argument(help="Which file: tender, bid or criteria.")
-    ] = "tender",
+    kind: Annotated[str, typer.Argument(help="Which file: tender, bid or criteria.")] = "tender",
 ) -> None:
     """Print the JSON Schema of an input file (for editor autocompletion)."""
     from tenderscore.errors import UsageError

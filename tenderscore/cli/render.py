@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tenderscore.models import CriteriaSet
+from tenderscore.models import CriteriaSet, Minimum
 from tenderscore.results import BidResult, Evaluation
 from tenderscore.tender import Tender
 from tenderscore.tracing import number
@@ -115,9 +115,44 @@ def render_explanation(
         console.print(Text(f"Excluded: {exclusion.reason}", style="red"))
 
 
+def render_weights(console: Console, tender: Tender) -> None:
+    """The criteria tree with every node's stated, normalised and effective weight."""
+    table = Table(
+        title=Text(f"Criteria and weights ({tender.criteria_source})"), title_justify="left"
+    )
+    table.add_column("Id", no_wrap=True)
+    table.add_column("Name", ratio=1)
+    table.add_column("Kind")
+    table.add_column("Stated", justify="right")
+    table.add_column("In parent", justify="right")
+    table.add_column("Effective", justify="right")
+    table.add_column("Minimum")
+    for node in tender.tree.nodes.values():
+        gate = node.is_gate
+        minimum = node.model.minimum
+        table.add_row(
+            Text("  " * node.depth + node.id),
+            Text(node.name),
+            "gate" if gate else node.kind,
+            "" if node.stated_weight is None else f"{node.stated_weight:g}",
+            "" if gate else f"{100 * node.local_weight:.4g}%",
+            "" if gate else f"{100 * node.effective_weight:.4g}%",
+            _minimum(minimum) if minimum else "",
+        )
+    console.print(table)
+
+
+def _minimum(minimum: Minimum) -> str:
+    if minimum.percent is not None:
+        return f"{minimum.percent:g}%"
+    if minimum.points is not None:
+        return f"{minimum.points:g} points"
+    return f"score {minimum.score:g}"
+
+
 def render_criteria_sets(console: Console, sets: Mapping[str, CriteriaSet]) -> None:
     table = Table()
-    table.add_column("Name")
+    table.add_column("Name", no_wrap=True)
     table.add_column("Title")
     table.add_column("Weighting")
     table.add_column("Top-level sections")
