@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tenderscore.formulas import CostLine
+from tenderscore.tracing import LeafTrace
 
 AggregationMethod = Literal["weighted_sum", "price_per_quality_point", "monetised_quality"]
 
@@ -27,9 +28,20 @@ class CriterionScore:
     weight: float
     points: float
     formula: str
-    working: str
-    evaluator_scores: dict[str, float] | None = None
-    consensus_reason: str | None = None
+    evaluator_scores: dict[str, float] | None
+    consensus_reason: str | None
+    trace: LeafTrace = field(repr=False, compare=False)
+
+    @property
+    def working(self) -> str:
+        return self.trace.working(
+            raw=self.raw,
+            value=self.value,
+            weight=self.weight,
+            points=self.points,
+            evaluator_scores=self.evaluator_scores,
+            consensus=self.consensus_reason is not None,
+        )
 
 
 @dataclass(frozen=True, slots=True)

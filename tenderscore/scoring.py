@@ -43,7 +43,7 @@ from tenderscore.results import (
     NodeWeight,
 )
 from tenderscore.tender import Tender
-from tenderscore.tracing import trace_cell
+from tenderscore.tracing import leaf_trace
 
 Array = NDArray[np.float64]
 TOLERANCE = 1e-9
@@ -225,10 +225,8 @@ def _assemble(state: _State) -> Evaluation:
     ranking = rank_bids(candidates, keys)
     leader = total[ranking.groups[0][0]] if candidates else None
     results = []
+    cells = _criterion_scores(state, points)
     for i, bid in enumerate(tender.bids):
-        criteria = tuple(
-            _criterion_score(state, i, j, points[i, j]) for j in range(len(tree.leaves))
-        )
         results.append(
             BidResult(
                 id=bid.id,
@@ -243,7 +241,7 @@ def _assemble(state: _State) -> Evaluation:
                 if leader is not None and state.eligible[i]
                 else None,
                 node_points={node_ids[k]: float(node_points[i, k]) for k in range(len(node_ids))},
-                criteria=criteria,
+                criteria=tuple(cells[i]),
                 gates=inputs.gates[i],
                 exclusions=tuple(state.exclusions[i]),
                 price=inputs.prices[i],
@@ -306,38 +304,44 @@ def _node_weights(tree: CriteriaTree, weights: Array, membership: Array) -> tupl
     )
 
 
-def _criterion_score(state: _State, i: int, j: int, points: float) -> CriterionScore:
-    leaf = state.tender.tree.leaves[j]
-    panel = state.inputs.panels.get(j)
-    evaluator_scores = None
-    reason = None
-    if panel is not None:
-        evaluator_scores = dict(zip(panel.evaluators, panel.scores[i].tolist(), strict=True))
-        if i in panel.consensus:
-            reason = panel.consensus[i][1]
-    raw = float(state.inputs.raw[i, j])
-    value = float(state.values[i, j])
-    weight = float(state.weights[j])
-    formula, working = trace_cell(
-        state.tender,
-        leaf,
-        raw=raw,
-        value=value,
-        weight=weight,
-        points=points,
-        reference=state.references.get(j),
-        evaluator_scores=evaluator_scores,
-        consensus=reason is not None,
-    )
-    return CriterionScore(
-        criterion=leaf.id,
-        kind=leaf.kind,
-        raw=raw,
-        value=value,
-        weight=weight,
-        points=float(points),
-        formula=formula,
-        working=working,
-        evaluator_scores=evaluator_scores,
-        consensus_reason=reason,
-    )
+def _criterion_scores(state: _State, points: Array) -> list[list[CriterionScore]]:
+    """Per bid, the trace of every leaf; built column by column from plain Python floats."""
+    tender = state.tender
+    m, _n = points.shape
+    rows: list[list[CriterionScore]] = [[] for _ in range(m)]
+    for j, leaf in enumerate(tender.tree.leaves):
+        trace = leaf_trace(
+            leaf,
+            rule=tender.config.price,
+            reference=state.references.get(j),
+            score_aggregation=tender.config.score_aggregation,
+        )
+        panel = state.inputs.panels.get(j)
+        panel_rows = panel.scores.tolist() if panel is not None else None
+        weight = float(state.weights[j])
+        columns = zip(
+            state.inputs.raw[:, j].tolist(),
+            state.values[:, j].tolist(),
+            points[:, j].tolist(),
+            strict=True,
+        )
+        for i, (raw, value, cell_points) in enumerate(columns):
+            scores = reason = None
+            if panel is not None and panel_rows is not None:
+                scores = dict(zip(panel.evaluators, panel_rows[i], strict=True))
+                reason = panel.consensus[i][1] if i in panel.consensus else None
+            rows[i].append(
+                CriterionScore(
+                    criterion=leaf.id,
+                    kind=leaf.kind,
+                    raw=raw,
+                    value=value,
+                    weight=weight,
+                    points=cell_points,
+                    formula=trace.formula,
+                    evaluator_scores=scores,
+                    consensus_reason=reason,
+                    trace=trace,
+                )
+            )
+    return rows

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from tenderscore.errors import UsageError
 from tenderscore.hierarchy import CriteriaTree, build_tree
 from tenderscore.models import BidFile, Node, TenderFile
 
@@ -36,9 +37,24 @@ class Tender:
     sources: tuple[SourceFile, ...] = ()
 
     def with_weights(self, weights: Mapping[str, float]) -> Tender:
-        """The same tender re-weighted by node id, each level renormalised to sum to 1."""
+        """The same tender re-weighted by node id, each level renormalised to sum to 1.
+
+        Raises:
+            UsageError: for an id that is not in the criteria tree, or a negative weight.
+        """
+        unknown = sorted(set(weights) - set(self.tree.nodes))
+        if unknown:
+            raise UsageError(
+                f"no criterion or section {', '.join(map(repr, unknown))}; "
+                f"expected one of: {', '.join(self.tree.nodes)}"
+            )
+        negative = sorted(node for node, weight in weights.items() if weight < 0)
+        if negative:
+            raise UsageError(f"weights must not be negative: {', '.join(negative)}")
         merged = {**self.config.weights, **weights}
         tree = build_tree(
             self.criteria, weighting=self.tree.weighting, overrides=merged, renormalise=True
         )
+        if tree.problems:
+            raise UsageError("; ".join(problem.message for problem in tree.problems))
         return replace(self, tree=tree)

@@ -1,11 +1,24 @@
-"""Human-readable workings: each score written out as its formula with the numbers put in."""
+"""Human-readable workings: each score written out as its formula with the numbers put in.
+
+A ``LeafTrace`` is made once per criterion; the working of a single cell is formatted only
+when someone reads it (``CriterionScore.working``), so scoring 2,000 bids does not format
+120,000 strings nobody looks at.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from tenderscore.formulas import PRICE_FORMULAS
 from tenderscore.hierarchy import TreeNode
-from tenderscore.models import LinearValue, NumericCriterion, PiecewiseValue, ScaleCriterion
-from tenderscore.tender import Tender
+from tenderscore.models import (
+    LinearValue,
+    NumericCriterion,
+    PiecewiseValue,
+    PriceRule,
+    ScaleCriterion,
+)
 
 
 def number(value: float) -> str:
@@ -15,39 +28,50 @@ def number(value: float) -> str:
     return f"{value:.6g}"
 
 
-def trace_cell(
-    tender: Tender,
-    leaf: TreeNode,
-    *,
-    raw: float,
-    value: float,
-    weight: float,
-    points: float,
-    reference: str | None,
-    evaluator_scores: dict[str, float] | None,
-    consensus: bool,
-) -> tuple[str, str]:
-    """(formula, working) for one bid on one leaf, ending with the weighted points."""
-    formula, steps = _value_step(tender, leaf, raw, reference, evaluator_scores, consensus)
-    working = (
-        f"{steps} -> v = {value:.6f}; points = 100 x {weight:.6f} x {value:.6f} = {points:.6f}"
-    )
-    return formula, working
+@dataclass(frozen=True, slots=True)
+class LeafTrace:
+    """How one criterion turns a raw input into a value: the formula and its parameters."""
+
+    formula: str
+    parameters: str
+    kind: str
+    aggregate: str = ""
+    scale: tuple[int, int] = (0, 1)
+
+    def working(
+        self,
+        *,
+        raw: float,
+        value: float,
+        weight: float,
+        points: float,
+        evaluator_scores: Mapping[str, float] | None,
+        consensus: bool,
+    ) -> str:
+        """The cell's arithmetic from raw input to weighted points."""
+        if self.kind == "scale":
+            low, high = self.scale
+            given = ", ".join(f"{e} {s:g}" for e, s in (evaluator_scores or {}).items())
+            how = "consensus" if consensus else self.aggregate
+            step = (
+                f"s = {how} {raw:.6g} (panel: {given}); v = ({raw:.6g} - {low}) / ({high} - {low})"
+            )
+        elif self.kind == "price":
+            step = f"P = {number(raw)}; {self.parameters}"
+        else:
+            step = f"x = {raw:g}; {self.parameters}"
+        return (
+            f"{step} -> v = {value:.6f}; points = 100 x {weight:.6f} x {value:.6f} = {points:.6f}"
+        )
 
 
-def _value_step(
-    tender: Tender,
-    leaf: TreeNode,
-    raw: float,
-    reference: str | None,
-    evaluator_scores: dict[str, float] | None,
-    consensus: bool,
-) -> tuple[str, str]:
+def leaf_trace(
+    leaf: TreeNode, *, rule: PriceRule, reference: str | None, score_aggregation: str
+) -> LeafTrace:
+    """The trace of ``leaf``; ``reference`` describes the bids a relative formula used."""
     model = leaf.model
     if leaf.kind == "price":
-        rule = tender.config.price
-        spec = PRICE_FORMULAS[rule.formula]
-        params = [f"P = {number(raw)}"]
+        params = []
         if rule.ceiling is not None:
             params.append(f"Pc = {number(rule.ceiling)}")
         if rule.floor is not None:
@@ -56,29 +80,32 @@ def _value_step(
             params.append(f"A = {rule.zero_at_multiple:g}")
         if reference:
             params.append(reference)
-        return f"{rule.formula}: v = {spec.expression}", f"{', '.join(params)}; clipped to 0-1"
+        expression = PRICE_FORMULAS[rule.formula].expression
+        return LeafTrace(
+            f"{rule.formula}: v = {expression}", ", ".join([*params, "clipped to 0-1"]), "price"
+        )
     if isinstance(model, ScaleCriterion):
-        low, high = model.scale.min, model.scale.max
-        given = ", ".join(f"{e} {s:g}" for e, s in (evaluator_scores or {}).items())
-        how = "consensus" if consensus else (model.aggregate or tender.config.score_aggregation)
-        return (
+        return LeafTrace(
             "scale: v = (s - smin) / (smax - smin)",
-            f"s = {how} {raw:.6g} (panel: {given}); v = ({raw:.6g} - {low}) / ({high} - {low})",
+            "",
+            "scale",
+            aggregate=model.aggregate or score_aggregation,
+            scale=(model.scale.min, model.scale.max),
         )
     assert isinstance(model, NumericCriterion)
     function = model.value_function
     if isinstance(function, LinearValue):
-        return (
+        return LeafTrace(
             "linear: v = (x - worst) / (best - worst), clipped to 0-1",
-            f"x = {raw:g}; v = ({raw:g} - {function.worst:g}) / "
-            f"({function.best:g} - {function.worst:g})",
+            f"worst = {function.worst:g}, best = {function.best:g}",
+            "numeric",
         )
     if isinstance(function, PiecewiseValue):
         points = ", ".join(f"({x:g}, {v:g})" for x, v in function.points)
-        return "piecewise linear through declared points", f"x = {raw:g}; points {points}"
+        return LeafTrace("piecewise linear through declared points", points, "numeric")
     expression = (
         "(x - min) / (max - min)"
         if model.direction == "higher_is_better"
         else "(max - x) / (max - min)"
     )
-    return f"observed bounds: v = {expression}", f"x = {raw:g}; {reference}"
+    return LeafTrace(f"observed bounds: v = {expression}", reference or "", "numeric")

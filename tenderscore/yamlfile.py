@@ -107,10 +107,22 @@ def parse_yaml(path: Path, text: bytes) -> YamlDocument | list[Problem]:
         if node is None:
             return [Problem(path, "file is empty; expected a YAML mapping", line=1, column=1)]
         document = YamlDocument(path=path, data=None, text=text)
-        problems = _walk(document, node)
-        if problems:
-            return problems
-        document.data = loader.construct_document(node)
+        builder = _Builder(document, loader)
+        document.data = builder.build(node, ())
+        if builder.problems:
+            return builder.problems
+    except _TooLarge as exc:
+        return [
+            Problem(
+                path,
+                f"document expands to more than {MAX_EXPANDED_NODES:,} values through aliases "
+                f"(reached {exc.args[0]:,}); refused as a possible alias bomb",
+                line=1,
+                column=1,
+            )
+        ]
+    except RecursionError:
+        return [Problem(path, "document is nested too deeply to be a tender file")]
     except yaml.MarkedYAMLError as exc:
         return [_syntax_problem(path, exc)]
     except yaml.YAMLError as exc:
@@ -148,80 +160,117 @@ def _position(node: yaml.Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _walk(document: YamlDocument, root: yaml.Node) -> list[Problem]:
-    """Record positions, report duplicate keys and refuse documents that expand too far."""
-    problems: list[Problem] = []
-    expanded: dict[int, int] = {}
-    walked: set[int] = set()
+class _TooLarge(Exception):
+    """The alias-expanded document passed ``MAX_EXPANDED_NODES``."""
 
-    def size(node: yaml.Node) -> int:
-        known = expanded.get(id(node))
+
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+
+class _Builder:
+    """Construct the data from the node graph in one pass, recording positions as it goes.
+
+    Each node is constructed once; an alias returns the object already built and adds the
+    size of its subtree to the expanded count, so a bomb is refused long before it is
+    expanded. Duplicate keys, which PyYAML would silently drop, are reported.
+    """
+
+    def __init__(self, document: YamlDocument, loader: yaml.SafeLoader) -> None:
+        self.document = document
+        self.loader = loader
+        self.constructors = loader.yaml_constructors
+        self.built: dict[int, tuple[Any, int]] = {}
+        self.expanded = 0
+        self.problems: list[Problem] = []
+
+    def build(self, node: yaml.Node, path: DataPath) -> Any:
+        value, _size = self._build(node, path)
+        return value
+
+    def _count(self, size: int) -> None:
+        self.expanded += size
+        if self.expanded > MAX_EXPANDED_NODES:
+            raise _TooLarge(self.expanded)
+
+    def _build(self, node: yaml.Node, path: DataPath) -> tuple[Any, int]:
+        mark = node.start_mark
+        self.document.values[path] = Position(mark.line + 1, mark.column + 1)
+        known = self.built.get(id(node))
         if known is not None:
+            self._count(known[1])
             return known
-        expanded[id(node)] = 1  # guards against recursive aliases
-        total = 1
-        if isinstance(node, yaml.MappingNode):
-            total += sum(size(k) + size(v) for k, v in node.value)
-        elif isinstance(node, yaml.SequenceNode):
-            total += sum(size(item) for item in node.value)
-        expanded[id(node)] = total
-        return total
-
-    def walk(node: yaml.Node, path: DataPath) -> None:
-        document.values[path] = _position(node)
-        if id(node) in walked:
-            return
-        walked.add(id(node))
+        self._count(1)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node), 1
+        if node.tag not in (_SEQ, _MAP):
+            self.constructors[None](self.loader, node)  # raises: unknown tags are refused
+        size = 1
         if isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                walk(item, (*path, index))
-        elif isinstance(node, yaml.MappingNode):
-            first_seen: dict[Any, Position] = {}
-            for key_node, value_node in node.value:
-                key = _scalar_key(key_node)
-                child = (*path, key)
-                if key in first_seen:
-                    problems.append(
-                        Problem(
-                            document.path,
-                            f"duplicate key {key!r} (first at line {first_seen[key].line}); "
-                            "YAML would silently keep only the last",
-                            field=format_path(child),
-                            line=key_node.start_mark.line + 1,
-                            column=key_node.start_mark.column + 1,
-                        )
+            items: list[Any] = []
+            self.built[id(node)] = (items, 1)
+            for index, child in enumerate(node.value):
+                value, child_size = self._build(child, (*path, index))
+                items.append(value)
+                size += child_size
+            self.built[id(node)] = (items, size)
+            return items, size
+        assert isinstance(node, yaml.MappingNode)
+        mapping: dict[Any, Any] = {}
+        self.built[id(node)] = (mapping, 1)
+        first_seen: dict[Any, Position] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node, path)
+            if key is _BAD_KEY:
+                continue
+            child = (*path, key)
+            position = Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key in first_seen:
+                self.problems.append(
+                    Problem(
+                        self.document.path,
+                        f"duplicate key {key!r} (first at line {first_seen[key].line}); "
+                        "YAML would silently keep only the last",
+                        field=format_path(child),
+                        line=position.line,
+                        column=position.column,
                     )
-                    continue
-                first_seen[key] = _position(key_node)
-                document.keys[child] = first_seen[key]
-                walk(value_node, child)
+                )
+                continue
+            first_seen[key] = position
+            self.document.keys[child] = position
+            mapping[key], child_size = self._build(value_node, child)
+            size += child_size
+        self.built[id(node)] = (mapping, size)
+        return mapping, size
 
-    total = size(root)
-    if total > MAX_EXPANDED_NODES:
-        return [
-            Problem(
-                document.path,
-                f"document expands to more than {MAX_EXPANDED_NODES:,} values through aliases "
-                f"({total:,}); refused as a possible alias bomb",
-                line=1,
-                column=1,
-            )
-        ]
-    walk(root, ())
-    return problems
-
-
-def _scalar_key(node: yaml.Node) -> Any:
-    if not isinstance(node, yaml.ScalarNode):
-        return f"<{type(node).__name__} key>"
-    if node.tag == "tag:yaml.org,2002:int":
-        try:
-            return int(node.value.replace("_", ""))
-        except ValueError:
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag == _STR:
             return node.value
-    if node.tag == "tag:yaml.org,2002:bool":
-        return node.value.lower() in ("yes", "true", "on", "y")
-    return node.value
+        constructor = self.constructors.get(node.tag) or self.constructors[None]
+        return constructor(self.loader, node)
+
+    def _key(self, node: yaml.Node, path: DataPath) -> Any:
+        if isinstance(node, yaml.ScalarNode) and node.tag != _MERGE:
+            key = self._scalar(node)
+            if isinstance(key, str | int | bool) or key is None:
+                return key
+        what = "merge keys (<<)" if node.tag == _MERGE else "keys that are not plain scalars"
+        self.problems.append(
+            Problem(
+                self.document.path,
+                f"{what} are not supported in tender files",
+                field=format_path(path),
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
+            )
+        )
+        return _BAD_KEY
+
+
+_BAD_KEY = object()
 
 
 def _yaml_kind(value: Any) -> str:

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from tenderscore import __version__
-from tenderscore.results import BidResult, Evaluation
+from tenderscore.results import BidResult, CriterionScore, Evaluation
 
 SCHEMA = "tenderscore/evaluation"
 SCHEMA_VERSION = 1
@@ -42,9 +42,37 @@ def evaluation_document(evaluation: Evaluation) -> dict[str, Any]:
 
 
 def _bid(bid: BidResult, evaluation: Evaluation) -> dict[str, Any]:
-    data = dataclasses.asdict(bid)
+    data = {
+        field.name: _plain(getattr(bid, field.name))
+        for field in dataclasses.fields(bid)
+        if field.name != "criteria"
+    }
     data["section_points"] = {s: bid.node_points[s] for s in evaluation.sections}
+    data["criteria"] = [_cell(score) for score in bid.criteria]
     return data
+
+
+def _cell(score: CriterionScore) -> dict[str, Any]:
+    return {
+        "criterion": score.criterion,
+        "kind": score.kind,
+        "raw": score.raw,
+        "value": score.value,
+        "weight": score.weight,
+        "points": score.points,
+        "formula": score.formula,
+        "working": score.working,
+        "evaluator_scores": score.evaluator_scores,
+        "consensus_reason": score.consensus_reason,
+    }
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    return value
 
 
 def render_json(evaluation: Evaluation) -> str:
