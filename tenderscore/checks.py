@@ -49,12 +49,12 @@ def check_tender(
                 )
             )
     for index, entry in enumerate(config.tie_break):
-        if entry != "price" and entry not in ids:
+        if entry != "price" and (entry not in ids or not tree.nodes[entry].leaves):
             problems.append(
                 tender.document.problem(
                     ("tie_break", index),
-                    f"expected a criterion or section id or 'price'; got {entry!r}"
-                    f"{did_you_mean(entry, [*ids, 'price'])}",
+                    "expected a weighted criterion or section id, or 'price'; got "
+                    f"{entry!r}{did_you_mean(entry, [*ids, 'price'])}",
                 )
             )
     problems += _panel_problems(tender, tree)

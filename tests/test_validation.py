@@ -96,3 +96,20 @@ def test_every_example_loads(path: Path) -> None:
 def test_valid_minimal_fixture() -> None:
     result = run_cli(["validate", DATA / "valid" / "minimal"])
     assert "ok (2 bids" in result.stdout
+
+
+def test_wheel_ships_the_criteria_sets(tmp_path: Path) -> None:
+    """Shipped sets must work from an installed wheel, not only from a checkout."""
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", tmp_path, REPO],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("tenderscore-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for path in (REPO / "criteria").glob("*.yaml"):
+        assert f"tenderscore/criteria/{path.name}" in names
