@@ -39,13 +39,28 @@ def check_tender(
     problems = list(_weight_problems(tender, criteria, criteria_prefix, tree))
     problems += _duplicate_node_ids(criteria, criteria_prefix)
     ids = set(tree.nodes)
-    for node_id in config.weights:
+    references: list[tuple[DataPath, str]] = [(("weights",), node) for node in config.weights]
+    references += [
+        (("scenarios", name, "weights"), node)
+        for name, scenario in config.scenarios.items()
+        for node in scenario.weights
+    ]
+    references += [(("sensitivity", "intervals"), node) for node in config.sensitivity.intervals]
+    for path, node_id in references:
         if node_id not in ids:
             problems.append(
                 tender.document.problem(
-                    ("weights", node_id),
+                    (*path, node_id),
                     f"no criterion or section {node_id!r}{did_you_mean(node_id, ids)}",
                     key=True,
+                )
+            )
+    for node_id, (low, high) in config.sensitivity.intervals.items():
+        if not 0 <= low <= high <= 100:
+            problems.append(
+                tender.document.problem(
+                    ("sensitivity", "intervals", node_id),
+                    f"expected [low, high] with 0 <= low <= high <= 100; got [{low:g}, {high:g}]",
                 )
             )
     for index, entry in enumerate(config.tie_break):

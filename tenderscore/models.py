@@ -312,6 +312,41 @@ class Evaluator(StrictModel):
     )
 
 
+class Scenario(StrictModel):
+    """A named alternative weight set, evaluated side by side with the published weights."""
+
+    description: str | None = None
+    weights: dict[Identifier, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
+        min_length=1,
+        description="Node id -> weight; each level is renormalised, so any scale will do.",
+    )
+
+
+class SensitivitySettings(StrictModel):
+    """Defaults for `tenderscore sensitivity` (command-line options override them)."""
+
+    samples: int = Field(20_000, ge=100, le=10_000_000, description="Monte Carlo samples.")
+    seed: int = Field(20_260_101, ge=0, description="Seed: same seed, same results.")
+    sampling: Literal["uniform", "dirichlet", "intervals", "rank"] = Field(
+        "dirichlet",
+        description="Weight sampling: uniform (no preferences), dirichlet (around the stated "
+        "weights), intervals (within declared ranges), rank (stated order only).",
+    )
+    concentration: FiniteFloat = Field(
+        50.0, gt=0, description="Dirichlet concentration: higher keeps samples nearer the weights."
+    )
+    intervals: dict[Identifier, Annotated[list[FiniteFloat], Field(min_length=2, max_length=2)]] = (
+        Field(
+            default_factory=dict,
+            description="Node id -> [low, high] weight within its parent, in % "
+            "(intervals sampling).",
+        )
+    )
+    score_uncertainty: bool = Field(
+        True, description="Also resample scale scores from the panel's individual scores."
+    )
+
+
 class TenderFile(StrictModel):
     """``tender.yaml``: what is bought, how it is scored, and by whom."""
 
@@ -356,6 +391,10 @@ class TenderFile(StrictModel):
         lt=1,
         description="Flag a price this share below the mean of the other bids for investigation.",
     )
+    scenarios: dict[Identifier, Scenario] = Field(
+        default_factory=dict, description="Named alternative weight sets, e.g. 'ethics-led'."
+    )
+    sensitivity: SensitivitySettings = Field(default_factory=lambda: SensitivitySettings())
 
 
 # --- bids ----------------------------------------------------------------------------------

@@ -29,11 +29,7 @@ from tenderscore.formulas import (
 )
 from tenderscore.hierarchy import CriteriaTree, TreeNode
 from tenderscore.inputs import RawInputs, gather_inputs
-from tenderscore.models import (
-    NumericCriterion,
-    ObservedValue,
-    ScaleCriterion,
-)
+from tenderscore.models import NumericCriterion, ObservedValue, PriceRule, ScaleCriterion
 from tenderscore.ranking import SortKey, rank_bids
 from tenderscore.results import (
     BidResult,
@@ -127,30 +123,49 @@ def _apply_gates(state: _State) -> None:
 
 
 def _column(state: _State, j: int, *, reference: NDArray[np.bool_] | None) -> Array:
-    leaf = state.tender.tree.leaves[j]
-    raw = state.inputs.raw[:, j]
+    values, described = leaf_values(
+        state.tender.tree.leaves[j],
+        state.inputs.raw[:, j],
+        rule=state.tender.config.price,
+        reference=reference,
+    )
+    if described:
+        state.references[j] = described
+    return values
+
+
+def leaf_values(
+    leaf: TreeNode, raw: Array, *, rule: PriceRule, reference: NDArray[np.bool_] | None
+) -> tuple[Array, str | None]:
+    """Partial values of one leaf for every bid, and a note of the reference bids used.
+
+    ``reference`` marks the bids whose answers set relative figures (lowest price, observed
+    bounds); it is ignored by criteria that do not depend on other bids.
+    """
     model = leaf.model
+    pool = raw[reference] if reference is not None else raw
     if leaf.kind == "price":
-        ref = price_reference(raw[reference] if reference is not None else raw)
-        state.references[j] = (
+        ref = price_reference(pool)
+        note = (
             f"Pmin {ref.lowest:,.2f}, Pmax {ref.highest:,.2f}, mean {ref.mean:,.2f} "
-            f"over {int(reference.sum()) if reference is not None else len(raw)} bids"
+            f"over {len(pool)} bids"
         )
-        return price_values(raw, ref, state.tender.config.price)
+        return price_values(raw, ref, rule), note
     if isinstance(model, ScaleCriterion):
-        return scale_values(raw, model.scale.min, model.scale.max)
+        return scale_values(raw, model.scale.min, model.scale.max), None
     assert isinstance(model, NumericCriterion)
-    bounds = None
-    if reference is not None:
-        observed = raw[reference]
-        bounds = Bounds(float(observed.min()), float(observed.max()))
-        state.references[j] = f"observed min {bounds.low:g}, max {bounds.high:g}"
-    return numeric_values(
+    bounds: Bounds | None = None
+    observed_note: str | None = None
+    if isinstance(model.value_function, ObservedValue):
+        bounds = Bounds(float(pool.min()), float(pool.max()))
+        observed_note = f"observed min {bounds.low:g}, max {bounds.high:g}"
+    values = numeric_values(
         raw,
         model.value_function,
         higher_is_better=model.direction == "higher_is_better",
         bounds=bounds,
     )
+    return values, observed_note
 
 
 def node_shares(tree: CriteriaTree, weights: Array) -> Array:

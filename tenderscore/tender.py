@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from tenderscore.checks import did_you_mean
 from tenderscore.errors import UsageError
 from tenderscore.hierarchy import CriteriaTree, build_tree
 from tenderscore.models import BidFile, Node, TenderFile
@@ -42,12 +43,13 @@ class Tender:
         Raises:
             UsageError: for an id that is not in the criteria tree, or a negative weight.
         """
-        unknown = sorted(set(weights) - set(self.tree.nodes))
-        if unknown:
-            raise UsageError(
-                f"no criterion or section {', '.join(map(repr, unknown))}; "
-                f"expected one of: {', '.join(self.tree.nodes)}"
-            )
+        weighted = [node.id for node in self.tree.nodes.values() if node.leaves]
+        for node_id in weights:
+            if node_id not in weighted:
+                raise UsageError(
+                    f"no weighted criterion or section {node_id!r}"
+                    f"{did_you_mean(node_id, weighted)} (expected one of: {', '.join(weighted)})"
+                )
         negative = sorted(node for node, weight in weights.items() if weight < 0)
         if negative:
             raise UsageError(f"weights must not be negative: {', '.join(negative)}")

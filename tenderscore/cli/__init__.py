@@ -7,16 +7,21 @@ exit code in one place, ``_handle_errors``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import IntEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from tenderscore.tender import Tender
 
 app = typer.Typer(
     name="tenderscore",
@@ -90,6 +95,22 @@ TenderDir = Annotated[
 ]
 
 
+WeightsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--weights",
+        help="Re-score with these weights, e.g. cost=50,ethics=15 (each level renormalised).",
+        show_default=False,
+    ),
+]
+ScenarioOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scenario", help="Re-score with a scenario from tender.yaml.", show_default=False
+    ),
+]
+
+
 @app.command()
 @_handle_errors
 def evaluate(
@@ -97,20 +118,138 @@ def evaluate(
     json_output: Annotated[
         bool, typer.Option("--json", help="Print one JSON document with every number's trace.")
     ] = False,
+    scenario: ScenarioOption = None,
+    weights: WeightsOption = None,
+    robustness: Annotated[
+        bool,
+        typer.Option(help="Add a one-paragraph robustness summary (a quick sensitivity run)."),
+    ] = True,
 ) -> None:
     """Validate, score and rank the bids of a tender."""
+    from tenderscore.cli.render import render_evaluation, render_reweighting
     from tenderscore.loading import load_tender
     from tenderscore.scoring import evaluate as run
 
-    evaluation = run(load_tender(tender_dir))
+    tender, label = _reweighted(load_tender(tender_dir), scenario, weights)
+    evaluation = run(tender)
+    report = None
+    if robustness:
+        from tenderscore.sensitivity.analysis import analyse_sensitivity
+
+        report = analyse_sensitivity(tender, evaluation, quick=True)
     if json_output:
         from tenderscore.exporters.json import render_json
 
-        sys.stdout.write(render_json(evaluation))
+        sys.stdout.write(render_json(evaluation, report))
         return
-    from tenderscore.cli.render import render_evaluation
-
+    if label:
+        render_reweighting(stdout, label, evaluation)
     render_evaluation(stdout, evaluation)
+    if report is not None:
+        stdout.print(Text("Robustness", style="bold"))
+        stdout.print(Text(report.headline()))
+
+
+def _reweighted(tender: Tender, scenario: str | None, weights: str | None) -> tuple[Tender, str]:
+    """The tender re-weighted by --scenario and/or --weights, and a label saying how."""
+    from tenderscore.sensitivity.scenarios import parse_weights, scenario_weights
+
+    changes: dict[str, float] = {}
+    labels = []
+    if scenario:
+        changes |= scenario_weights(tender, scenario)
+        labels.append(f"scenario {scenario}")
+    if weights:
+        changes |= parse_weights(weights)
+        labels.append(f"--weights {weights}")
+    if not changes:
+        return tender, ""
+    return tender.with_weights(changes), " and ".join(labels)
+
+
+@app.command()
+@_handle_errors
+def sensitivity(
+    tender_dir: TenderDir,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            min=100,
+            help="Monte Carlo samples (default: tender.yaml, else 20,000).",
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            min=0, help="Random seed: the same seed gives the same results.", show_default=False
+        ),
+    ] = None,
+    sampling: Annotated[
+        str | None,
+        typer.Option(
+            help="Weight sampling: uniform, dirichlet, intervals or rank.", show_default=False
+        ),
+    ] = None,
+    score_uncertainty: Annotated[
+        bool | None,
+        typer.Option(
+            "--score-uncertainty/--exact-scores",
+            help="Resample scale scores from the panel's individual scores.",
+            show_default=False,
+        ),
+    ] = None,
+    scenario: ScenarioOption = None,
+    weights: WeightsOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar on a terminal.")] = True,
+) -> None:
+    """Test how robust the ranking is to the weights, the scores, the price and the formula."""
+    from tenderscore.errors import UsageError
+    from tenderscore.loading import load_tender
+    from tenderscore.sensitivity.analysis import analyse_sensitivity, smaa_settings
+    from tenderscore.sensitivity.sampling import SAMPLINGS
+
+    if sampling is not None and sampling not in SAMPLINGS:
+        raise UsageError(f"--sampling must be one of {', '.join(SAMPLINGS)}; got {sampling!r}")
+    tender, label = _reweighted(load_tender(tender_dir), scenario, weights)
+    settings = smaa_settings(
+        tender,
+        samples=samples,
+        seed=seed,
+        sampling=sampling,
+        score_uncertainty=score_uncertainty,
+    )
+    with _progress_bar(enabled=progress and not json_output) as advance:
+        report = analyse_sensitivity(tender, settings=settings, progress=advance)
+    if json_output:
+        from tenderscore.exporters.json import render_sensitivity_json
+
+        sys.stdout.write(render_sensitivity_json(report))
+        return
+    from tenderscore.cli.render import render_reweighting
+    from tenderscore.cli.sensitivity_view import render_sensitivity
+
+    if label:
+        render_reweighting(stdout, label, report.evaluation)
+    render_sensitivity(stdout, report)
+
+
+@contextlib.contextmanager
+def _progress_bar(*, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A transient progress bar on stderr, only when a person is watching."""
+    if not enabled or not stderr.is_interactive:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=stderr, transient=True) as bar:
+        task = bar.add_task("Sampling weights", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
 
 
 @app.command()

@@ -63,6 +63,16 @@ def render_evaluation(console: Console, evaluation: Evaluation) -> None:
             console.print(Text(f"  - {finding.message}"))
 
 
+def render_reweighting(console: Console, label: str, evaluation: Evaluation) -> None:
+    """Echo the effective weights a re-scoring used, so a scripted run shows what it did."""
+    sections = {node.id: node for node in evaluation.nodes if node.depth == 0}
+    shown = ", ".join(
+        f"{node_id} {100 * sections[node_id].effective_weight:.4g}%"
+        for node_id in evaluation.sections
+    )
+    console.print(Text(f"Re-weighted ({label}); effective section weights: {shown}"))
+
+
 def _total(evaluation: Evaluation, value: float) -> str:
     if evaluation.method == "weighted_sum":
         return f"{value:.2f}"

@@ -8,14 +8,17 @@ from typing import Any
 
 from tenderscore import __version__
 from tenderscore.results import BidResult, CriterionScore, Evaluation
+from tenderscore.sensitivity.analysis import SensitivityReport
 
 SCHEMA = "tenderscore/evaluation"
 SCHEMA_VERSION = 1
 
 
-def evaluation_document(evaluation: Evaluation) -> dict[str, Any]:
+def evaluation_document(
+    evaluation: Evaluation, robustness: SensitivityReport | None = None
+) -> dict[str, Any]:
     """A plain-data view of ``evaluation`` that ``json.dumps`` can write without loss."""
-    return {
+    document = {
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "tenderscore", "version": __version__},
@@ -39,6 +42,19 @@ def evaluation_document(evaluation: Evaluation) -> dict[str, Any]:
         "bids": [_bid(bid, evaluation) for bid in evaluation.bids],
         "warnings": [dataclasses.asdict(finding) for finding in evaluation.findings],
     }
+    if robustness is not None:
+        document["robustness"] = {
+            "headline": robustness.headline(),
+            "most_critical": robustness.most_critical.id if robustness.most_critical else None,
+            "win_probability": None
+            if robustness.smaa is None
+            else dict(
+                zip(robustness.smaa.bids, robustness.smaa.win_probability.tolist(), strict=True)
+            ),
+            "samples": robustness.settings.samples,
+            "seed": robustness.settings.seed,
+        }
+    return document
 
 
 def _bid(bid: BidResult, evaluation: Evaluation) -> dict[str, Any]:
@@ -75,5 +91,77 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def render_json(evaluation: Evaluation) -> str:
-    return json.dumps(evaluation_document(evaluation), indent=2, allow_nan=False) + "\n"
+def render_json(evaluation: Evaluation, robustness: SensitivityReport | None = None) -> str:
+    document = evaluation_document(evaluation, robustness)
+    return json.dumps(document, indent=2, allow_nan=False) + "\n"
+
+
+SENSITIVITY_SCHEMA = "tenderscore/sensitivity"
+
+
+def _number(value: float) -> float | None:
+    """JSON has no NaN: an undefined figure (a central weight of a bid that never wins) is null."""
+    return None if value != value else float(value)
+
+
+def _matrix(values: Any) -> list[list[float | None]]:
+    return [[_number(v) for v in row] for row in values]
+
+
+def sensitivity_document(report: SensitivityReport) -> dict[str, Any]:
+    """The sensitivity report as plain data, every figure unrounded."""
+    smaa = report.smaa
+    critical = report.most_critical
+    return {
+        "schema": SENSITIVITY_SCHEMA,
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "tenderscore", "version": __version__},
+        "tender": {"reference": report.evaluation.reference, "title": report.evaluation.title},
+        "headline": report.headline(),
+        "ranked": list(report.ranked),
+        "settings": dataclasses.asdict(report.settings),
+        "most_critical": critical.id if critical else None,
+        "stability": [
+            {**dataclasses.asdict(interval), "switching_change": interval.switching_change}
+            for interval in report.intervals
+        ],
+        "sweeps": [dataclasses.asdict(sweep) for sweep in report.sweeps],
+        "switching_values": [
+            {**dataclasses.asdict(value), "change": value.change} for value in report.switching
+        ],
+        "smaa": None
+        if smaa is None
+        else {
+            "bids": list(smaa.bids),
+            "leaves": list(smaa.leaves),
+            "samples": smaa.samples,
+            "seed": smaa.seed,
+            "sampling": smaa.sampling,
+            "score_uncertainty": smaa.score_uncertainty,
+            "win_probability": [float(p) for p in smaa.win_probability],
+            "rank_acceptability": _matrix(smaa.acceptability),
+            "standard_error": _matrix(smaa.standard_error),
+            "central_weights": _matrix(smaa.central_weights),
+            "confidence": [_number(c) for c in smaa.confidence],
+            "pairwise_winning": None if smaa.pairwise is None else _matrix(smaa.pairwise),
+        },
+        "rank_reversals": [dataclasses.asdict(r) for r in report.reversals],
+        "formulas": [dataclasses.asdict(f) for f in report.formulas],
+        "scenarios": [
+            {
+                "name": s.name,
+                "description": s.description,
+                "weights": s.weights,
+                "winners": list(s.winners),
+                "ranking": [
+                    {"bid": b.id, "rank": b.rank, "total": b.total} for b in s.evaluation.ranked
+                ],
+                "excluded": [b.id for b in s.evaluation.excluded],
+            }
+            for s in report.scenarios
+        ],
+    }
+
+
+def render_sensitivity_json(report: SensitivityReport) -> str:
+    return json.dumps(sensitivity_document(report), indent=2, allow_nan=False) + "\n"

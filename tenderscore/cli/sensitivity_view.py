@@ -1,0 +1,212 @@
+"""Terminal rendering of a sensitivity report: sentences first, then the tables behind them."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from tenderscore.sensitivity.analysis import SensitivityReport
+from tenderscore.sensitivity.stability import Sweep
+from tenderscore.sensitivity.switching import SwitchingValue
+from tenderscore.tracing import number
+
+MAX_RANK_COLUMNS = 6
+SWITCHES_PER_BID = 4
+
+
+def _heading(console: Console, title: str) -> None:
+    console.print()
+    console.print(Text(title, style="bold"))
+
+
+def render_sensitivity(console: Console, report: SensitivityReport) -> None:
+    console.print(Text(report.headline()))
+    if not report.intervals:
+        return
+    _stability(console, report)
+    _sweeps(console, report)
+    _probabilities(console, report)
+    _switching(console, report)
+    _reversals(console, report)
+    _formulas(console, report)
+    _scenarios(console, report)
+
+
+def _stability(console: Console, report: SensitivityReport) -> None:
+    _heading(console, "Weight stability (other weights rescaled proportionally)")
+    critical = report.most_critical
+    table = Table()
+    for column in (
+        "Weight",
+        "Now",
+        "Winner unchanged",
+        "Beyond, the winner is",
+        "Ranking unchanged",
+    ):
+        table.add_column(column, justify="left" if column.startswith(("W", "B")) else "right")
+    for interval in report.intervals:
+        low, high = interval.winner_low, interval.winner_high
+        takers = " / ".join(
+            f"{'below' if end is low else 'above'}: {report.names[end.taker]}"
+            for end in (low, high)
+            if end.taker
+        )
+        mark = " (most critical)" if critical is interval else ""
+        table.add_row(
+            Text(("" if interval.top_level else "  ") + interval.name + mark),
+            f"{100 * interval.weight:.1f}%",
+            f"{100 * low.weight:.1f}-{100 * high.weight:.1f}%",
+            Text(takers or "-"),
+            f"{100 * interval.ranking_low.weight:.1f}-{100 * interval.ranking_high.weight:.1f}%",
+        )
+    console.print(table)
+
+
+def _sweeps(console: Console, report: SensitivityReport) -> None:
+    if not report.sweeps:
+        return
+    _heading(console, "One-way sweeps: the leader as each section's weight runs from 0 to 100%")
+    table = Table()
+    for column in ("Section", "at 0%", "now", "at 100%"):
+        table.add_column(column)
+    leader = report.ranked[0]
+    for sweep in report.sweeps:
+        table.add_row(
+            Text(sweep.name),
+            Text(report.names[_leader_at(report, sweep, 0)]),
+            Text(report.names[leader]),
+            Text(report.names[_leader_at(report, sweep, len(sweep.grid) - 1)]),
+        )
+    console.print(table)
+
+
+def _leader_at(report: SensitivityReport, sweep: Sweep, k: int) -> str:
+    figures = {bid: values[k] for bid, values in sweep.figures.items()}
+    pick = max if report.evaluation.higher_is_better else min
+    return pick(figures, key=lambda bid: figures[bid])
+
+
+def _probabilities(console: Console, report: SensitivityReport) -> None:
+    smaa = report.smaa
+    if smaa is None:
+        return
+    _heading(
+        console,
+        f"Rank probabilities ({smaa.samples:,} samples, {smaa.sampling} weights"
+        f"{', scores resampled' if smaa.score_uncertainty else ''}, seed {smaa.seed})",
+    )
+    table = Table()
+    table.add_column("Supplier")
+    table.add_column("P(win)", justify="right")
+    table.add_column("+/-", justify="right")
+    ranks = min(len(smaa.bids), MAX_RANK_COLUMNS)
+    for r in range(1, ranks):
+        table.add_column(f"rank {r + 1}", justify="right")
+    table.add_column("Confidence", justify="right")
+    for i, bid in enumerate(smaa.bids):
+        confidence = smaa.confidence[i]
+        table.add_row(
+            Text(report.names[bid]),
+            f"{100 * smaa.acceptability[i, 0]:.1f}%",
+            f"{100 * smaa.standard_error[i, 0]:.1f}",
+            *(f"{100 * smaa.acceptability[i, r]:.1f}%" for r in range(1, ranks)),
+            "-" if confidence != confidence else f"{100 * confidence:.0f}%",
+        )
+    console.print(table)
+
+
+def _switching(console: Console, report: SensitivityReport) -> None:
+    if not report.switching:
+        return
+    _heading(console, "What each losing bid would need to win (one input at a time)")
+    leaves = {leaf.id: leaf.name for leaf in report.evaluation.nodes}
+    by_bid: dict[str, list[SwitchingValue]] = {}
+    for value in report.switching:
+        by_bid.setdefault(value.bid, []).append(value)
+    for bid, values in by_bid.items():
+        price = [v for v in values if v.kind == "price"]
+        others = sorted(
+            (v for v in values if v.kind != "price" and v.needed is not None),
+            key=lambda v: abs(v.change or 0) / max(abs(v.limit - v.current), 1e-12),
+        )
+        parts = [_price_cut(price[0], report.evaluation.currency)] if price else []
+        parts += [_improvement(v, leaves) for v in others[:SWITCHES_PER_BID]]
+        unreachable = sum(1 for v in values if v.kind != "price" and v.needed is None)
+        if unreachable:
+            parts.append(f"no single one of {unreachable} other criteria is enough")
+        console.print(Text(f"  {report.names[bid]}: " + "; ".join(parts) + "."))
+
+
+def _price_cut(value: SwitchingValue, currency: str) -> str:
+    if value.needed is None:
+        return "no price cut alone is enough"
+    cut = 100 * (value.current - value.needed) / value.current
+    return (
+        f"cut its price from {number(value.current)} to {number(value.needed)} {currency} "
+        f"(-{cut:.1f}%)"
+    )
+
+
+def _improvement(value: SwitchingValue, leaves: dict[str, str]) -> str:
+    return (
+        f"{number(value.needed or 0)} instead of {number(value.current)} on "
+        f"{leaves[value.criterion]} ({value.change or 0:+.3g} {value.unit})"
+    )
+
+
+def _reversals(console: Console, report: SensitivityReport) -> None:
+    _heading(console, "Rank reversal (withdrawing one bid)")
+    if not report.reversals:
+        console.print("  Withdrawing any one bid leaves the order of the others unchanged.")
+        return
+    for reversal in report.reversals:
+        pairs = ", ".join(f"{report.names[a]} / {report.names[b]}" for a, b in reversal.swapped)
+        cause = ", ".join(reversal.causes) or "scores relative to other bids"
+        console.print(
+            Text(
+                f"  Withdrawing {report.names[reversal.withdrawn]} swaps {pairs}"
+                f"{' and changes the winner' if reversal.winner_changes else ''}. Cause: "
+                f"{cause}, scored against the other bids; an absolute price formula with a "
+                "published floor and ceiling (or declared worst and best values) avoids it."
+            )
+        )
+
+
+def _formulas(console: Console, report: SensitivityReport) -> None:
+    if not report.formulas:
+        return
+    verdict = (
+        "the winner depends on the formula"
+        if report.formula_dependent
+        else "the winner is the same under every formula"
+    )
+    _heading(console, f"Price formulas: {verdict}")
+    table = Table()
+    for column in ("Formula", "Parameters", "Order"):
+        table.add_column(column)
+    for outcome in report.formulas:
+        mark = " (published)" if outcome.declared else ""
+        table.add_row(
+            Text(outcome.formula + mark),
+            Text(outcome.parameters),
+            Text(" > ".join(report.names[b] for b in outcome.order)),
+        )
+    console.print(table)
+
+
+def _scenarios(console: Console, report: SensitivityReport) -> None:
+    if len(report.scenarios) < 2:
+        return
+    _heading(console, "Scenarios (each fully re-evaluated)")
+    table = Table()
+    table.add_column("Supplier")
+    for outcome in report.scenarios:
+        table.add_column(Text(outcome.name), justify="right")
+    for bid in report.evaluation.bids:
+        cells = []
+        for outcome in report.scenarios:
+            result = outcome.evaluation.bid(bid.id)
+            cells.append(f"{result.rank}. {result.total:.2f}" if result.rank else "excluded")
+        table.add_row(Text(bid.name), *cells)
+    console.print(table)

@@ -1,0 +1,154 @@
+"""The ranking as a function of the weights, for the bids in contention.
+
+Sensitivity analysis holds the bids in contention fixed (those the evaluation ranked) and asks
+how their order moves with the weights or one bid's inputs. Every ranking figure is turned
+into a *goodness*, higher is better, so the three aggregation methods share one code path:
+
+- weighted sum: G = 100 w.v
+- price per quality point: G = -P / Q with Q = 100 w.v / sum(w) over the quality leaves
+- monetised quality: G = -(P - c Q)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tenderscore.hierarchy import CriteriaTree, TreeNode
+from tenderscore.results import Evaluation
+from tenderscore.tender import Tender
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Group:
+    """A weight the committee can move: a section or a leaf, as the leaves it covers.
+
+    ``shares`` are the leaves' proportions within the group, kept when the group's weight moves.
+    """
+
+    id: str
+    name: str
+    leaves: tuple[int, ...]
+    shares: Array = field(repr=False)
+    weight: float
+    top_level: bool
+
+
+@dataclass(frozen=True)
+class RankingModel:
+    """Values, weights and prices of the bids in contention, with the aggregation method.
+
+    Bids are in the evaluation's rank order: index 0 is the leader.
+    """
+
+    bids: tuple[str, ...]
+    names: tuple[str, ...]
+    leaves: tuple[str, ...]
+    values: Array
+    weights: Array
+    prices: Array
+    method: str
+    money_per_point: float
+    locked: NDArray[np.bool_]
+    quality: NDArray[np.bool_]
+
+    @property
+    def size(self) -> int:
+        return len(self.bids)
+
+    def goodness(self, weights: Array) -> Array:
+        """Goodness of every bid for each weight vector: (K, n) -> (K, m), higher is better."""
+        weights = np.atleast_2d(weights)
+        return self.goodness_from_points(100.0 * self.values @ weights.T, weights).T
+
+    def goodness_from_points(
+        self, points: Array, weights: Array, prices: Array | None = None
+    ) -> Array:
+        """(m, K) goodness from (m, K) weighted points 100 w.v and the (K, n) weights.
+
+        ``prices`` replaces the bids' prices (a price cut being tried).
+        """
+        if self.method == "weighted_sum":
+            return points
+        total = weights[:, self.quality].sum(axis=1)
+        quality = points / np.where(total > 0, total, 1.0)
+        prices = (self.prices if prices is None else prices)[:, None]
+        if self.method == "price_per_quality_point":
+            safe = np.where(quality > 0, quality, 1.0)
+            return np.where(quality > 0, -prices / safe, -np.inf)
+        return -(prices - self.money_per_point * quality)
+
+    def figure(self, goodness: Array) -> Array:
+        """The figure users read (points, price per point, money) from a goodness."""
+        return goodness if self.method == "weighted_sum" else -goodness
+
+
+def ranking_model(tender: Tender, evaluation: Evaluation) -> RankingModel:
+    """The model of ``evaluation``'s ranked bids, in rank order (the leader first)."""
+    eligible = [i for i, bid in enumerate(evaluation.bids) if bid.eligible]
+    ranked = [evaluation.bids[i] for i in eligible]
+    prices = np.array([bid.price.price if bid.price else np.nan for bid in ranked])
+    tree = tender.tree
+    return RankingModel(
+        bids=tuple(bid.id for bid in ranked),
+        names=tuple(bid.name for bid in ranked),
+        leaves=evaluation.leaves,
+        values=evaluation.values[eligible],
+        weights=evaluation.weights.copy(),
+        prices=prices,
+        method=evaluation.method,
+        money_per_point=tender.config.aggregation.money_per_point or 0.0,
+        locked=np.array([_is_locked(tree, leaf) for leaf in tree.leaves], dtype=bool),
+        quality=np.array([leaf.kind != "price" for leaf in tree.leaves], dtype=bool),
+    )
+
+
+def _is_locked(tree: CriteriaTree, leaf: TreeNode) -> bool:
+    lineage = [leaf, *tree.ancestors(leaf.id)]
+    return any(getattr(node.model, "locked", False) for node in lineage)
+
+
+def weight_groups(
+    tree: CriteriaTree, weights: Array, *, ids: Sequence[str] | None = None
+) -> list[Group]:
+    """The top-level sections and every weighted leaf, as groups of leaves."""
+    chosen = ids or [*tree.sections, *(leaf.id for leaf in tree.leaves)]
+    groups = []
+    for node_id in chosen:
+        node = tree.nodes[node_id]
+        if not node.leaves:
+            continue
+        leaves = np.array(node.leaves)
+        inner = weights[leaves]
+        shares = inner / inner.sum() if inner.sum() > 0 else _stated_shares(tree, node)
+        groups.append(
+            Group(
+                id=node.id,
+                name=node.name,
+                leaves=node.leaves,
+                shares=shares,
+                weight=float(inner.sum()),
+                top_level=node.depth == 0,
+            )
+        )
+    return groups
+
+
+def _stated_shares(tree: CriteriaTree, node: TreeNode) -> Array:
+    """Leaf proportions inside a node from the local weights below it (node weight 0)."""
+    shares = []
+    for index in node.leaves:
+        leaf = tree.leaves[index]
+        share = 1.0
+        current: TreeNode | None = leaf
+        while current is not None and current.id != node.id:
+            share *= current.local_weight
+            current = tree.nodes[current.parent] if current.parent else None
+        shares.append(share)
+    total = sum(shares)
+    return np.array(shares) / total if total > 0 else np.full(len(shares), 1 / len(shares))

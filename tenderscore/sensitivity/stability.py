@@ -1,0 +1,225 @@
+"""Weight stability intervals and one-way sweeps, in closed form (methods.md section 2).
+
+Move one group's weight (a section or a leaf) from w to t, holding locked weights and
+rescaling the other weights proportionally. Every bid's quality Q_i(t) = 100 w(t).v_i is then
+affine in t, and so is every pairwise margin (for price per quality point, after multiplying
+out the prices), so each pair changes order at most once, at t* = -alpha / beta. The stability
+interval is bounded by the nearest such crossings on either side of w.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tenderscore.sensitivity.model import Array, Group, RankingModel
+
+EDGE = 1e-12
+
+Pairs = NDArray[np.intp]
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """Q_i(t) = q0_i + q1_i t for t in [0, limit]; ``weight_at`` gives the whole vector."""
+
+    group: Group
+    q0: Array
+    q1: Array
+    limit: float
+    movable: bool
+    base: Array
+    rest: Array
+
+    def weights_at(self, t: float) -> Array:
+        """The full weight vector when the group weighs t."""
+        weights = self.base.copy()
+        weights[list(self.group.leaves)] = t * self.group.shares
+        spare = self.limit - self.group.weight
+        if spare > 0:
+            weights += self.rest * (self.limit - t) / spare
+        return weights
+
+
+def weight_line(model: RankingModel, group: Group) -> Line:
+    in_group = np.zeros(len(model.leaves), dtype=bool)
+    in_group[list(group.leaves)] = True
+    locked = model.locked & ~in_group
+    rest_mask = ~locked & ~in_group
+    base = np.where(locked, model.weights, 0.0)
+    rest = np.where(rest_mask, model.weights, 0.0)
+    limit = 1.0 - float(base.sum())
+    spare = limit - group.weight
+    values = model.values
+    x = values[:, list(group.leaves)] @ group.shares
+    fixed = values @ base
+    others = values @ rest
+    movable = spare > EDGE and not bool(model.locked[list(group.leaves)].any())
+    if spare > EDGE:
+        q1 = 100.0 * (x - others / spare)
+        q0 = 100.0 * (fixed + limit * others / spare)
+    else:
+        q1 = 100.0 * x
+        q0 = 100.0 * fixed
+    return Line(group, q0, q1, limit, movable, base, rest)
+
+
+def pair_margins(model: RankingModel, line: Line, a: Pairs, b: Pairs) -> tuple[Array, Array]:
+    """alpha + beta t: positive while bid a ranks above bid b, for arrays of pairs."""
+    if model.method == "weighted_sum":
+        return line.q0[a] - line.q0[b], line.q1[a] - line.q1[b]
+    if model.method == "monetised_quality":
+        c = model.money_per_point
+        alpha = c * (line.q0[a] - line.q0[b]) - (model.prices[a] - model.prices[b])
+        return alpha, c * (line.q1[a] - line.q1[b])
+    pa, pb = model.prices[a], model.prices[b]
+    return pb * line.q0[a] - pa * line.q0[b], pb * line.q1[a] - pa * line.q1[b]
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """One end of an interval: the weight, and who takes over beyond it (None: no change)."""
+
+    weight: float
+    taker: str | None = None
+    pair: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StabilityInterval:
+    """How far one weight can move before the winner (or the whole ranking) changes."""
+
+    id: str
+    name: str
+    top_level: bool
+    weight: float
+    locked: bool
+    movable: bool
+    winner_low: Bound
+    winner_high: Bound
+    ranking_low: Bound
+    ranking_high: Bound
+
+    @property
+    def switches(self) -> tuple[Bound, ...]:
+        """The ends beyond which another bid wins, nearest (relatively) first."""
+        ends = [end for end in (self.winner_low, self.winner_high) if end.taker is not None]
+        return tuple(sorted(ends, key=lambda end: abs(end.weight - self.weight)))
+
+    @property
+    def switching_change(self) -> float | None:
+        """Smallest relative weight change that changes the winner, or None if none does."""
+        if not self.switches or self.weight <= 0:
+            return None
+        return abs(self.switches[0].weight - self.weight) / self.weight
+
+    def sentence(self, end: Bound, names: Mapping[str, str]) -> str:
+        """One switching end in the committee's words."""
+        relative = (
+            f" (relative {100 * (end.weight - self.weight) / self.weight:+.1f}%)"
+            if self.weight > 0
+            else ""
+        )
+        taker = names.get(end.taker or "", end.taker)
+        return (
+            f"the winner changes if {self.name} goes from {100 * self.weight:.1f}% to "
+            f"{100 * end.weight:.1f}%{relative}: then {taker} wins."
+        )
+
+    def sentences(self, names: Mapping[str, str]) -> list[str]:
+        """The interval in the committee's words, nearest switch first."""
+        if not self.movable:
+            return [f"{self.name} is locked, or every other weight is."]
+        if not self.switches:
+            return [
+                f"no weight of {self.name} between {100 * self.winner_low.weight:.1f}% and "
+                f"{100 * self.winner_high.weight:.1f}% changes the winner."
+            ]
+        return [self.sentence(end, names) for end in self.switches]
+
+
+def stability_interval(model: RankingModel, group: Group) -> StabilityInterval:
+    line = weight_line(model, group)
+    w = group.weight
+    locked = bool(model.locked[list(group.leaves)].any())
+    if not line.movable or model.size < 2:
+        still = Bound(w)
+        return StabilityInterval(
+            group.id,
+            group.name,
+            group.top_level,
+            w,
+            locked,
+            line.movable and model.size > 1,
+            still,
+            still,
+            still,
+            still,
+        )
+    m = model.size
+    winner = _bounds(model, line, np.zeros(m - 1, dtype=int), np.arange(1, m), leader=True)
+    a, b = np.triu_indices(m, k=1)
+    ranking = _bounds(model, line, a, b, leader=False)
+    return StabilityInterval(
+        group.id, group.name, group.top_level, w, locked, True, *winner, *ranking
+    )
+
+
+def _bounds(
+    model: RankingModel, line: Line, a: Pairs, b: Pairs, *, leader: bool
+) -> tuple[Bound, Bound]:
+    w = line.group.weight
+    alpha, beta = pair_margins(model, line, a, b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crossing = np.where(np.abs(beta) > EDGE * (1 + np.abs(alpha)), -alpha / beta, np.nan)
+    # Crossings exactly at 0 or at the limit are ties at the end of the range, not changes.
+    below = (crossing < w - EDGE) & (crossing > EDGE)
+    above = (crossing > w + EDGE) & (crossing < line.limit - EDGE)
+    ends = []
+    for side, mask, default in ((-1, below, 0.0), (1, above, line.limit)):
+        if not mask.any():
+            ends.append(Bound(default))
+            continue
+        pick = np.flatnonzero(mask)
+        nearest = pick[np.argmax(crossing[pick])] if side < 0 else pick[np.argmin(crossing[pick])]
+        t = float(np.clip(crossing[nearest], 0.0, line.limit))
+        pair = (model.bids[int(a[nearest])], model.bids[int(b[nearest])])
+        taker = _leader_beyond(model, line, t, side) if leader else None
+        ends.append(Bound(t, taker=taker if leader else None, pair=pair))
+    return ends[0], ends[1]
+
+
+def _leader_beyond(model: RankingModel, line: Line, t: float, side: int) -> str:
+    """The bid ranked first just past the crossing at t."""
+    step = max(1e-9, 1e-7 * line.limit)
+    probe = float(np.clip(t + side * step, 0.0, line.limit))
+    goodness = model.goodness(line.weights_at(probe))[0]
+    return model.bids[int(np.argmax(goodness))]
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    """Every bid's ranking figure as one group's weight runs over its whole range."""
+
+    id: str
+    name: str
+    weight: float
+    grid: tuple[float, ...]
+    figures: dict[str, tuple[float, ...]]
+
+
+def sweep(model: RankingModel, group: Group, *, points: int = 21) -> Sweep:
+    line = weight_line(model, group)
+    grid = np.linspace(0.0, line.limit, points) if line.movable else np.array([group.weight])
+    weights = np.stack([line.weights_at(float(t)) for t in grid])
+    figures = model.figure(model.goodness(weights))
+    return Sweep(
+        group.id,
+        group.name,
+        group.weight,
+        tuple(grid.tolist()),
+        {bid: tuple(figures[:, i].tolist()) for i, bid in enumerate(model.bids)},
+    )
