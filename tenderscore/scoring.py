@@ -218,9 +218,9 @@ def _assemble(state: _State) -> Evaluation:
     if method == "weighted_sum":
         total = points.sum(axis=1)
     elif method == "price_per_quality_point":
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", over="ignore"):  # a vanishing quality ranks last
             total = np.where(quality > 0, prices / np.where(quality > 0, quality, 1), np.inf)
-        for zero in np.flatnonzero(state.eligible & (quality <= 0)):
+        for zero in np.flatnonzero(state.eligible & ~np.isfinite(total)):
             state.exclusions[zero].append(
                 Exclusion("minimum", "quality", "quality score is 0: price per point undefined")
             )

@@ -12,7 +12,9 @@ import yaml
 from typer.testing import CliRunner
 
 from tenderscore.cli import app
+from tenderscore.hierarchy import build_tree
 from tenderscore.loading import load_tender
+from tenderscore.models import BidFile, TenderFile
 from tenderscore.tender import Tender
 
 REPO = Path(__file__).resolve().parent.parent
@@ -115,3 +117,69 @@ def run_cli(args: Sequence[str], *, exit_code: int = 0) -> CliResult:
     shown = f"exit {result.exit_code}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
     assert result.exit_code == exit_code, shown
     return CliResult(result.exit_code, result.stdout, result.stderr)
+
+
+ABSOLUTE = {"formula": "absolute", "floor": 0, "ceiling": 1000}
+RELATIVE = {"formula": "relative_to_lowest"}
+
+
+def numeric(node_id: str, weight: float) -> dict[str, Any]:
+    return {
+        "id": node_id,
+        "name": node_id,
+        "kind": "numeric",
+        "weight": weight,
+        "direction": "higher_is_better",
+        "value_function": {"type": "linear", "worst": 0, "best": 1},
+    }
+
+
+def inline_tender(
+    weights: Sequence[float],
+    answers: Sequence[Sequence[float]],
+    prices: Sequence[float],
+    *,
+    price_weight: float = 1.0,
+    price: dict[str, Any] | None = None,
+    gates: Sequence[bool] | None = None,
+    extra: Sequence[dict[str, Any]] = (),
+    names: Sequence[str] | None = None,
+    aggregation: dict[str, Any] | None = None,
+) -> Tender:
+    """An in-memory tender with points weighting: numeric criteria c0.., a price, a gate.
+
+    Bids are b0, b1, ... unless ``names`` gives their ids.
+    """
+    criteria = [numeric(f"c{j}", w) for j, w in enumerate(weights)]
+    criteria += [dict(c) for c in extra]
+    criteria.append({"id": "price", "name": "price", "kind": "price", "weight": price_weight})
+    criteria.append({"id": "gate", "name": "gate", "kind": "pass_fail"})
+    config = TenderFile.model_validate(
+        {
+            "reference": "P",
+            "title": "p",
+            "buyer": "b",
+            "term_years": 1,
+            "weighting": "points",
+            "criteria": criteria,
+            "price": price or ABSOLUTE,
+            "aggregation": aggregation or {},
+        }
+    )
+    assert isinstance(config.criteria, list)
+    tree = build_tree(config.criteria, weighting="points")
+    assert not tree.problems, tree.problems
+    bids = []
+    for i, (row, p) in enumerate(zip(answers, prices, strict=True)):
+        given_answers: dict[str, Any] = {f"c{j}": a for j, a in enumerate(row)}
+        for node in extra:
+            given_answers[node["id"]] = row[0]
+        passed = gates is None or gates[i]
+        given_answers["gate"] = "pass" if passed else "fail"
+        bid_id = names[i] if names else f"b{i}"
+        bids.append(
+            BidFile.model_validate(
+                {"id": bid_id, "name": bid_id, "price": {"total": p}, "answers": given_answers}
+            )
+        )
+    return Tender(Path("."), config, "inline", tuple(config.criteria), tree, tuple(bids))

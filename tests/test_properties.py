@@ -2,77 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tenderscore.hierarchy import build_tree
-from tenderscore.models import BidFile, TenderFile
 from tenderscore.results import Evaluation
 from tenderscore.scoring import evaluate
-from tenderscore.tender import Tender
 
-ABSOLUTE = {"formula": "absolute", "floor": 0, "ceiling": 1000}
-RELATIVE = {"formula": "relative_to_lowest"}
-
-
-def numeric(node_id: str, weight: float) -> dict[str, Any]:
-    return {
-        "id": node_id,
-        "name": node_id,
-        "kind": "numeric",
-        "weight": weight,
-        "direction": "higher_is_better",
-        "value_function": {"type": "linear", "worst": 0, "best": 1},
-    }
-
-
-def make(
-    weights: Sequence[float],
-    answers: Sequence[Sequence[float]],
-    prices: Sequence[float],
-    *,
-    price_weight: float = 1.0,
-    price: dict[str, Any] | None = None,
-    gates: Sequence[bool] | None = None,
-    extra: Sequence[dict[str, Any]] = (),
-) -> Tender:
-    """An in-memory tender with points weighting: numeric criteria c0.., a price, a gate."""
-    criteria = [numeric(f"c{j}", w) for j, w in enumerate(weights)]
-    criteria += [dict(c) for c in extra]
-    criteria.append({"id": "price", "name": "price", "kind": "price", "weight": price_weight})
-    criteria.append({"id": "gate", "name": "gate", "kind": "pass_fail"})
-    config = TenderFile.model_validate(
-        {
-            "reference": "P",
-            "title": "p",
-            "buyer": "b",
-            "term_years": 1,
-            "weighting": "points",
-            "criteria": criteria,
-            "price": price or ABSOLUTE,
-        }
-    )
-    assert isinstance(config.criteria, list)
-    tree = build_tree(config.criteria, weighting="points")
-    assert not tree.problems, tree.problems
-    bids = []
-    for i, (row, p) in enumerate(zip(answers, prices, strict=True)):
-        given_answers: dict[str, Any] = {f"c{j}": a for j, a in enumerate(row)}
-        for node in extra:
-            given_answers[node["id"]] = row[0]
-        passed = gates is None or gates[i]
-        given_answers["gate"] = "pass" if passed else "fail"
-        bids.append(
-            BidFile.model_validate(
-                {"id": f"b{i}", "name": f"b{i}", "price": {"total": p}, "answers": given_answers}
-            )
-        )
-    return Tender(Path("."), config, "inline", tuple(config.criteria), tree, tuple(bids))
+from conftest import ABSOLUTE, RELATIVE, inline_tender, numeric
 
 
 def totals(evaluation: Evaluation) -> dict[str, tuple[int | None, float]]:
@@ -117,13 +56,18 @@ def test_scaling_all_weights_changes_nothing(
         "weights": [w * scale for w in spec["weights"]],
         "price_weight": spec["price_weight"] * scale,
     }
-    same(evaluate(make(**spec, price=formula)), evaluate(make(**scaled, price=formula)))
+    same(
+        evaluate(inline_tender(**spec, price=formula)),
+        evaluate(inline_tender(**scaled, price=formula)),
+    )
 
 
 @settings(max_examples=60, deadline=None)
 @given(spec=tenders())
 def test_a_zero_weight_criterion_changes_nothing(spec: dict[str, Any]) -> None:
-    same(evaluate(make(**spec)), evaluate(make(**spec, extra=[numeric("zero", 0)])))
+    same(
+        evaluate(inline_tender(**spec)), evaluate(inline_tender(**spec, extra=[numeric("zero", 0)]))
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -131,8 +75,8 @@ def test_a_zero_weight_criterion_changes_nothing(spec: dict[str, Any]) -> None:
 def test_splitting_a_criterion_in_halves_changes_nothing(spec: dict[str, Any]) -> None:
     """c0 with weight w equals c0 with weight w/2 plus a copy of it with weight w/2."""
     halved = {**spec, "weights": [spec["weights"][0] / 2, *spec["weights"][1:]]}
-    split = make(**halved, extra=[numeric("c0copy", spec["weights"][0] / 2)])
-    same(evaluate(make(**spec)), evaluate(split))
+    split = inline_tender(**halved, extra=[numeric("c0copy", spec["weights"][0] / 2)])
+    same(evaluate(inline_tender(**spec)), evaluate(split))
 
 
 @settings(max_examples=60, deadline=None)
@@ -142,13 +86,13 @@ def test_permuting_bids_permutes_results_only(
 ) -> None:
     m = len(spec["prices"])
     order = data.draw(st.permutations(range(m)))
-    base = evaluate(make(**spec, price=formula))
+    base = evaluate(inline_tender(**spec, price=formula))
     permuted_spec = {
         **spec,
         "answers": [spec["answers"][i] for i in order],
         "prices": [spec["prices"][i] for i in order],
     }
-    permuted = evaluate(make(**permuted_spec, price=formula))
+    permuted = evaluate(inline_tender(**permuted_spec, price=formula))
     renamed = {f"b{k}": permuted.bid(f"b{k}") for k in range(m)}
     for new_index, old_index in enumerate(order):
         old, new = base.bid(f"b{old_index}"), renamed[f"b{new_index}"]
@@ -163,7 +107,7 @@ def test_a_bid_failing_a_gate_never_outranks_one_that_passes(
 ) -> None:
     m = len(spec["prices"])
     gates = data.draw(st.lists(st.booleans(), min_size=m, max_size=m))
-    result = evaluate(make(**spec, gates=gates))
+    result = evaluate(inline_tender(**spec, gates=gates))
     for bid, passed in ((result.bid(f"b{i}"), gates[i]) for i in range(m)):
         assert bid.eligible == passed
         assert (bid.rank is None) == (not passed)
@@ -178,10 +122,10 @@ def test_with_absolute_bounds_removing_a_bid_never_reorders_the_others(
 ) -> None:
     m = len(spec["prices"])
     gone = data.draw(st.integers(0, m - 1))
-    full = evaluate(make(**spec))
+    full = evaluate(inline_tender(**spec))
     keep = [i for i in range(m) if i != gone]
     fewer = evaluate(
-        make(
+        inline_tender(
             **{
                 **spec,
                 "answers": [spec["answers"][i] for i in keep],
@@ -210,8 +154,8 @@ def test_improving_a_score_never_lowers_the_rank(
     j = data.draw(st.integers(0, n - 1))
     better = [list(row) for row in spec["answers"]]
     better[i][j] = data.draw(st.floats(better[i][j], 1.0))
-    before = evaluate(make(**spec, price=formula)).bid(f"b{i}").rank
-    after = evaluate(make(**{**spec, "answers": better}, price=formula)).bid(f"b{i}").rank
+    before = evaluate(inline_tender(**spec, price=formula)).bid(f"b{i}").rank
+    after = evaluate(inline_tender(**{**spec, "answers": better}, price=formula)).bid(f"b{i}").rank
     assert before is not None
     assert after is not None
     assert after <= before

@@ -158,7 +158,7 @@ def analyse_sensitivity(
     model = ranking_model(tender, evaluation)
     if model.size < 2:
         return SensitivityReport(evaluation, settings, names)
-    groups = weight_groups(tender.tree, model.weights)
+    groups = weight_groups(tender.tree, model)
     intervals = tuple(stability_interval(model, group) for group in groups)
     sampler = weight_sampler(
         tender.tree,

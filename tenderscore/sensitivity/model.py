@@ -11,7 +11,6 @@ into a *goodness*, higher is better, so the three aggregation methods share one 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -56,6 +55,7 @@ class RankingModel:
     money_per_point: float
     locked: NDArray[np.bool_]
     quality: NDArray[np.bool_]
+    lead_shared: bool = False
 
     @property
     def size(self) -> int:
@@ -80,7 +80,8 @@ class RankingModel:
         prices = (self.prices if prices is None else prices)[:, None]
         if self.method == "price_per_quality_point":
             safe = np.where(quality > 0, quality, 1.0)
-            return np.where(quality > 0, -prices / safe, -np.inf)
+            with np.errstate(over="ignore"):  # a vanishing quality ranks last
+                return np.where(quality > 0, -prices / safe, -np.inf)
         return -(prices - self.money_per_point * quality)
 
     def figure(self, goodness: Array) -> Array:
@@ -105,6 +106,7 @@ def ranking_model(tender: Tender, evaluation: Evaluation) -> RankingModel:
         money_per_point=tender.config.aggregation.money_per_point or 0.0,
         locked=np.array([_is_locked(tree, leaf) for leaf in tree.leaves], dtype=bool),
         quality=np.array([leaf.kind != "price" for leaf in tree.leaves], dtype=bool),
+        lead_shared=bool(ranked and ranked[0].rank_shared),
     )
 
 
@@ -113,19 +115,23 @@ def _is_locked(tree: CriteriaTree, leaf: TreeNode) -> bool:
     return any(getattr(node.model, "locked", False) for node in lineage)
 
 
-def weight_groups(
-    tree: CriteriaTree, weights: Array, *, ids: Sequence[str] | None = None
-) -> list[Group]:
-    """The top-level sections and every weighted leaf, as groups of leaves."""
-    chosen = ids or [*tree.sections, *(leaf.id for leaf in tree.leaves)]
+def weight_groups(tree: CriteriaTree, model: RankingModel) -> list[Group]:
+    """The top-level sections and every weighted leaf, as groups of leaves.
+
+    When price enters the figure as money, price leaves carry no weight: a group of price
+    leaves only is left out, and a section's price leaves get no share of its weight.
+    """
+    usable = model.quality if model.method != "weighted_sum" else np.ones(len(model.leaves), bool)
     groups = []
-    for node_id in chosen:
+    for node_id in [*tree.sections, *(leaf.id for leaf in tree.leaves)]:
         node = tree.nodes[node_id]
-        if not node.leaves:
+        leaves = np.array(node.leaves, dtype=np.intp)
+        if not len(leaves) or not usable[leaves].any():
             continue
-        leaves = np.array(node.leaves)
-        inner = weights[leaves]
+        inner = model.weights[leaves]
         shares = inner / inner.sum() if inner.sum() > 0 else _stated_shares(tree, node)
+        shares = np.where(usable[leaves], shares, 0.0)
+        shares /= shares.sum()
         groups.append(
             Group(
                 id=node.id,

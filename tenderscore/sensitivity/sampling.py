@@ -80,8 +80,8 @@ class WeightSampler:
 
     def _local(self, rng: np.random.Generator, group: SiblingGroup, count: int) -> Array:
         stated = group.stated
-        free = ~group.locked
-        mass = 1.0 - float(stated[group.locked].sum())
+        free = ~group.locked & (stated > 0)  # a zero weight is no criterion: it stays zero
+        mass = 1.0 - float(stated[~free].sum())
         k = int(free.sum())
         if k < 2 or mass <= 0 or (self.sampling == "intervals" and not group.has_intervals):
             return np.broadcast_to(stated, (count, len(stated)))

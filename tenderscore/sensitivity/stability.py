@@ -160,7 +160,11 @@ def stability_interval(model: RankingModel, group: Group) -> StabilityInterval:
             still,
         )
     m = model.size
-    winner = _bounds(model, line, np.zeros(m - 1, dtype=int), np.arange(1, m), leader=True)
+    if model.lead_shared:
+        # First place is already tied: any move in either direction may separate the tie.
+        winner = (Bound(w), Bound(w))
+    else:
+        winner = _bounds(model, line, np.zeros(m - 1, dtype=int), np.arange(1, m), leader=True)
     a, b = np.triu_indices(m, k=1)
     ranking = _bounds(model, line, a, b, leader=False)
     return StabilityInterval(
