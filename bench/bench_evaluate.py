@@ -33,7 +33,15 @@ REPO = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
 
 
-def generate(directory: Path, bids: int, criteria: int, evaluators: int, seed: int = 1) -> None:
+def generate(
+    directory: Path,
+    bids: int,
+    criteria: int,
+    evaluators: int,
+    *,
+    seed: int = 1,
+    gate_failures: float = 0.02,
+) -> None:
     """A tender with one price, 3/4 scale and 1/4 numeric leaves in 6 sections, and 4 gates."""
     rng = random.Random(seed)
     panel = [f"E{k}" for k in range(evaluators)]
@@ -82,7 +90,9 @@ def generate(directory: Path, bids: int, criteria: int, evaluators: int, seed: i
                     "exit": rng.randint(0, 100_000),
                 }
             },
-            "answers": {f"g{k}": "pass" if rng.random() > 0.02 else "fail" for k in range(6)},
+            "answers": {
+                f"g{k}": "pass" if rng.random() >= gate_failures else "fail" for k in range(6)
+            },
             "scores": {},
         }
         for leaf in leaves[1:]:

@@ -17,6 +17,7 @@ __all__ = [
     "Tender",
     "TenderscoreError",
     "__version__",
+    "analyse_sensitivity",
     "evaluate",
     "load_tender",
 ]
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from tenderscore.loading import load_tender
     from tenderscore.results import Evaluation
     from tenderscore.scoring import evaluate
+    from tenderscore.sensitivity.analysis import analyse_sensitivity
     from tenderscore.tender import Tender
 
 _LAZY = {
@@ -35,6 +37,7 @@ _LAZY = {
     "Evaluation": "tenderscore.results",
     "evaluate": "tenderscore.scoring",
     "Tender": "tenderscore.tender",
+    "analyse_sensitivity": "tenderscore.sensitivity.analysis",
 }
 
 

@@ -44,7 +44,7 @@ class SiblingGroup:
 
 @dataclass(frozen=True)
 class WeightSampler:
-    """Draws effective leaf weights: (K, leaves), each row summing to 1."""
+    """Draws effective leaf weights for the whole criteria tree."""
 
     tree: CriteriaTree
     groups: tuple[SiblingGroup, ...]
@@ -52,57 +52,64 @@ class WeightSampler:
     concentration: float
     leaf_index: Mapping[str, int] = field(repr=False)
 
-    @property
-    def flat(self) -> bool:
-        """One group whose children are the leaves in order: no products needed."""
-        columns = [self.leaf_index.get(child, -1) for child in self.groups[0].children]
-        return columns == list(range(len(self.tree.leaves)))
-
     def sample(self, rng: np.random.Generator, count: int) -> Array:
-        if len(self.groups) == 1 and self.flat:
-            return np.array(self._local(rng, self.groups[0], count))
-        effective: dict[str | None, Array] = {None: np.ones(count)}
-        weights = np.zeros((count, len(self.tree.leaves)))
+        """(count, leaves), each row summing to 1.
+
+        Built leaf by leaf as rows of a (leaves, count) array and returned as its transpose:
+        the SMAA kernels read weights a criterion at a time, which is then contiguous.
+        """
+        weights = np.zeros((len(self.tree.leaves), count))
+        effective: dict[str | None, Array | None] = {None: None}
         for group in self.groups:
             local = self._local(rng, group, count)
             parent = effective[group.parent]
-            columns = [self.leaf_index.get(child, -1) for child in group.children]
-            leaves = [k for k, column in enumerate(columns) if column >= 0]
-            if leaves:
-                share = (
-                    local[:, leaves] if group.parent is None else parent[:, None] * local[:, leaves]
-                )
-                weights[:, [columns[k] for k in leaves]] = share
             for k, child in enumerate(group.children):
-                if columns[k] < 0:
-                    effective[child] = parent * local[:, k]
-        return weights
+                share = local[k] if parent is None else parent * local[k]
+                column = self.leaf_index.get(child)
+                if column is None:
+                    effective[child] = share
+                else:
+                    weights[column] = share
+        return weights.T
 
     def _local(self, rng: np.random.Generator, group: SiblingGroup, count: int) -> Array:
+        """(children, count) local weights of one group, each column summing to 1."""
         stated = group.stated
         free = ~group.locked & (stated > 0)  # a zero weight is no criterion: it stays zero
         mass = 1.0 - float(stated[~free].sum())
         k = int(free.sum())
         if k < 2 or mass <= 0 or (self.sampling == "intervals" and not group.has_intervals):
-            return np.broadcast_to(stated, (count, len(stated)))
+            return np.broadcast_to(stated[:, None], (len(stated), count))
         if self.sampling == "intervals":
-            drawn = sample_box_simplex(rng, group.low[free], group.high[free], mass, count)
+            drawn = sample_box_simplex(rng, group.low[free], group.high[free], mass, count).T
         elif self.sampling == "dirichlet":
-            base = stated[free] / stated[free].sum() if stated[free].sum() > 0 else None
-            if base is None:
-                drawn = rng.dirichlet(np.ones(k), count) * mass
-            else:
-                alpha = np.maximum(self.concentration * base, 1e-3)
-                drawn = rng.dirichlet(alpha, count) * mass
+            base = stated[free] / stated[free].sum()
+            drawn = dirichlet_columns(rng, self.concentration * base, count) * mass
         else:
-            drawn = rng.dirichlet(np.ones(k), count) * mass
+            drawn = dirichlet_columns(rng, np.ones(k), count) * mass
             if self.sampling == "rank":
-                drawn = _in_stated_order(rng, drawn, stated[free])
+                drawn = _in_stated_order(rng, drawn.T, stated[free]).T
         if k == len(stated):
             return drawn
-        samples = np.tile(stated, (count, 1))
-        samples[:, free] = drawn
+        samples = np.repeat(stated[:, None], count, axis=1)
+        samples[free] = drawn
         return samples
+
+
+def dirichlet_columns(rng: np.random.Generator, alpha: Array, count: int) -> Array:
+    """(k, count) Dirichlet(alpha) draws, one per column: normalised Gamma(alpha_j) variates.
+
+    Very small parameters make every gamma variate underflow to 0; numpy's own sampler
+    handles them, so they go through it.
+    """
+    if alpha.min() < 0.1:
+        return np.ascontiguousarray(rng.dirichlet(np.maximum(alpha, 1e-3), count).T)
+    if (alpha == 1).all():
+        gamma = rng.standard_exponential((len(alpha), count))
+    else:
+        gamma = rng.standard_gamma(alpha[:, None], size=(len(alpha), count))
+    gamma /= gamma.sum(axis=0)
+    return gamma
 
 
 def _in_stated_order(rng: np.random.Generator, drawn: Array, stated: Array) -> Array:
