@@ -25,6 +25,7 @@ class PanelScores:
     evaluators: tuple[str, ...]
     scores: NDArray[np.float64]
     consensus: dict[int, tuple[float, str]]
+    comments: tuple[tuple[str | None, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,10 @@ def panel_scores(tender: Tender, leaf: TreeNode) -> PanelScores:
         for i, bid in enumerate(tender.bids)
         if leaf.id in bid.consensus
     }
-    return PanelScores(evaluators, scores, consensus)
+    comments = tuple(
+        tuple(bid.scores[leaf.id][e].comment for e in evaluators) for bid in tender.bids
+    )
+    return PanelScores(evaluators, scores, consensus, comments)
 
 
 def criterion_scores(panel: PanelScores, aggregate: str) -> NDArray[np.float64]:

@@ -31,6 +31,7 @@ class CriterionScore:
     evaluator_scores: dict[str, float] | None
     consensus_reason: str | None
     trace: LeafTrace = field(repr=False, compare=False)
+    evaluator_comments: dict[str, str | None] | None = None
 
     @property
     def working(self) -> str:

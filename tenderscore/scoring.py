@@ -341,9 +341,10 @@ def _criterion_scores(state: _State, points: Array) -> list[list[CriterionScore]
             strict=True,
         )
         for i, (raw, value, cell_points) in enumerate(columns):
-            scores = reason = None
+            scores = reason = comments = None
             if panel is not None and panel_rows is not None:
                 scores = dict(zip(panel.evaluators, panel_rows[i], strict=True))
+                comments = dict(zip(panel.evaluators, panel.comments[i], strict=True))
                 reason = panel.consensus[i][1] if i in panel.consensus else None
             rows[i].append(
                 CriterionScore(
@@ -357,6 +358,7 @@ def _criterion_scores(state: _State, points: Array) -> list[list[CriterionScore]
                     evaluator_scores=scores,
                     consensus_reason=reason,
                     trace=trace,
+                    evaluator_comments=comments,
                 )
             )
     return rows

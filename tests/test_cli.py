@@ -15,7 +15,7 @@ from conftest import DATA, EXAMPLE, bid, run_cli, tender_with, write_tender
 
 
 def test_evaluate_example_prints_the_ranking() -> None:
-    result = run_cli(["evaluate", EXAMPLE])
+    result = run_cli(["evaluate", EXAMPLE, "--no-export"])
     lines = result.stdout.splitlines()
     first = next(line for line in lines if line.lstrip("│ ").startswith("1 "))
     assert "Albion" in first
@@ -25,7 +25,7 @@ def test_evaluate_example_prints_the_ranking() -> None:
 
 
 def test_json_is_alone_on_stdout_versioned_and_complete() -> None:
-    result = run_cli(["evaluate", EXAMPLE, "--json"])
+    result = run_cli(["evaluate", EXAMPLE, "--json", "--no-export"])
     document = json.loads(result.stdout)
     assert document["schema"] == "tenderscore/evaluation"
     assert document["schema_version"] == 1
@@ -42,15 +42,15 @@ def test_json_is_alone_on_stdout_versioned_and_complete() -> None:
 
 def test_json_output_is_deterministic() -> None:
     assert (
-        run_cli(["evaluate", EXAMPLE, "--json"]).stdout
-        == run_cli(["evaluate", EXAMPLE, "--json"]).stdout
+        run_cli(["evaluate", EXAMPLE, "--json", "--no-export"]).stdout
+        == run_cli(["evaluate", EXAMPLE, "--json", "--no-export"]).stdout
     )
 
 
 def test_supplier_text_is_never_markup(tmp_path: Path) -> None:
     name = "Gamma & Sons [bold]x[/bold] [link=http://e.vil]y[/link]"
     write_tender(tmp_path, tender_with(), [bid("a", name=name), bid("b")])
-    assert name in run_cli(["evaluate", tmp_path]).stdout
+    assert name in run_cli(["evaluate", tmp_path, "--no-export"]).stdout
     assert name in run_cli(["explain", tmp_path, "a"]).stdout
 
 
@@ -81,7 +81,7 @@ def test_internal_error_exits_1_without_traceback(monkeypatch: pytest.MonkeyPatc
         raise ZeroDivisionError("boom")
 
     monkeypatch.setattr("tenderscore.scoring.evaluate", broken)
-    result = run_cli(["evaluate", EXAMPLE], exit_code=1)
+    result = run_cli(["evaluate", EXAMPLE, "--no-export"], exit_code=1)
     assert "internal error: ZeroDivisionError: boom" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -91,7 +91,7 @@ def test_output_error_exits_3(monkeypatch: pytest.MonkeyPatch) -> None:
         raise OutputError("cannot write out/x.json: permission denied")
 
     monkeypatch.setattr("tenderscore.scoring.evaluate", refuse)
-    result = run_cli(["evaluate", EXAMPLE], exit_code=3)
+    result = run_cli(["evaluate", EXAMPLE, "--no-export"], exit_code=3)
     assert "cannot write out/x.json" in result.stderr
 
 

@@ -370,7 +370,7 @@ def test_sensitivity_command_and_json() -> None:
     ],
 )
 def test_bad_reweighting_is_a_usage_error(args: list[str], message: str) -> None:
-    assert message in run_cli(["evaluate", EXAMPLE, *args], exit_code=2).stderr
+    assert message in run_cli(["evaluate", EXAMPLE, "--no-export", *args], exit_code=2).stderr
 
 
 def test_weights_override_echoes_the_effective_weights() -> None:

@@ -6,6 +6,7 @@ the stderr of ``tenderscore validate`` with the case directory written as CASE.
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -71,11 +72,21 @@ def test_alias_bomb_is_refused_quickly() -> None:
     assert time.perf_counter() - started < 2
 
 
-def test_inputs_are_not_modified() -> None:
-    before = {p: p.read_bytes() for p in EXAMPLE.rglob("*") if p.is_file()}
-    run_cli(["evaluate", EXAMPLE])
-    after = {p: p.read_bytes() for p in EXAMPLE.rglob("*") if p.is_file()}
-    assert before == after
+def test_inputs_are_not_modified(tmp_path: Path) -> None:
+    tender = tmp_path / "tender"
+    shutil.copytree(EXAMPLE, tender)
+    def inputs() -> dict[Path, tuple[bytes, int]]:
+        files = (p for p in tender.rglob("*") if p.is_file())
+        return {
+            p: (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in files
+            if "out" not in p.relative_to(tender).parts
+        }
+
+    before = inputs()
+    run_cli(["evaluate", tender])
+    assert (tender / "out").is_dir()
+    assert inputs() == before
 
 
 @pytest.mark.parametrize("path", sorted((REPO / "criteria").glob("*.yaml")), ids=lambda p: p.stem)

@@ -21,6 +21,9 @@ from rich.console import Console
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from tenderscore.exporters.document import RunInfo
+    from tenderscore.results import Evaluation
+    from tenderscore.sensitivity.analysis import SensitivityReport
     from tenderscore.tender import Tender
 
 app = typer.Typer(
@@ -45,6 +48,7 @@ class ExitCode(IntEnum):
     INTERNAL_ERROR = 1
     BAD_INPUT = 2
     CANNOT_WRITE = 3
+    MISMATCH = 4
     INTERRUPTED = 130
 
 
@@ -103,6 +107,13 @@ WeightsOption = Annotated[
         show_default=False,
     ),
 ]
+TemplateOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Directory with a report.md.j2 that replaces the built-in report template.",
+        show_default=False,
+    ),
+]
 ScenarioOption = Annotated[
     str | None,
     typer.Option(
@@ -124,30 +135,94 @@ def evaluate(
         bool,
         typer.Option(help="Add a one-paragraph robustness summary (a quick sensitivity run)."),
     ] = True,
+    export: Annotated[
+        bool, typer.Option(help="Write the workbook, report and JSON (see --out, --format).")
+    ] = True,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Directory for the exports [default: TENDER_DIR/out].", show_default=False
+        ),
+    ] = None,
+    formats: Annotated[
+        str, typer.Option("--format", help="Exports to write: any of xlsx,md,json.")
+    ] = "xlsx,md,json",
+    template: TemplateOption = None,
 ) -> None:
-    """Validate, score and rank the bids of a tender."""
+    """Validate, score and rank the bids of a tender, and write the exports."""
     from tenderscore.cli.render import render_evaluation, render_reweighting
     from tenderscore.loading import load_tender
     from tenderscore.scoring import evaluate as run
 
     tender, label = _reweighted(load_tender(tender_dir), scenario, weights)
+    targets = _plan_exports(tender, out, formats) if export else {}
     evaluation = run(tender)
     report = None
-    if robustness:
+    if robustness or export:
         from tenderscore.sensitivity.analysis import analyse_sensitivity
 
-        report = analyse_sensitivity(tender, evaluation, quick=True)
+        report = analyse_sensitivity(tender, evaluation, quick=not export)
+    if export and report is not None:
+        _write_exports(tender, evaluation, report, targets, template)
     if json_output:
         from tenderscore.exporters.json import render_json
 
-        sys.stdout.write(render_json(evaluation, report))
+        sys.stdout.write(render_json(evaluation, report if robustness else None))
         return
     if label:
         render_reweighting(stdout, label, evaluation)
     render_evaluation(stdout, evaluation)
-    if report is not None:
+    if report is not None and robustness:
         stdout.print(Text("Robustness", style="bold"))
         stdout.print(Text(report.headline()))
+
+
+def _plan_exports(tender: Tender, out: Path | None, formats: str) -> dict[str, Path]:
+    """Output paths by role, refused before any work if one of them is an input."""
+    from tenderscore.exporting import output_names, parse_formats
+    from tenderscore.files import refuse_inputs_as_outputs
+
+    directory = out or tender.root / "out"
+    names = output_names(tender.config.reference, parse_formats(formats))
+    targets = {name: directory / name for name in names.values()}
+    refuse_inputs_as_outputs(targets.values(), [source.path for source in tender.sources])
+    return targets
+
+
+def _write_exports(
+    tender: Tender,
+    evaluation: Evaluation,
+    report: SensitivityReport,
+    targets: dict[str, Path],
+    template: Path | None,
+) -> None:
+    from tenderscore.exporters.document import export_document
+    from tenderscore.exporting import render_exports
+    from tenderscore.files import write_outputs
+
+    document = export_document(tender, evaluation, report, _run_info())
+    formats = [f for f in ("xlsx", "md", "json") if any(n.endswith(f".{f}") for n in targets)]
+    files = render_exports(document, formats, template_dir=template)
+    write_outputs({targets[name]: data for name, data in files.items()})
+    for name in files:
+        stderr.print(f"wrote {targets[name]}", markup=False, soft_wrap=True)
+
+
+def _run_info() -> RunInfo:
+    """When and how this run was made; SOURCE_DATE_EPOCH fixes the time for reproducibility."""
+    import datetime
+    import shlex
+
+    from tenderscore.exporters.document import RunInfo
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (
+        datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
+        if epoch and epoch.isdigit()
+        else datetime.datetime.now(tz=datetime.UTC)
+    )
+    command = shlex.join(["tenderscore", *sys.argv[1:]])
+    return RunInfo(moment.isoformat(timespec="seconds"), command)
 
 
 def _reweighted(tender: Tender, scenario: str | None, weights: str | None) -> tuple[Tender, str]:
@@ -302,6 +377,66 @@ def schema(
     if kind not in SCHEMAS:
         raise UsageError(f"no schema {kind!r}; expected one of: {', '.join(SCHEMAS)}")
     sys.stdout.write(render_schema(kind))
+
+
+@app.command()
+@_handle_errors
+def export(
+    result: Annotated[
+        Path, typer.Argument(help="A saved <reference>-evaluation.json.", show_default=False)
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Directory for the exports [default: beside the JSON].", show_default=False
+        ),
+    ] = None,
+    formats: Annotated[
+        str, typer.Option("--format", help="Exports to write: any of xlsx,md,json.")
+    ] = "xlsx,md",
+    template: TemplateOption = None,
+) -> None:
+    """Render the workbook and report again from a saved result, without re-scoring."""
+    from tenderscore.errors import UsageError
+    from tenderscore.exporting import parse_formats, render_exports
+    from tenderscore.files import refuse_inputs_as_outputs, write_outputs
+    from tenderscore.loading import read_export
+
+    kind, document = read_export(result)
+    if kind != "json" or not isinstance(document, dict):
+        raise UsageError("export re-renders from the JSON export, not from a workbook")
+    files = render_exports(document, parse_formats(formats), template_dir=template)
+    directory = out or result.parent
+    targets = {directory / name: data for name, data in files.items()}
+    refuse_inputs_as_outputs(targets, [result])
+    write_outputs(targets)
+    for path in targets:
+        stderr.print(f"wrote {path}", markup=False, soft_wrap=True)
+
+
+@app.command()
+@_handle_errors
+def verify(
+    tender_dir: TenderDir,
+    saved: Annotated[
+        Path,
+        typer.Argument(help="An exported workbook (.xlsx) or JSON result.", show_default=False),
+    ],
+) -> None:
+    """Check an export against the inputs: exit 0 if it matches, 4 if anything differs."""
+    from tenderscore.verification import verify_export
+
+    differences = verify_export(tender_dir, saved)
+    if not differences:
+        stdout.print(f"{saved}: matches the inputs in {tender_dir}", markup=False)
+        return
+    for difference in differences:
+        stdout.print(difference, markup=False, soft_wrap=True)
+    count = len(differences)
+    stderr.print(
+        f"{saved} does not match: {count} difference{'s' if count != 1 else ''}.", markup=False
+    )
+    raise typer.Exit(ExitCode.MISMATCH)
 
 
 @app.command("criteria")

@@ -79,6 +79,7 @@ def _cell(score: CriterionScore) -> dict[str, Any]:
         "formula": score.formula,
         "working": score.working,
         "evaluator_scores": score.evaluator_scores,
+        "evaluator_comments": score.evaluator_comments,
         "consensus_reason": score.consensus_reason,
     }
 

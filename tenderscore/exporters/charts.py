@@ -1,0 +1,84 @@
+"""SVG charts for the report, drawn with matplotlib (imported only when exporting).
+
+Output is deterministic: no timestamps, a fixed hash salt for element ids, text kept as
+text, and everything drawn from the export document in a fixed order.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+PALETTE = ("#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#bf9000")
+
+
+def _figure(width: float, height: float) -> Any:
+    import matplotlib
+
+    matplotlib.rcParams.update(
+        {
+            "svg.hashsalt": "tenderscore",
+            "svg.fonttype": "none",
+            "font.size": 9,
+            "font.family": "DejaVu Sans",
+        }
+    )
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height))
+
+
+def _svg(figure: Any) -> bytes:
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    FigureCanvasSVG(figure)
+    buffer = io.BytesIO()
+    figure.savefig(
+        buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight"
+    )
+    return buffer.getvalue()
+
+
+def points_by_section(document: dict[str, Any]) -> bytes:
+    """Stacked horizontal bars: each ranked bid's points by top-level section."""
+    sections = document["sections"]
+    names = {c["id"]: c["name"] for c in document["criteria"]}
+    ranked = [bid for bid in document["bids"] if bid["eligible"]]
+    figure = _figure(7, 0.6 + 0.45 * max(len(ranked), 1))
+    axes = figure.add_subplot()
+    labels = [bid["name"] for bid in reversed(ranked)]
+    left = [0.0] * len(ranked)
+    for k, section in enumerate(sections):
+        values = [bid["section_points"][section] for bid in reversed(ranked)]
+        axes.barh(labels, values, left=left, color=PALETTE[k % len(PALETTE)], label=names[section])
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    axes.set_xlabel("points")
+    axes.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=min(len(sections), 4), frameon=False
+    )
+    axes.spines[["top", "right"]].set_visible(False)
+    return _svg(figure)
+
+
+def tornado(document: dict[str, Any]) -> bytes:
+    """For each top-level section, the weight range over which the winner stays the same."""
+    intervals = [i for i in document["sensitivity"]["stability"] if i["top_level"]]
+    figure = _figure(7, 0.6 + 0.45 * max(len(intervals), 1))
+    axes = figure.add_subplot()
+    labels = [i["name"] for i in reversed(intervals)]
+    lows = [100 * i["winner_low"]["weight"] for i in reversed(intervals)]
+    highs = [100 * i["winner_high"]["weight"] for i in reversed(intervals)]
+    now = [100 * i["weight"] for i in reversed(intervals)]
+    axes.barh(
+        labels,
+        [h - lo for lo, h in zip(lows, highs, strict=True)],
+        left=lows,
+        color="#9dc3e6",
+        label="winner unchanged",
+    )
+    axes.scatter(now, labels, color="#1f4e79", zorder=3, label="published weight")
+    axes.set_xlim(0, 100)
+    axes.set_xlabel("weight of the section (%)")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, frameon=False)
+    axes.spines[["top", "right"]].set_visible(False)
+    return _svg(figure)

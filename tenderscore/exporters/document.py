@@ -1,0 +1,81 @@
+"""The export document: everything the workbook and the report show, as plain data.
+
+It is what ``<reference>-evaluation.json`` holds, so ``tenderscore export`` can render the
+workbook and the report again from a saved result without re-scoring, and ``verify`` can
+compare a saved result with a fresh one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tenderscore import __version__
+from tenderscore.exporters.json import evaluation_document, sensitivity_document
+from tenderscore.results import Evaluation
+from tenderscore.sensitivity.analysis import SensitivityReport
+from tenderscore.tender import Tender
+
+EXPORT_SCHEMA = "tenderscore/export"
+EXPORT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """How the export was made. The time is passed in so that everything else repeats."""
+
+    generated_at: str
+    command: str
+
+
+def export_document(
+    tender: Tender, evaluation: Evaluation, report: SensitivityReport, run: RunInfo
+) -> dict[str, Any]:
+    config = tender.config
+    document = evaluation_document(evaluation)
+    document["schema"] = EXPORT_SCHEMA
+    document["schema_version"] = EXPORT_VERSION
+    document["tender"] |= {
+        "term_years": config.term_years,
+        "discount_rate": config.discount_rate,
+        "criteria_source": tender.criteria_source,
+    }
+    document["method"] |= {
+        "price": config.price.model_dump(mode="json"),
+        "money_per_point": config.aggregation.money_per_point,
+        "score_aggregation": config.score_aggregation,
+        "tie_break": list(config.tie_break),
+        "weighting": tender.tree.weighting,
+        "abnormally_low_threshold": config.abnormally_low_threshold,
+    }
+    for entry in document["criteria"]:
+        node = tender.tree.nodes[entry["id"]]
+        entry["spec"] = node.model.model_dump(mode="json", exclude={"children"})
+    document["panel"] = [evaluator.model_dump(mode="json") for evaluator in config.panel]
+    document["sensitivity"] = sensitivity_document(report)
+    document["audit"] = {
+        "tool": f"tenderscore {__version__}",
+        "generated_at": run.generated_at,
+        "command": run.command,
+        "seed": report.settings.seed,
+        "samples": report.settings.samples,
+        "sampling": report.settings.sampling,
+        "inputs": [
+            {
+                "path": input_label(tender.root, source.path),
+                "role": source.role,
+                "sha256": source.sha256,
+            }
+            for source in tender.sources
+        ],
+    }
+    return document
+
+
+def input_label(root: Path, path: Path) -> str:
+    """An input's path relative to the tender directory; a shipped set by its file name."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return f"(shipped criteria) {path.name}"

@@ -1,0 +1,246 @@
+"""The Markdown report, from a Jinja2 template in a sandbox.
+
+The built-in template can be overridden with ``--template DIR``: a ``report.md.j2`` there
+replaces it and may extend it as ``builtin/report.md.j2``. Templates run sandboxed with
+strict undefined variables; every value that came from a bid passes through an escaping
+filter. Dates are passed in, so the same inputs give byte-identical reports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tenderscore.exporters.escaping import markdown_cell, markdown_text
+from tenderscore.exporters.xlsx import DISAGREEMENT_SHARE, document_leaves
+from tenderscore.formulas import PRICE_FORMULAS
+from tenderscore.tracing import number
+
+TEMPLATE = "report.md.j2"
+
+
+def render_report(
+    document: dict[str, Any], charts: dict[str, str], *, template_dir: Path | None = None
+) -> str:
+    """The report for ``document``; ``charts`` maps 'points' and 'tornado' to file names."""
+    environment = _environment(template_dir)
+    names = {bid["id"]: bid["name"] for bid in document["bids"]}
+    environment.filters["bid_name"] = lambda bid_id: names.get(bid_id, bid_id)
+    return str(environment.get_template(TEMPLATE).render(_context(document, charts)))
+
+
+def _environment(template_dir: Path | None) -> Any:
+    from jinja2 import (
+        ChoiceLoader,
+        FileSystemLoader,
+        PackageLoader,
+        PrefixLoader,
+        StrictUndefined,
+    )
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    builtin = PackageLoader("tenderscore", "templates")
+    loaders: list[Any] = [FileSystemLoader(str(template_dir))] if template_dir else []
+    loaders += [PrefixLoader({"builtin": builtin}), builtin]
+    environment = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["md"] = markdown_text
+    environment.filters["cell"] = markdown_cell
+    return environment
+
+
+def _context(document: dict[str, Any], charts: dict[str, str]) -> dict[str, Any]:
+    bids = document["bids"]
+    ranked = [bid for bid in bids if bid["eligible"]]
+    names = {bid["id"]: bid["name"] for bid in bids}
+    node_names = {node["id"]: node["name"] for node in document["criteria"]}
+    sensitivity = document["sensitivity"]
+    intervals = sensitivity["stability"]
+    critical = next((i for i in intervals if i["id"] == sensitivity["most_critical"]), None)
+    leaves = document_leaves(document)
+    return {
+        "tender": document["tender"],
+        "method": document["method"],
+        "audit": document["audit"],
+        "criteria": document["criteria"],
+        "sections": document["sections"],
+        "section_names": node_names,
+        "bid_names": names,
+        "ranked": ranked,
+        "excluded": [bid for bid in bids if not bid["eligible"]],
+        "winners": [bid for bid in ranked if bid["rank"] == 1],
+        "runner_up": next((bid for bid in ranked if bid["rank"] != 1), None),
+        "leaves": leaves,
+        "points": {
+            bid["id"]: {c["criterion"]: c["points"] for c in bid["criteria"]} for bid in bids
+        },
+        "sensitivity": sensitivity,
+        "critical": critical,
+        "top_intervals": [i for i in intervals if i["top_level"]],
+        "smaa": sensitivity["smaa"],
+        "smaa_rows": _smaa_rows(sensitivity["smaa"], names),
+        "sampling_words": _sampling_words(document),
+        "switching": _switching_sentences(document, names, node_names),
+        "moderation": _moderation_flags(document, node_names),
+        "disagreement_share": DISAGREEMENT_SHARE,
+        "warnings": document["warnings"],
+        "charts": charts,
+        "price_words": _price_words(document),
+        "aggregation_words": _aggregation_words(document),
+        "scored_as": _scored_as,
+        "minimum": _minimum,
+    }
+
+
+def _price_words(document: dict[str, Any]) -> str:
+    rule = document["method"]["price"]
+    formula = PRICE_FORMULAS[rule["formula"]]
+    tender = document["tender"]
+    rate = tender["discount_rate"]
+    discount = (
+        f"discounted at {100 * rate:g}% a year over {tender['term_years']} years"
+        if rate
+        else f"undiscounted over {tender['term_years']} years"
+    )
+    parameters = [
+        f"{key.replace('_', ' ')} {number(value)}"
+        for key, value in rule.items()
+        if key != "formula" and value is not None
+    ]
+    extra = f" ({', '.join(parameters)})" if parameters else ""
+    return (
+        f"Price is the whole-life cost {discount}, scored {formula.description}: "
+        f"v = {formula.expression}{extra}."
+    )
+
+
+def _aggregation_words(document: dict[str, Any]) -> str:
+    method = document["method"]
+    return {
+        "weighted_sum": "the weighted sum of the partial values, out of 100 (highest wins).",
+        "price_per_quality_point": "the price divided by the quality score (lowest wins).",
+        "monetised_quality": f"the price less {method['money_per_point']} per quality point "
+        "(lowest wins).",
+    }[method["aggregation"]]
+
+
+def _sampling_words(document: dict[str, Any]) -> str:
+    audit = document["audit"]
+    scores = (
+        " and scores drawn from the panel's individual scores"
+        if (document["sensitivity"]["smaa"] or {}).get("score_uncertainty")
+        else ""
+    )
+    return {
+        "uniform": "uniformly (no preference information)",
+        "dirichlet": "around the published weights",
+        "intervals": "within the declared intervals",
+        "rank": "keeping only the published order of importance",
+    }[audit["sampling"]] + scores
+
+
+def _scored_as(node: dict[str, Any]) -> str:
+    spec = node.get("spec", {})
+    kind = node["kind"]
+    if kind == "section":
+        return "section"
+    if kind == "pass_fail":
+        return "pass/fail gate: a fail excludes the bid"
+    if kind == "price":
+        return "price formula"
+    if kind == "scale":
+        scale = spec["scale"]
+        return f"evaluators' scores on {scale['min']}-{scale['max']}"
+    function = spec["value_function"]
+    unit = f" {spec['unit']}" if spec.get("unit") else ""
+    if function["type"] == "linear":
+        return f"linear from {function['worst']:g} (0) to {function['best']:g}{unit} (full)"
+    if function["type"] == "piecewise":
+        return f"piecewise linear ({spec['unit']})" if spec.get("unit") else "piecewise linear"
+    return "between the lowest and highest answers received" + unit
+
+
+def _minimum(node: dict[str, Any]) -> str:
+    minimum = node.get("spec", {}).get("minimum")
+    if not minimum:
+        return ""
+    if minimum.get("percent") is not None:
+        return f"{minimum['percent']:g}% of the maximum"
+    if minimum.get("points") is not None:
+        return f"{minimum['points']:g} points"
+    return f"a score of {minimum['score']:g}"
+
+
+def _smaa_rows(smaa: dict[str, Any] | None, names: dict[str, str]) -> list[dict[str, Any]]:
+    if smaa is None:
+        return []
+    rows = []
+    for k, bid in enumerate(smaa["bids"]):
+        p = smaa["win_probability"][k]
+        confidence = smaa["confidence"][k]
+        rows.append(
+            {
+                "name": names[bid],
+                "p": p,
+                "se": smaa["standard_error"][k][0],
+                "confidence": "-" if confidence is None else f"{100 * confidence:.0f}%",
+            }
+        )
+    return sorted(rows, key=lambda row: -row["p"])
+
+
+def _switching_sentences(
+    document: dict[str, Any], names: dict[str, str], node_names: dict[str, str]
+) -> list[str]:
+    by_bid: dict[str, list[dict[str, Any]]] = {}
+    for value in document["sensitivity"]["switching_values"]:
+        by_bid.setdefault(value["bid"], []).append(value)
+    currency = document["tender"]["currency"]
+    sentences = []
+    for bid, values in by_bid.items():
+        parts: list[str] = []
+        for value in values:
+            if value["needed"] is None:
+                continue
+            if value["kind"] == "price":
+                cut = 100 * (value["current"] - value["needed"]) / value["current"]
+                parts.insert(
+                    0,
+                    f"cut its price from {number(value['current'])} to "
+                    f"{number(value['needed'])} {currency} (-{cut:.1f}%)",
+                )
+            else:
+                parts.append(
+                    f"{number(value['needed'])} instead of {number(value['current'])} "
+                    f"on {node_names[value['criterion']]}"
+                )
+        if parts:
+            sentences.append(f"{names[bid]}: " + "; or ".join(parts[:4]))
+        else:
+            sentences.append(f"{names[bid]}: no single input is enough")
+    return sentences
+
+
+def _moderation_flags(document: dict[str, Any], node_names: dict[str, str]) -> list[str]:
+    specs = {node["id"]: node.get("spec", {}) for node in document["criteria"]}
+    flags = []
+    for bid in document["bids"]:
+        for cell in bid["criteria"]:
+            scores = cell.get("evaluator_scores")
+            if not scores or cell["kind"] != "scale":
+                continue
+            scale = specs[cell["criterion"]]["scale"]
+            spread = max(scores.values()) - min(scores.values())
+            if spread >= DISAGREEMENT_SHARE * (scale["max"] - scale["min"]):
+                given = ", ".join(f"{e} {s:g}" for e, s in scores.items())
+                flags.append(
+                    f"{bid['name']} on {node_names[cell['criterion']]}: scores "
+                    f"{given} (range {spread:g})"
+                )
+    return flags

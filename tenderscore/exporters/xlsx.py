@@ -1,0 +1,795 @@
+"""The committee workbook: every step visible, and live.
+
+Weights are editable cells; effective weights, partial values, points, totals and ranks are
+classic Excel formulas (SUMIF, MIN, MAX, AVERAGE, RANK, IF, LN, INDEX/MATCH), so a change of
+weight in Excel recomputes everything, and the numbers equal the engine's. Eligibility
+(gates and minimums) is held as evaluated, and says so. Rendered from the export document,
+so a saved JSON result renders the same workbook.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tenderscore.exporters.escaping import set_text
+
+FONT = "Calibri"
+BODY = Font(name=FONT, size=10)
+BOLD = Font(name=FONT, size=10, bold=True)
+TITLE = Font(name=FONT, size=14, bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+ROOT = "(top level)"
+DISAGREEMENT_SHARE = 0.3
+
+
+def render_workbook(document: dict[str, Any]) -> bytes:
+    """The workbook for ``document`` (see ``export_document``) as .xlsx bytes."""
+    writer = _Writer(document)
+    writer.build()
+    buffer = io.BytesIO()
+    writer.book.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class _Layout:
+    """Where things landed, so later sheets can refer to them."""
+
+    weight_rows: dict[str, int] = field(default_factory=dict)
+    leaf_rows: dict[str, int] = field(default_factory=dict)
+    bid_columns: dict[str, str] = field(default_factory=dict)
+    consensus_cells: dict[tuple[str, str], str] = field(default_factory=dict)
+    panel_ranges: dict[tuple[str, str], str] = field(default_factory=dict)
+    total_row: int = 0
+    rank_row: int = 0
+    gap_row: int = 0
+    eligible_row: int = 0
+    points_first: int = 0
+
+
+class _Writer:
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.doc = document
+        self.book = Workbook()
+        self.layout = _Layout()
+        self.leaves = [c for c in document["criteria"] if c["id"] in document_leaves(document)]
+        self.bids = document["bids"]
+        self.names = {bid["id"]: bid["name"] for bid in self.bids}
+        self.method = document["method"]["aggregation"]
+
+    def build(self) -> None:
+        summary = self.book.active
+        assert summary is not None
+        summary.title = "Summary"
+        weights = self.book.create_sheet("Weights")
+        evaluators = self.book.create_sheet("Evaluators")
+        scores = self.book.create_sheet("Scores")
+        self._weights(weights)
+        self._evaluators(evaluators)
+        self._scores(scores)
+        self._summary(summary)
+        self._sensitivity(self.book.create_sheet("Sensitivity"))
+        self._audit(self.book.create_sheet("Audit"))
+        self.book.move_sheet("Scores", offset=-1)
+        for sheet in self.book.worksheets:
+            _finish(sheet)
+
+    # --- helpers ---------------------------------------------------------------------
+
+    def text(self, sheet: Worksheet, row: int, column: int, value: str, font: Font = BODY) -> Any:
+        cell = sheet.cell(row=row, column=column)
+        set_text(cell, value)
+        cell.font = font
+        return cell
+
+    def value(self, sheet: Worksheet, row: int, column: int, value: Any, fmt: str = "") -> Any:
+        cell = sheet.cell(row=row, column=column, value=value)
+        cell.font = BODY
+        if fmt:
+            cell.number_format = fmt
+        return cell
+
+    def header(self, sheet: Worksheet, row: int, labels: Sequence[str], start: int = 1) -> None:
+        for offset, label in enumerate(labels):
+            cell = self.text(sheet, row, start + offset, label, BOLD)
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+    def title(self, sheet: Worksheet, text: str) -> None:
+        tender = self.doc["tender"]
+        self.text(sheet, 1, 1, f"{tender['reference']}: {text}", TITLE)
+
+    # --- Weights ---------------------------------------------------------------------
+
+    def _weights(self, sheet: Worksheet) -> None:
+        self.title(sheet, "criteria and weights (edit the yellow cells)")
+        percent = self.doc["method"]["weighting"] == "percent"
+        self.header(
+            sheet,
+            3,
+            [
+                "Id",
+                "Criterion",
+                "Kind",
+                "Parent",
+                "Stated weight",
+                "Weight in parent",
+                "Effective weight",
+                "Level check",
+            ],
+        )
+        nodes = [n for n in self.doc["criteria"] if document_has_leaves(self.doc, n["id"])]
+        for offset, node in enumerate(nodes):
+            self.layout.weight_rows[node["id"]] = 4 + offset
+        last = 3 + len(nodes)
+        parents = f"$D$4:$D${last}"
+        stated = f"$E$4:$E${last}"
+        for node in nodes:
+            r = self.layout.weight_rows[node["id"]]
+            parent = node["parent"] or ROOT
+            self.text(sheet, r, 1, node["id"])
+            self.text(sheet, r, 2, ("  " * node["depth"]) + node["name"])
+            self.text(sheet, r, 3, node["kind"])
+            self.text(sheet, r, 4, parent)
+            if node["stated_weight"] is None:
+                cell = self.value(sheet, r, 5, f"=SUMIF({parents},A{r},{stated})", "0.####")
+                cell.comment = Comment("Points weighting: the sum of the children.", "tenderscore")
+            else:
+                cell = self.value(sheet, r, 5, node["stated_weight"], "0.####")
+                cell.fill = INPUT_FILL
+                cell.protection = Protection(locked=False)
+                name = defined_name(node["id"])
+                self.book.defined_names[name] = DefinedName(name, attr_text=f"Weights!$E${r}")
+            siblings = f"SUMIF({parents},D{r},{stated})"
+            self.value(sheet, r, 6, f"=IF({siblings}=0,0,E{r}/{siblings})", "0.00%")
+            parent_row = self.layout.weight_rows.get(node["parent"] or "")
+            above = f"*G{parent_row}" if parent_row else ""
+            self.value(sheet, r, 7, f"=F{r}{above}", "0.00%")
+            if percent:
+                self.value(
+                    sheet,
+                    r,
+                    8,
+                    f'=IF(ABS({siblings}-100)<=0.000001,"ok","level sums to "&{siblings})',
+                )
+        self.book.defined_names["EffectiveWeights"] = DefinedName(
+            "EffectiveWeights", attr_text=f"Weights!$G$4:$G${last}"
+        )
+        sheet.freeze_panes = "C4"
+
+    # --- Evaluators ------------------------------------------------------------------
+
+    def _evaluators(self, sheet: Worksheet) -> None:
+        self.title(sheet, "evaluators' scores, consensus and moderation flags")
+        panel = [e["id"] for e in self.doc["panel"]]
+        roles = {e["id"]: e["role"] for e in self.doc["panel"]}
+        labels = [
+            "Criterion",
+            "Bid",
+            *[f"{e}\n{roles[e]}" for e in panel],
+            "Consensus",
+            "Reason",
+            "Range",
+            "Share of scale",
+            "Flag",
+            *[f"Comment {e}" for e in panel],
+        ]
+        self.header(sheet, 3, labels)
+        r = 4
+        for leaf in self.leaves:
+            if leaf["kind"] != "scale":
+                continue
+            scale = leaf["spec"]["scale"]
+            for bid in self.bids:
+                cell = _cell(bid, leaf["id"])
+                given = cell["evaluator_scores"] or {}
+                comments = cell["evaluator_comments"] or {}
+                self.text(sheet, r, 1, leaf["id"])
+                self.text(sheet, r, 2, bid["name"])
+                columns = []
+                for k, evaluator in enumerate(panel):
+                    column = 3 + k
+                    if evaluator in given:
+                        self.value(sheet, r, column, given[evaluator])
+                        columns.append(get_column_letter(column))
+                consensus_column = 3 + len(panel)
+                if cell["consensus_reason"] is not None:
+                    self.value(sheet, r, consensus_column, cell["raw"])
+                    self.text(sheet, r, consensus_column + 1, cell["consensus_reason"])
+                letter = get_column_letter(consensus_column)
+                self.layout.consensus_cells[leaf["id"], bid["id"]] = f"Evaluators!${letter}${r}"
+                if columns:
+                    span = f"{columns[0]}{r}:{columns[-1]}{r}"
+                    self.layout.panel_ranges[leaf["id"], bid["id"]] = f"Evaluators!{span}"
+                    self.value(sheet, r, consensus_column + 2, f"=MAX({span})-MIN({span})")
+                    width = scale["max"] - scale["min"]
+                    share = f"{get_column_letter(consensus_column + 2)}{r}/{width}"
+                    self.value(sheet, r, consensus_column + 3, f"={share}", "0%")
+                    self.value(
+                        sheet,
+                        r,
+                        consensus_column + 4,
+                        f'=IF({share}>={DISAGREEMENT_SHARE},"disagreement","")',
+                    )
+                for k, evaluator in enumerate(panel):
+                    comment = comments.get(evaluator)
+                    if comment:
+                        self.text(sheet, r, consensus_column + 5 + k, comment)
+                r += 1
+        sheet.freeze_panes = "C4"
+
+    # --- Scores ----------------------------------------------------------------------
+
+    def _scores(self, sheet: Worksheet) -> None:
+        self.title(sheet, "scores from raw input to rank (formulas)")
+        n = len(self.leaves)
+        first_bid = 5
+        for k, bid in enumerate(self.bids):
+            self.layout.bid_columns[bid["id"]] = get_column_letter(first_bid + k)
+        last_column = get_column_letter(first_bid + len(self.bids) - 1)
+        raw_first = 5
+        value_first = raw_first + n + 2
+        points_first = value_first + n + 2
+        self.layout.points_first = points_first
+        total_row = points_first + n
+        eligible_row = total_row + 1
+        ranked_row = total_row + 2
+        rank_row = total_row + 3
+        gap_row = total_row + 4
+        self.layout.total_row, self.layout.rank_row = total_row, rank_row
+        self.layout.gap_row, self.layout.eligible_row = gap_row, eligible_row
+        self.header(
+            sheet, 3, ["Id", "Criterion", "Kind", "Weight", *[bid["name"] for bid in self.bids]]
+        )
+        blocks = (
+            (raw_first, "Raw input (score on its scale, answer, or price scored)"),
+            (value_first, "Partial value v (0-1)"),
+            (points_first, "Points = 100 x weight x v"),
+        )
+        for row, label in blocks:
+            self.text(sheet, row - 1, 1, label, BOLD)
+        quality = self.method != "weighted_sum"
+        weight_note = "quality weight (price is money here)" if quality else "effective weight"
+        for j, leaf in enumerate(self.leaves):
+            for first in (raw_first, value_first, points_first):
+                r = first + j
+                self.text(sheet, r, 1, leaf["id"])
+                self.text(sheet, r, 2, leaf["name"])
+                self.text(sheet, r, 3, leaf["kind"])
+                self.value(sheet, r, 4, self._weight_formula(leaf, j, points_first), "0.00%")
+            self.layout.leaf_rows[leaf["id"]] = raw_first + j
+        sheet.cell(row=points_first, column=4).comment = Comment(
+            f"Column D: the {weight_note} from the Weights sheet.", "tenderscore"
+        )
+        for bid in self.bids:
+            column = self.layout.bid_columns[bid["id"]]
+            for j, leaf in enumerate(self.leaves):
+                cell = _cell(bid, leaf["id"])
+                self._raw(sheet, raw_first + j, column, leaf, bid, cell)
+                formula = self._value_formula(leaf, column, raw_first + j)
+                self.value(sheet, value_first + j, self._col(column), formula, "0.0000")
+                self.value(
+                    sheet,
+                    points_first + j,
+                    self._col(column),
+                    f"=100*$D{points_first + j}*{column}{value_first + j}",
+                    "0.00",
+                )
+            self._bid_totals(sheet, column, bid, points_first, n)
+        labels = {
+            total_row: "Total" if not quality else self._total_label(),
+            eligible_row: "Eligible (1 = ranked; as evaluated)",
+            ranked_row: "Total if eligible",
+            rank_row: "Rank",
+            gap_row: "Gap to leader",
+        }
+        for row, label in labels.items():
+            self.text(sheet, row, 1, label, BOLD)
+        sheet.cell(row=eligible_row, column=1).comment = Comment(
+            "Gates and minimums are applied by tenderscore and held here as evaluated; "
+            "changing a weight does not re-apply a minimum.",
+            "tenderscore",
+        )
+        value_range = f"E{value_first}:{last_column}{value_first + n - 1}"
+        sheet.conditional_formatting.add(
+            value_range,
+            ColorScaleRule(  # type: ignore[no-untyped-call]
+                start_type="num",
+                start_value=0,
+                start_color="F8696B",
+                mid_type="num",
+                mid_value=0.5,
+                mid_color="FFEB84",
+                end_type="num",
+                end_value=1,
+                end_color="63BE7B",
+            ),
+        )
+        sheet.freeze_panes = "E4"
+
+    def _col(self, letter: str) -> int:
+        return int(column_index_from_string(letter))
+
+    def _total_label(self) -> str:
+        return {
+            "price_per_quality_point": "Price per quality point (lowest wins)",
+            "monetised_quality": "Price less quality value (lowest wins)",
+        }[self.method]
+
+    def _weight_formula(self, leaf: dict[str, Any], j: int, points_first: int) -> str:
+        weight = f"Weights!$G${self.layout.weight_rows[leaf['id']]}"
+        if self.method == "weighted_sum":
+            return f"={weight}"
+        if leaf["kind"] == "price":
+            return "=0"
+        quality_total = "+".join(
+            f"Weights!$G${self.layout.weight_rows[leaf_['id']]}"
+            for leaf_ in self.leaves
+            if leaf_["kind"] != "price"
+        )
+        return f"=IF(({quality_total})=0,0,{weight}/({quality_total}))"
+
+    def _raw(
+        self,
+        sheet: Worksheet,
+        row: int,
+        column: str,
+        leaf: dict[str, Any],
+        bid: dict[str, Any],
+        cell: dict[str, Any],
+    ) -> None:
+        index = self._col(column)
+        key = (leaf["id"], bid["id"])
+        if leaf["kind"] == "scale" and key in self.layout.panel_ranges:
+            panel = self.layout.panel_ranges[key]
+            combine = "MEDIAN" if _aggregate(self.doc, leaf) == "median" else "AVERAGE"
+            consensus = self.layout.consensus_cells[key]
+            self.value(
+                sheet,
+                row,
+                index,
+                f"=IF(ISNUMBER({consensus}),{consensus},{combine}({panel}))",
+                "0.###",
+            )
+            return
+        target = self.value(sheet, row, index, cell["raw"], "#,##0.####")
+        if leaf["kind"] == "price":
+            target.comment = Comment(
+                "The price scored: the bid's total, or the present value of its whole-life "
+                "cost (see tenderscore explain).",
+                "tenderscore",
+            )
+
+    def _bid_totals(
+        self, sheet: Worksheet, column: str, bid: dict[str, Any], points_first: int, n: int
+    ) -> None:
+        layout = self.layout
+        index = self._col(column)
+        points = f"SUM({column}{points_first}:{column}{points_first + n - 1})"
+        price_row = self._price_row()
+        if self.method == "weighted_sum":
+            total = f"={points}"
+        elif self.method == "price_per_quality_point":
+            total = f'=IF({points}>0,{column}{price_row}/{points},"")'
+        else:
+            money = self.doc["method"]["money_per_point"]
+            total = f"={column}{price_row}-{points}*{money}"
+        self.value(sheet, layout.total_row, index, total, "#,##0.00")
+        eligible = self.value(sheet, layout.eligible_row, index, 1 if bid["eligible"] else 0)
+        if not bid["eligible"]:
+            eligible.comment = Comment(
+                "; ".join(e["reason"] for e in bid["exclusions"]), "tenderscore"
+            )
+        first = self.bid_range(layout.total_row + 2)
+        self.value(
+            sheet,
+            layout.total_row + 2,
+            index,
+            f'=IF({column}{layout.eligible_row}=1,{column}{layout.total_row},"")',
+            "#,##0.00",
+        )
+        order = 0 if self.method == "weighted_sum" else 1
+        self.value(
+            sheet,
+            layout.rank_row,
+            index,
+            f"=IF({column}{layout.eligible_row}=1,"
+            f'RANK({column}{layout.total_row},{first},{order}),"")',
+        )
+        best = "MAX" if self.method == "weighted_sum" else "MIN"
+        self.value(
+            sheet,
+            layout.gap_row,
+            index,
+            f"=IF({column}{layout.eligible_row}=1,"
+            f'ABS({best}({first})-{column}{layout.total_row}),"")',
+            "#,##0.00",
+        )
+
+    def bid_range(self, row: int) -> str:
+        columns = list(self.layout.bid_columns.values())
+        return f"${columns[0]}${row}:${columns[-1]}${row}"
+
+    def _price_row(self) -> int:
+        for leaf in self.leaves:
+            if leaf["kind"] == "price":
+                return self.layout.leaf_rows.get(leaf["id"], 0)
+        return 0
+
+    def _value_formula(self, leaf: dict[str, Any], column: str, row: int) -> str:
+        x = f"{column}{row}"
+        spec = leaf["spec"]
+        clip = "MAX(0,MIN(1,{}))".format
+        if leaf["kind"] == "scale":
+            low, high = spec["scale"]["min"], spec["scale"]["max"]
+            return f"=({x}-{low})/({high}-{low})"
+        if leaf["kind"] == "price":
+            return "=" + price_formula(self.doc["method"]["price"], x, self._eligible_helper(row))
+        function = spec["value_function"]
+        if function["type"] == "linear":
+            worst, best = function["worst"], function["best"]
+            return "=" + clip(f"({x}-{worst})/({best}-{worst})")
+        if function["type"] == "piecewise":
+            return "=" + piecewise_formula(function["points"], x)
+        ref = self._eligible_helper(row)
+        higher = spec["direction"] == "higher_is_better"
+        numerator = f"({x}-MIN({ref}))" if higher else f"(MAX({ref})-{x})"
+        return f"=IF(MAX({ref})=MIN({ref}),1," + clip(f"{numerator}/(MAX({ref})-MIN({ref}))") + ")"
+
+    def _eligible_helper(self, raw_row: int) -> str:
+        """Raw inputs of the eligible bids only ("" for the others), to the right."""
+        sheet = self.book["Scores"]
+        columns = list(self.layout.bid_columns.values())
+        start = self._col(columns[-1]) + 2
+        if sheet.cell(row=3, column=start).value is None:
+            self.header(sheet, 3, ["Eligible raw inputs (reference for relative formulas)"], start)
+        for k, letter in enumerate(columns):
+            target = sheet.cell(row=raw_row, column=start + k)
+            if target.value is None:
+                target.value = f'=IF({letter}${self.layout.eligible_row}=1,{letter}{raw_row},"")'
+                target.font = BODY
+        first = get_column_letter(start)
+        last = get_column_letter(start + len(columns) - 1)
+        return f"${first}${raw_row}:${last}${raw_row}"
+
+    # --- Summary ---------------------------------------------------------------------
+
+    def _summary(self, sheet: Worksheet) -> None:
+        tender = self.doc["tender"]
+        self.title(sheet, tender["title"])
+        self.text(
+            sheet,
+            2,
+            1,
+            f"{tender['buyer']} - {self.method.replace('_', ' ')}, price "
+            f"formula {self.doc['method']['price_formula']}",
+        )
+        sections = self.doc["sections"]
+        names = {c["id"]: c["name"] for c in self.doc["criteria"]}
+        labels = ["Rank", "Supplier", *[names[s] for s in sections], "Total", "Gap to leader"]
+        self.header(sheet, 4, labels)
+        ranked = [bid for bid in self.bids if bid["eligible"]]
+        layout = self.layout
+        for offset, bid in enumerate(ranked):
+            r = 5 + offset
+            column = layout.bid_columns[bid["id"]]
+            self.value(sheet, r, 1, f"=Scores!{column}{layout.rank_row}")
+            self.text(sheet, r, 2, bid["name"])
+            for k, section in enumerate(sections):
+                rows = [
+                    layout.leaf_rows[leaf] - 5 + layout.points_first
+                    for leaf in document_section_leaves(self.doc, section)
+                    if leaf in layout.leaf_rows
+                ]
+                formula = "=" + "+".join(f"Scores!{column}{row}" for row in rows) if rows else 0
+                self.value(sheet, r, 3 + k, formula, "0.00")
+            self.value(
+                sheet, r, 3 + len(sections), f"=Scores!{column}{layout.total_row}", "#,##0.00"
+            )
+            self.value(sheet, r, 4 + len(sections), f"=Scores!{column}{layout.gap_row}", "#,##0.00")
+        last = 4 + len(ranked)
+        winner_row = last + 2
+        self.text(sheet, winner_row, 1, "Winner", BOLD)
+        if ranked:
+            self.value(sheet, winner_row, 2, f"=INDEX($B$5:$B${last},MATCH(1,$A$5:$A${last},0))")
+        r = winner_row + 2
+        excluded = [bid for bid in self.bids if not bid["eligible"]]
+        if excluded:
+            self.text(sheet, r, 1, "Excluded bids", BOLD)
+            for bid in excluded:
+                r += 1
+                self.text(sheet, r, 1, bid["name"])
+                self.text(sheet, r, 2, "; ".join(e["reason"] for e in bid["exclusions"]))
+        r += 2
+        self.text(sheet, r, 1, "Robustness", BOLD)
+        cell = self.text(sheet, r + 1, 1, self.doc["sensitivity"]["headline"])
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.merge_cells(
+            start_row=r + 1, start_column=1, end_row=r + 6, end_column=max(6, len(labels))
+        )
+        if ranked and sections:
+            chart = BarChart()
+            chart.type = "bar"
+            chart.grouping = "stacked"
+            chart.overlap = 100
+            chart.title = "Points by section"
+            data = Reference(sheet, min_col=3, max_col=2 + len(sections), min_row=4, max_row=last)
+            chart.add_data(data, titles_from_data=True)
+            chart.set_categories(Reference(sheet, min_col=2, min_row=5, max_row=last))
+            chart.x_axis.delete = False
+            chart.y_axis.delete = False
+            chart.height, chart.width = 7.5, 16
+            sheet.add_chart(chart, f"A{r + 8}")
+        sheet.freeze_panes = "A5"
+
+    # --- Sensitivity -----------------------------------------------------------------
+
+    def _sensitivity(self, sheet: Worksheet) -> None:
+        report = self.doc["sensitivity"]
+        self.title(sheet, "robustness (values from tenderscore sensitivity)")
+        cell = self.text(sheet, 2, 1, report["headline"])
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.merge_cells("A2:H5")
+        r = 7
+        self.text(sheet, r, 1, "Weight stability (other weights rescaled proportionally)", BOLD)
+        self.header(
+            sheet,
+            r + 1,
+            [
+                "Weight",
+                "Now",
+                "Winner unchanged from",
+                "to",
+                "Below, the winner is",
+                "Above, the winner is",
+                "Ranking unchanged from",
+                "to",
+            ],
+        )
+        r += 2
+        for interval in report["stability"]:
+            self.text(sheet, r, 1, interval["name"])
+            self.value(sheet, r, 2, interval["weight"], "0.0%")
+            self.value(sheet, r, 3, interval["winner_low"]["weight"], "0.0%")
+            self.value(sheet, r, 4, interval["winner_high"]["weight"], "0.0%")
+            for column, end in ((5, interval["winner_low"]), (6, interval["winner_high"])):
+                if end["taker"]:
+                    self.text(sheet, r, column, self.names[end["taker"]])
+            self.value(sheet, r, 7, interval["ranking_low"]["weight"], "0.0%")
+            self.value(sheet, r, 8, interval["ranking_high"]["weight"], "0.0%")
+            r += 1
+        r = self._smaa_table(sheet, report, r + 1)
+        r = self._sweep_table(sheet, report, r + 1)
+        r += 1
+        self.text(sheet, r, 1, "Rank reversal and price formulas", BOLD)
+        for reversal in report["rank_reversals"]:
+            r += 1
+            pairs = ", ".join(f"{self.names[a]} / {self.names[b]}" for a, b in reversal["swapped"])
+            self.text(
+                sheet,
+                r,
+                1,
+                f"Withdrawing {self.names[reversal['withdrawn']]} swaps {pairs} "
+                f"(cause: {', '.join(reversal['causes'])})",
+            )
+        for outcome in report["formulas"]:
+            r += 1
+            order = " > ".join(self.names[b] for b in outcome["order"])
+            self.text(
+                sheet, r, 1, outcome["formula"] + (" (published)" if outcome["declared"] else "")
+            )
+            self.text(sheet, r, 2, order)
+            self.text(sheet, r, 6, outcome["parameters"])
+        r += 2
+        self.text(sheet, r, 1, "Scenarios (each fully re-evaluated)", BOLD)
+        scenarios = report["scenarios"]
+        self.header(sheet, r + 1, ["Supplier", *[s["name"] for s in scenarios]])
+        for k, bid in enumerate(self.bids):
+            self.text(sheet, r + 2 + k, 1, bid["name"])
+            for s_index, scenario in enumerate(scenarios):
+                ranking = {entry["bid"]: entry for entry in scenario["ranking"]}
+                entry = ranking.get(bid["id"])
+                if entry is None:
+                    self.text(sheet, r + 2 + k, 2 + s_index, "excluded")
+                else:
+                    self.value(sheet, r + 2 + k, 2 + s_index, entry["rank"])
+
+    def _smaa_table(self, sheet: Worksheet, report: dict[str, Any], r: int) -> int:
+        smaa = report["smaa"]
+        if smaa is None:
+            return r
+        self.text(
+            sheet,
+            r,
+            1,
+            f"Rank probabilities ({smaa['samples']:,} samples, "
+            f"{smaa['sampling']} weights, seed {smaa['seed']})",
+            BOLD,
+        )
+        ranks = len(smaa["bids"])
+        self.header(
+            sheet, r + 1, ["Supplier", "Confidence", *[f"rank {k + 1}" for k in range(ranks)]]
+        )
+        for k, bid in enumerate(smaa["bids"]):
+            self.text(sheet, r + 2 + k, 1, self.names[bid])
+            confidence = smaa["confidence"][k]
+            if confidence is not None:
+                self.value(sheet, r + 2 + k, 2, confidence, "0%")
+            for rank in range(ranks):
+                self.value(sheet, r + 2 + k, 3 + rank, smaa["rank_acceptability"][k][rank], "0.0%")
+        return r + 2 + len(smaa["bids"])
+
+    def _sweep_table(self, sheet: Worksheet, report: dict[str, Any], r: int) -> int:
+        sweeps = report["sweeps"]
+        if not sweeps:
+            return r
+        sweep = sweeps[0]
+        self.text(
+            sheet,
+            r,
+            1,
+            f"Sweep: totals as {sweep['name']} runs from 0 to 100% "
+            f"(now {100 * sweep['weight']:.1f}%)",
+            BOLD,
+        )
+        bids = list(sweep["figures"])
+        self.header(sheet, r + 1, ["Weight", *[self.names[b] for b in bids]])
+        for k, t in enumerate(sweep["grid"]):
+            self.value(sheet, r + 2 + k, 1, t, "0%")
+            for b_index, bid in enumerate(bids):
+                self.value(sheet, r + 2 + k, 2 + b_index, sweep["figures"][bid][k], "0.00")
+        last = r + 1 + len(sweep["grid"])
+        chart = LineChart()
+        chart.title = f"Totals against the weight of {sweep['name']}"
+        chart.add_data(
+            Reference(sheet, min_col=2, max_col=1 + len(bids), min_row=r + 1, max_row=last),
+            titles_from_data=True,
+        )
+        chart.set_categories(Reference(sheet, min_col=1, min_row=r + 2, max_row=last))
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.height, chart.width = 7.5, 16
+        sheet.add_chart(chart, f"{get_column_letter(3 + len(bids))}{r}")
+        return last + 1
+
+    # --- Audit -----------------------------------------------------------------------
+
+    def _audit(self, sheet: Worksheet) -> None:
+        audit = self.doc["audit"]
+        self.title(sheet, "audit trail")
+        rows = [
+            ("Tool", audit["tool"]),
+            ("Generated at", audit["generated_at"]),
+            ("Command", audit["command"]),
+            ("Seed", str(audit["seed"])),
+            ("Samples", str(audit["samples"])),
+            ("Weight sampling", audit["sampling"]),
+        ]
+        for k, (label, value) in enumerate(rows):
+            self.text(sheet, 3 + k, 1, label, BOLD)
+            self.text(sheet, 3 + k, 2, value)
+        r = 4 + len(rows)
+        self.header(sheet, r, ["Input file", "Role", "SHA-256"])
+        for k, source in enumerate(audit["inputs"]):
+            self.text(sheet, r + 1 + k, 1, source["path"])
+            self.text(sheet, r + 1 + k, 2, source["role"])
+            self.text(sheet, r + 1 + k, 3, source["sha256"])
+
+
+def price_formula(rule: dict[str, Any], x: str, ref: str) -> str:
+    """The price formula of ``rule`` in classic Excel, clipped to 0-1."""
+    name = rule["formula"]
+    lowest, highest, mean = f"MIN({ref})", f"MAX({ref})", f"AVERAGE({ref})"
+    ceiling, floor, multiple = rule.get("ceiling"), rule.get("floor"), rule.get("zero_at_multiple")
+    clip = "MAX(0,MIN(1,{}))".format
+    if name == "relative_to_lowest":
+        return clip(f"{lowest}/{x}")
+    if name == "linear_range":
+        return (
+            f"IF({highest}={lowest},IF({x}<={highest},1,0),"
+            + clip(f"({highest}-{x})/({highest}-{lowest})")
+            + ")"
+        )
+    if name == "linear_to_ceiling":
+        return (
+            f"IF({ceiling}-{lowest}<=0,IF({x}<={ceiling},1,0),"
+            + clip(f"({ceiling}-{x})/({ceiling}-{lowest})")
+            + ")"
+        )
+    if name == "absolute":
+        return clip(f"({ceiling}-{x})/({ceiling}-{floor})")
+    if name == "proportional_penalty":
+        return clip(f"1-({x}-{lowest})/{lowest}")
+    if name == "deviation_from_mean":
+        return clip(f"0.5-({x}-{mean})/{mean}")
+    return clip(f"1-LN({x}/{lowest})/LN({multiple})")
+
+
+def piecewise_formula(points: Sequence[Sequence[float]], x: str) -> str:
+    """Linear interpolation through ``points``, flat beyond the ends, as nested IFs."""
+    (x0, v0), vn = points[0], points[-1][1]
+    formula = f"{vn}"
+    for (xa, va), (xb, vb) in reversed(list(itertools.pairwise(points))):
+        segment = f"{va}+({x}-{xa})*({vb}-{va})/({xb}-{xa})"
+        formula = f"IF({x}<={xb},{segment},{formula})"
+    return f"IF({x}<={x0},{v0},{formula})"
+
+
+def defined_name(node_id: str) -> str:
+    """A valid Excel name for a node's weight cell: w_<id>, dots and dashes made '_'."""
+    return "w_" + "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in node_id)
+
+
+def document_leaves(document: dict[str, Any]) -> list[str]:
+    leaves: list[str] = document["bids"][0]["criteria"] and [
+        c["criterion"] for c in document["bids"][0]["criteria"]
+    ]
+    return leaves
+
+
+def document_has_leaves(document: dict[str, Any], node_id: str) -> bool:
+    return bool(document_section_leaves(document, node_id))
+
+
+def document_section_leaves(document: dict[str, Any], node_id: str) -> list[str]:
+    """Leaf ids beneath ``node_id`` (itself if it is a leaf)."""
+    children: dict[str | None, list[str]] = {}
+    for node in document["criteria"]:
+        children.setdefault(node["parent"], []).append(node["id"])
+    leaves = set(document_leaves(document))
+    found: list[str] = []
+    stack = [node_id]
+    while stack:
+        current = stack.pop()
+        if current in leaves:
+            found.append(current)
+        stack.extend(reversed(children.get(current, [])))
+    return [leaf for leaf in document_leaves(document) if leaf in found]
+
+
+def _cell(bid: dict[str, Any], criterion: str) -> dict[str, Any]:
+    for cell in bid["criteria"]:
+        if cell["criterion"] == criterion:
+            found: dict[str, Any] = cell
+            return found
+    raise KeyError(criterion)
+
+
+def _aggregate(document: dict[str, Any], leaf: dict[str, Any]) -> str:
+    return str(leaf["spec"].get("aggregate") or document["method"]["score_aggregation"])
+
+
+def _finish(sheet: Worksheet) -> None:
+    """Widths that fit, print set-up, and protection (weights stay editable)."""
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is None or (isinstance(cell.value, str) and cell.value.startswith("=")):
+                continue
+            length = max(len(line) for line in str(cell.value).split("\n"))
+            widths[cell.column] = max(widths.get(cell.column, 8), min(length + 2, 60))
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = max(width, 10)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = "3:3" if sheet.title != "Summary" else "4:4"
+    sheet.protection.sheet = True
+    sheet.protection.formatCells = False
+    sheet.protection.formatColumns = False

@@ -1,0 +1,64 @@
+"""Render every export of an evaluation: the workbook, the report with its charts, the JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tenderscore.errors import UsageError
+
+FORMATS = ("xlsx", "md", "json")
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    formats = tuple(part.strip().lower() for part in text.split(",") if part.strip())
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UsageError(
+            f"--format expects a comma-separated list of {', '.join(FORMATS)}; got {text!r}"
+        )
+    return formats
+
+
+def output_names(reference: str, formats: Sequence[str]) -> dict[str, str]:
+    """File names by role: xlsx, md, json, and the report's charts."""
+    names = {
+        "xlsx": f"{reference}-evaluation.xlsx",
+        "md": f"{reference}-report.md",
+        "json": f"{reference}-evaluation.json",
+    }
+    chosen = {role: names[role] for role in formats}
+    if "md" in formats:
+        chosen |= {"points": f"{reference}-points.svg", "tornado": f"{reference}-tornado.svg"}
+    return chosen
+
+
+def render_exports(
+    document: dict[str, Any], formats: Sequence[str], *, template_dir: Path | None = None
+) -> dict[str, bytes]:
+    """File name -> bytes for each requested format (no file is written here)."""
+    names = output_names(document["tender"]["reference"], formats)
+    files: dict[str, bytes] = {}
+    if "json" in formats:
+        files[names["json"]] = render_document(document).encode()
+    if "xlsx" in formats:
+        from tenderscore.exporters.xlsx import render_workbook
+
+        files[names["xlsx"]] = render_workbook(document)
+    if "md" in formats:
+        from tenderscore.exporters import charts
+        from tenderscore.exporters.markdown import render_report
+
+        files[names["points"]] = charts.points_by_section(document)
+        files[names["tornado"]] = charts.tornado(document)
+        chart_names = {"points": names["points"], "tornado": names["tornado"]}
+        files[names["md"]] = render_report(
+            document, chart_names, template_dir=template_dir
+        ).encode()
+    return files
+
+
+def render_document(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, allow_nan=False) + "\n"

@@ -1,0 +1,158 @@
+"""Compare a saved export with a fresh evaluation of the same inputs.
+
+Differences are reported in the reader's terms: an input file that changed since the export,
+then every number or cell that differs (a value edited by hand in the workbook, say).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tenderscore.exporters.document import RunInfo, export_document
+from tenderscore.exporting import render_document
+from tenderscore.loading import load_tender, read_export
+from tenderscore.scoring import evaluate
+from tenderscore.sensitivity.analysis import analyse_sensitivity, smaa_settings
+
+MAX_DIFFERENCES = 50
+IGNORED = {("audit", "generated_at"), ("audit", "command"), ("audit", "inputs")}
+
+
+def input_differences(recorded: list[dict[str, str]], current: list[dict[str, str]]) -> list[str]:
+    """Input files added, removed or changed since the export."""
+    before = {item["path"]: item["sha256"] for item in recorded}
+    now = {item["path"]: item["sha256"] for item in current}
+    found = []
+    for path in sorted(before.keys() | now.keys()):
+        if path not in now:
+            found.append(f"input {path} is gone since the export")
+        elif path not in before:
+            found.append(f"input {path} is new since the export")
+        elif before[path] != now[path]:
+            found.append(f"input {path} has changed since the export (SHA-256 differs)")
+    return found
+
+
+def document_differences(saved: Any, fresh: Any, path: tuple[str, ...] = ()) -> Iterator[str]:
+    """Paths where two export documents differ (numbers compared within 1e-9)."""
+    if path in IGNORED:
+        return
+    where = ".".join(path) or "(document)"
+    if isinstance(saved, dict) and isinstance(fresh, dict):
+        for key in sorted(saved.keys() | fresh.keys(), key=str):
+            if key not in saved or key not in fresh:
+                yield f"{where}.{key}: present in only one of the two"
+            else:
+                yield from document_differences(saved[key], fresh[key], (*path, str(key)))
+    elif isinstance(saved, list) and isinstance(fresh, list):
+        if len(saved) != len(fresh):
+            yield f"{where}: {len(saved)} entries in the export, {len(fresh)} now"
+            return
+        for index, (a, b) in enumerate(zip(saved, fresh, strict=True)):
+            yield from document_differences(a, b, (*path, str(index)))
+    elif not same(saved, fresh):
+        yield f"{where}: export has {_short(saved)}, recomputed {_short(fresh)}"
+
+
+def workbook_differences(saved: bytes, fresh: bytes) -> Iterator[str]:
+    """Cells that differ between a saved workbook and the one the inputs give now."""
+    from openpyxl import load_workbook
+
+    old = load_workbook(io.BytesIO(saved))
+    new = load_workbook(io.BytesIO(fresh))
+    for name in new.sheetnames:
+        if name == "Audit":
+            continue  # inputs are compared by hash; the time and command are the run's own
+        if name not in old.sheetnames:
+            yield f"sheet {name} is missing from the workbook"
+            continue
+        old_sheet, new_sheet = old[name], new[name]
+        rows = max(old_sheet.max_row, new_sheet.max_row)
+        columns = max(old_sheet.max_column, new_sheet.max_column)
+        for row in range(1, rows + 1):
+            for column in range(1, columns + 1):
+                a = old_sheet.cell(row=row, column=column)
+                b = new_sheet.cell(row=row, column=column)
+                if not same(a.value, b.value):
+                    yield (
+                        f"{name}!{b.coordinate}: workbook has {_short(a.value)}, "
+                        f"recomputed {_short(b.value)}"
+                    )
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal, numbers within a relative 1e-9 (JSON and XML round trips may differ in the
+    last digit)."""
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (a, b))
+    if numbers:
+        return bool(abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b)))
+    return bool(a == b)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def limited(differences: Iterator[str]) -> list[str]:
+    found = []
+    for difference in differences:
+        found.append(difference)
+        if len(found) >= MAX_DIFFERENCES:
+            found.append(f"(stopped after {MAX_DIFFERENCES} differences)")
+            break
+    return found
+
+
+def verify_export(tender_dir: Path, saved_path: Path) -> list[str]:
+    """Everything that differs between ``saved_path`` and a fresh run on ``tender_dir``.
+
+    The fresh run uses the seed, sample count and sampling recorded in the export, so a
+    matching export reproduces exactly.
+    """
+    _, saved = read_export(saved_path)
+    audit = saved["audit"] if isinstance(saved, dict) else _workbook_audit(saved)
+    tender = load_tender(tender_dir)
+    evaluation = evaluate(tender)
+    settings = smaa_settings(
+        tender, samples=int(audit["samples"]), seed=int(audit["seed"]), sampling=audit["sampling"]
+    )
+    report = analyse_sensitivity(tender, evaluation, settings=settings)
+    run = RunInfo(str(audit["generated_at"]), str(audit["command"]))
+    document = export_document(tender, evaluation, report, run)
+    differences = input_differences(audit["inputs"], document["audit"]["inputs"])
+    if isinstance(saved, dict):
+        fresh = json.loads(render_document(document))  # tuples become lists, as saved
+        differences += limited(document_differences(saved, fresh))
+    else:
+        from tenderscore.exporters.xlsx import render_workbook
+
+        differences += limited(workbook_differences(saved, render_workbook(document)))
+    return differences
+
+
+def _workbook_audit(data: bytes) -> dict[str, Any]:
+    """The run settings and input hashes recorded on a workbook's Audit sheet."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data), read_only=True)["Audit"]
+    rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    labels = {str(row[0]): row[1] for row in rows if row and row[0]}
+    header = next(k for k, row in enumerate(rows) if row and row[0] == "Input file")
+    inputs = [
+        {"path": str(row[0]), "role": str(row[1]), "sha256": str(row[2])}
+        for row in rows[header + 1 :]
+        if row and row[0]
+    ]
+    return {
+        "generated_at": labels.get("Generated at", ""),
+        "command": labels.get("Command", ""),
+        "seed": labels.get("Seed", 0),
+        "samples": labels.get("Samples", 0),
+        "sampling": labels.get("Weight sampling", "dirichlet"),
+        "inputs": inputs,
+    }
