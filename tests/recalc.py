@@ -23,8 +23,9 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def recalculate(workbook: Path, *, timeout: float = 120) -> Path:
-    """A recalculated copy of ``workbook`` (LibreOffice, private profile, always recalc)."""
+def recalculate(*workbooks: Path, timeout: float = 180) -> list[Path]:
+    """Recalculated copies of ``workbooks`` (one LibreOffice run, private profile, always
+    recalculate on load)."""
     binary = soffice()
     assert binary is not None
     scratch = Path(tempfile.mkdtemp(prefix="tenderscore-lo-"))
@@ -42,7 +43,7 @@ def recalculate(workbook: Path, *, timeout: float = 120) -> Path:
             "xlsx",
             "--outdir",
             str(out),
-            str(workbook),
+            *map(str, workbooks),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -53,6 +54,7 @@ def recalculate(workbook: Path, *, timeout: float = 120) -> Path:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         raise
-    result = out / workbook.name
-    assert result.exists(), f"LibreOffice produced no {result}"
-    return result
+    results = [out / workbook.name for workbook in workbooks]
+    missing = [str(result) for result in results if not result.exists()]
+    assert not missing, f"LibreOffice produced no {', '.join(missing)}"
+    return results

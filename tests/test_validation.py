@@ -75,6 +75,7 @@ def test_alias_bomb_is_refused_quickly() -> None:
 def test_inputs_are_not_modified(tmp_path: Path) -> None:
     tender = tmp_path / "tender"
     shutil.copytree(EXAMPLE, tender)
+
     def inputs() -> dict[Path, tuple[bytes, int]]:
         files = (p for p in tender.rglob("*") if p.is_file())
         return {

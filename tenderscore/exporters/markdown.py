@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tenderscore.errors import UsageError
 from tenderscore.exporters.escaping import markdown_cell, markdown_text
 from tenderscore.exporters.xlsx import DISAGREEMENT_SHARE, document_leaves
 from tenderscore.formulas import PRICE_FORMULAS
@@ -23,10 +24,16 @@ def render_report(
     document: dict[str, Any], charts: dict[str, str], *, template_dir: Path | None = None
 ) -> str:
     """The report for ``document``; ``charts`` maps 'points' and 'tornado' to file names."""
+    from jinja2 import TemplateError
+
     environment = _environment(template_dir)
     names = {bid["id"]: bid["name"] for bid in document["bids"]}
     environment.filters["bid_name"] = lambda bid_id: names.get(bid_id, bid_id)
-    return str(environment.get_template(TEMPLATE).render(_context(document, charts)))
+    try:
+        return str(environment.get_template(TEMPLATE).render(_context(document, charts)))
+    except TemplateError as exc:
+        where = f" ({exc.filename}, line {exc.lineno})" if getattr(exc, "lineno", None) else ""
+        raise UsageError(f"report template error{where}: {exc.message or exc}") from exc
 
 
 def _environment(template_dir: Path | None) -> Any:

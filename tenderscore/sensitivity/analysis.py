@@ -76,10 +76,14 @@ class SensitivityReport:
         leader, second = ranked[0], ranked[1]
         name = self.names
         unit = " points" if self.evaluation.method == "weighted_sum" else ""
-        said = [
-            f"{leader.name} leads {second.name} by {second.gap_to_leader or 0:.4g}{unit} "
-            f"({leader.total:,.2f} to {second.total:,.2f})."
-        ]
+        if second.rank == 1:
+            tied = " and ".join(bid.name for bid in ranked if bid.rank == 1)
+            said = [f"{tied} share first place ({leader.total:,.2f}{unit})."]
+        else:
+            said = [
+                f"{leader.name} leads {second.name} by {second.gap_to_leader or 0:.4g}{unit} "
+                f"({leader.total:,.2f} to {second.total:,.2f})."
+            ]
         critical = self.most_critical
         if critical is not None:
             said.append(f"Most critical weight: {critical.sentences(name)[0]}")

@@ -1,0 +1,222 @@
+"""Exports: files written atomically, untrusted text neutralised, reports pinned, verify."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import DATA, EXAMPLE, bid, run_cli, tender_with, write_tender
+from tenderscore.exporters.document import RunInfo, export_document
+from tenderscore.exporters.escaping import markdown_cell, markdown_text
+from tenderscore.exporting import render_exports
+from tenderscore.loading import load_tender
+from tenderscore.scoring import evaluate
+from tenderscore.sensitivity.analysis import analyse_sensitivity
+
+REFERENCE = "WPF-2026-DA-014"
+GOLDEN = DATA / "golden" / "police-analytics-report.md"
+RUN = RunInfo("2026-11-29T09:00:00+00:00", "tenderscore evaluate examples/police-analytics")
+
+
+@pytest.fixture
+def tender_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "tender"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("out"))
+    return target
+
+
+def _example_files() -> dict[str, bytes]:
+    tender = load_tender(EXAMPLE)
+    evaluation = evaluate(tender)
+    document = export_document(tender, evaluation, analyse_sensitivity(tender, evaluation), RUN)
+    return render_exports(document, ["xlsx", "md", "json"])
+
+
+def test_evaluate_writes_every_export_and_names_it(tender_copy: Path) -> None:
+    result = run_cli(["evaluate", tender_copy])
+    out = tender_copy / "out"
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(
+        f"{REFERENCE}-{suffix}"
+        for suffix in (
+            "evaluation.xlsx",
+            "report.md",
+            "evaluation.json",
+            "points.svg",
+            "tornado.svg",
+        )
+    )
+    for name in names:
+        assert f"wrote {out / name}" in result.stderr
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp files left
+
+
+def test_format_out_and_no_export(tender_copy: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    run_cli(["evaluate", tender_copy, "--format", "json", "--out", elsewhere])
+    assert [p.name for p in elsewhere.iterdir()] == [f"{REFERENCE}-evaluation.json"]
+    run_cli(["evaluate", tender_copy, "--no-export"])
+    assert not (tender_copy / "out").exists()
+    assert (
+        "--format expects"
+        in run_cli(["evaluate", tender_copy, "--format", "pdf"], exit_code=2).stderr
+    )
+
+
+@pytest.mark.parametrize("link", ["symlink", "hardlink"])
+def test_an_output_that_is_an_input_is_refused_before_any_work(
+    tender_copy: Path, link: str
+) -> None:
+    out = tender_copy / "out"
+    out.mkdir()
+    target = out / f"{REFERENCE}-report.md"
+    source = tender_copy / "bids" / "albion-analytics.yaml"
+    if link == "symlink":
+        target.symlink_to(source)
+    else:
+        os.link(source, target)
+    before = source.read_bytes()
+    result = run_cli(["evaluate", tender_copy], exit_code=2)
+    assert "refusing" in result.stderr
+    assert source.read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == [target.name]
+
+
+def test_a_failed_write_exits_3_and_keeps_the_old_file(
+    tender_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tender_copy / "out"
+    out.mkdir()
+    old = out / f"{REFERENCE}-evaluation.json"
+    old.write_text("previous result")
+
+    def refuse(source: str, target: str) -> None:
+        raise OSError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr("tenderscore.files.os.replace", refuse)
+    result = run_cli(["evaluate", tender_copy, "--format", "json"], exit_code=3)
+    assert f"cannot write {old}: Permission denied" in result.stderr
+    assert old.read_text() == "previous result"
+    assert [p.name for p in out.iterdir()] == [old.name]
+
+
+def test_bid_text_is_text_in_the_workbook(tmp_path: Path) -> None:
+    formula = '=HYPERLINK("http://evil.invalid","click")'
+    hostile = bid("a", name=formula)
+    hostile["scores"]["method"]["E1"]["comment"] = "+cmd|' /C calc'!A0"
+    write_tender(tmp_path / "t", tender_with(), [hostile, bid("b")])
+    run_cli(["evaluate", tmp_path / "t", "--format", "xlsx"])
+    book = load_workbook(tmp_path / "t" / "out" / "T-1-evaluation.xlsx")
+    cells = [
+        c
+        for sheet in book
+        for row in sheet.iter_rows()
+        for c in row
+        if c.value in (formula, "+cmd|' /C calc'!A0")
+    ]
+    assert {c.parent.title for c in cells} >= {"Summary", "Scores", "Evaluators"}
+    for cell in cells:
+        assert cell.data_type == "s"
+        assert cell.quotePrefix
+
+
+def test_bid_text_is_escaped_in_the_report(tmp_path: Path) -> None:
+    hostile = "Evil | Co\\n<script>alert(1)</script> [click](http://e.vil) # *bold*"
+    write_tender(
+        tmp_path / "t", tender_with(), [bid("a", name=hostile.replace("\\n", "\n")), bid("b")]
+    )
+    run_cli(["evaluate", tmp_path / "t", "--format", "md"])
+    report = (tmp_path / "t" / "out" / "T-1-report.md").read_text()
+    assert "<script>" not in report
+    assert "[click](" not in report
+    lines = report.splitlines()
+    header = next(line for line in lines if line.startswith("| Rank |"))
+    row = next(line for line in lines if line.startswith("| 1= |") and "Evil" in line)
+    cell_borders = re.compile(r"(?<!\\)\|")
+    assert len(cell_borders.findall(row)) == len(cell_borders.findall(header))
+    assert markdown_cell("a | b\nc") == "a \\| b c"
+    assert markdown_text("<b>&") == "\\<b\\>\\&"
+    assert markdown_text("- item") == "\\- item"
+
+
+def test_report_is_pinned_by_a_golden_file() -> None:
+    report = _example_files()[f"{REFERENCE}-report.md"].decode()
+    if os.environ.get("TENDERSCORE_UPDATE_GOLDEN"):
+        GOLDEN.write_text(report)
+    assert report == GOLDEN.read_text(), (
+        "the report changed; review it, then regenerate with TENDERSCORE_UPDATE_GOLDEN=1"
+    )
+
+
+def test_report_and_charts_are_byte_identical_run_to_run() -> None:
+    first, second = _example_files(), _example_files()
+    for name in first:
+        if not name.endswith(".xlsx"):  # openpyxl stamps the save time inside the zip
+            assert first[name] == second[name], name
+
+
+def test_export_re_renders_from_the_saved_json(tender_copy: Path, tmp_path: Path) -> None:
+    run_cli(["evaluate", tender_copy])
+    saved = tender_copy / "out" / f"{REFERENCE}-evaluation.json"
+    again = tmp_path / "again"
+    run_cli(["export", saved, "--out", again])
+    report = f"{REFERENCE}-report.md"
+    assert (again / report).read_bytes() == (tender_copy / "out" / report).read_bytes()
+    assert (again / f"{REFERENCE}-evaluation.xlsx").exists()
+    not_export = tmp_path / "plain.json"
+    not_export.write_text(json.dumps({"schema": "tenderscore/evaluation"}))
+    assert "expected a tenderscore export" in run_cli(["export", not_export], exit_code=2).stderr
+
+
+def test_verify_matches_then_detects_edits_and_changed_inputs(tender_copy: Path) -> None:
+    run_cli(["evaluate", tender_copy])
+    out = tender_copy / "out"
+    saved_json = out / f"{REFERENCE}-evaluation.json"
+    saved_xlsx = out / f"{REFERENCE}-evaluation.xlsx"
+    assert "matches the inputs" in run_cli(["verify", tender_copy, saved_json]).stdout
+    assert "matches the inputs" in run_cli(["verify", tender_copy, saved_xlsx]).stdout
+
+    document = json.loads(saved_json.read_text())
+    document["bids"][0]["total"] = 99.0
+    saved_json.write_text(json.dumps(document))
+    result = run_cli(["verify", tender_copy, saved_json], exit_code=4)
+    assert "bids.0.total: export has 99.0, recomputed 86.0599" in result.stdout
+
+    book = load_workbook(saved_xlsx)
+    book["Scores"]["E5"] = 0.5  # a formula-driven value typed over by hand
+    book.save(saved_xlsx)
+    result = run_cli(["verify", tender_copy, saved_xlsx], exit_code=4)
+    assert "Scores!E5: workbook has 0.5, recomputed" in result.stdout
+
+    bid_file = tender_copy / "bids" / "ember-oak.yaml"
+    bid_file.write_text(bid_file.read_text().replace("unit_cost: 380", "unit_cost: 390"))
+    result = run_cli(["verify", tender_copy, saved_xlsx], exit_code=4)
+    assert "input bids/ember-oak.yaml has changed since the export" in result.stdout
+
+
+def test_template_override_sandbox_and_strict_undefined(tender_copy: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "report.md.j2").write_text('{% extends "builtin/report.md.j2" %}\n')
+    run_cli(["evaluate", tender_copy, "--format", "md", "--template", templates])
+    (templates / "report.md.j2").write_text("Custom: {{ tender.title }}\n")
+    run_cli(["evaluate", tender_copy, "--format", "md", "--template", templates])
+    report = (tender_copy / "out" / f"{REFERENCE}-report.md").read_text()
+    assert report == "Custom: Data analytics platform (post-pilot award)\n"
+    (templates / "report.md.j2").write_text("{{ ''.__class__.__mro__ }}\n")
+    result = run_cli(
+        ["evaluate", tender_copy, "--format", "md", "--template", templates], exit_code=2
+    )
+    assert "report template error" in result.stderr
+    (templates / "report.md.j2").write_text("{{ no_such_value }}\n")
+    result = run_cli(
+        ["evaluate", tender_copy, "--format", "md", "--template", templates], exit_code=2
+    )
+    assert "'no_such_value' is undefined" in result.stderr

@@ -1,0 +1,158 @@
+"""The workbook's formulas, recalculated by LibreOffice, equal the engine's numbers.
+
+Skipped with a reason when LibreOffice is not installed locally; in CI (CI=true) it must run,
+and .ci/run installs libreoffice-calc-nogui.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import EXAMPLE, inline_tender, numeric
+from recalc import recalculate, soffice
+from tenderscore.exporters.document import RunInfo, export_document
+from tenderscore.exporters.xlsx import render_workbook
+from tenderscore.loading import load_tender
+from tenderscore.results import Evaluation
+from tenderscore.scoring import evaluate
+from tenderscore.sensitivity.analysis import analyse_sensitivity
+from tenderscore.tender import Tender
+
+if soffice() is None and os.environ.get("CI"):
+    pytest.fail("CI must run the LibreOffice recalculation test: soffice is missing")
+pytestmark = pytest.mark.skipif(
+    soffice() is None,
+    reason="LibreOffice (soffice) is not installed; `apt-get install libreoffice-calc-nogui`",
+)
+RUN = RunInfo("2026-11-29T00:00:00+00:00", "tenderscore evaluate (test)")
+
+
+def _write(tender: Tender, path: Path) -> tuple[Evaluation, dict[str, float]]:
+    evaluation = evaluate(tender)
+    report = analyse_sensitivity(tender, evaluation, quick=True)
+    path.write_bytes(render_workbook(export_document(tender, evaluation, report, RUN)))
+    return evaluation, {node.id: node.effective_weight for node in tender.tree.nodes.values()}
+
+
+def _checked_cells(book: Any, evaluation: Evaluation, effective: dict[str, float]) -> int:
+    """Compare every computed figure in the recalculated book with the engine; count them.
+
+    ``effective`` are the tree's effective weights (the Weights sheet shows those; the Scores
+    sheet shows the weights scoring used, which differ when price enters as money).
+    """
+    scores = book["Scores"]
+    names = {cell.value: cell.column for cell in scores[3] if cell.value}
+    checked = 0
+    leaf_rows: dict[str, list[int]] = {}
+    labels: dict[str, int] = {}
+    for row in scores.iter_rows(min_row=4, max_col=1):
+        value = row[0].value
+        if value in evaluation.leaves:
+            leaf_rows.setdefault(value, []).append(row[0].row)
+        elif isinstance(value, str):
+            labels[value] = row[0].row
+    for bid in evaluation.bids:
+        column = names[bid.name]
+        for score in bid.criteria:
+            raw_row, value_row, points_row = leaf_rows[score.criterion]
+            for row, expected in (
+                (raw_row, score.raw),
+                (value_row, score.value),
+                (points_row, score.points),
+            ):
+                found = scores.cell(row=row, column=column).value
+                assert found == pytest.approx(expected, rel=1e-9, abs=1e-9), (
+                    bid.id,
+                    score.criterion,
+                    row,
+                )
+                checked += 1
+            weight = scores.cell(row=points_row, column=4).value
+            assert weight == pytest.approx(score.weight, rel=1e-9, abs=1e-12)
+        total_label = next(
+            label for label in labels if label == "Total" or label.startswith("Price ")
+        )
+        total = scores.cell(row=labels[total_label], column=column).value
+        assert total == pytest.approx(bid.total, rel=1e-9)
+        rank = scores.cell(row=labels["Rank"], column=column).value
+        assert (rank or None) == bid.rank
+        checked += 2
+    weights = book["Weights"]
+    for row in weights.iter_rows(min_row=4):
+        node = row[0].value
+        if node in effective:
+            assert row[6].value == pytest.approx(effective[node], rel=1e-9, abs=1e-12)
+            checked += 1
+    return checked
+
+
+def test_example_workbook_recalculates_to_the_engine_values(tmp_path: Path) -> None:
+    tender = load_tender(EXAMPLE)
+    original = tmp_path / "example.xlsx"
+    evaluation, effective = _write(tender, original)
+
+    edited = tmp_path / "edited.xlsx"
+    book = load_workbook(original)
+    sheet = book["Weights"]
+    row = next(
+        r for r in range(4, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == "cost"
+    )
+    sheet.cell(row=row, column=5).value = 55
+    book.save(edited)
+
+    first, second = recalculate(original, edited)
+    assert _checked_cells(load_workbook(first, data_only=True), evaluation, effective) > 150
+    heavier = tender.with_weights({"cost": 55})
+    reweighted = evaluate(heavier)
+    tree = {node.id: node.effective_weight for node in heavier.tree.nodes.values()}
+    assert _checked_cells(load_workbook(second, data_only=True), reweighted, tree) > 150
+    summary = load_workbook(first, data_only=True)["Summary"]
+    winner = next(row[1].value for row in summary.iter_rows() if row[0].value == "Winner")
+    assert winner == evaluation.ranked[0].name
+
+
+VARIANTS: dict[str, dict[str, Any]] = {
+    "relative_to_lowest": {"price": {"formula": "relative_to_lowest"}},
+    "linear_range": {"price": {"formula": "linear_range"}},
+    "linear_to_ceiling": {"price": {"formula": "linear_to_ceiling", "ceiling": 180}},
+    "absolute": {"price": {"formula": "absolute", "floor": 40, "ceiling": 200}},
+    "proportional_penalty": {"price": {"formula": "proportional_penalty"}},
+    "deviation_from_mean": {"price": {"formula": "deviation_from_mean"}},
+    "logarithmic": {"price": {"formula": "logarithmic", "zero_at_multiple": 3}},
+    "price_per_quality_point": {"aggregation": {"method": "price_per_quality_point"}},
+    "monetised_quality": {"aggregation": {"method": "monetised_quality", "money_per_point": 2}},
+}
+
+
+def _variant(changes: dict[str, Any]) -> Tender:
+    observed = numeric("observed", 2) | {
+        "value_function": {"type": "observed"},
+        "direction": "lower_is_better",
+    }
+    piecewise = numeric("piecewise", 3) | {
+        "value_function": {"type": "piecewise", "points": [[0, 0], [0.5, 0.8], [1, 1]]}
+    }
+    return inline_tender(
+        [4, 1],
+        [[0.9, 0.2], [0.6, 0.7], [0.3, 0.9], [0.8, 0.1]],
+        [100, 80, 150, 60],
+        price_weight=3,
+        gates=[True, True, True, False],
+        extra=[observed, piecewise],
+        **changes,
+    )
+
+
+def test_every_formula_and_method_recalculates_to_the_engine_values(tmp_path: Path) -> None:
+    paths, expected = [], []
+    for name, changes in VARIANTS.items():
+        path = tmp_path / f"{name}.xlsx"
+        expected.append(_write(_variant(changes), path))
+        paths.append(path)
+    for recalculated, (evaluation, tree) in zip(recalculate(*paths), expected, strict=True):
+        assert _checked_cells(load_workbook(recalculated, data_only=True), evaluation, tree) > 40
