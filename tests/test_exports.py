@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from conftest import DATA, EXAMPLE, bid, run_cli, tender_with, write_tender
 from tenderscore.exporters.document import RunInfo, export_document
 from tenderscore.exporters.escaping import markdown_cell, markdown_text
 from tenderscore.exporting import render_exports
 from tenderscore.loading import load_tender
 from tenderscore.scoring import evaluate
 from tenderscore.sensitivity.analysis import analyse_sensitivity
+
+from conftest import DATA, EXAMPLE, bid, run_cli, tender_with, write_tender
 
 REFERENCE = "WPF-2026-DA-014"
 GOLDEN = DATA / "golden" / "police-analytics-report.md"

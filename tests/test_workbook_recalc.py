@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-
-from conftest import EXAMPLE, inline_tender, numeric
 from recalc import recalculate, soffice
+
 from tenderscore.exporters.document import RunInfo, export_document
 from tenderscore.exporters.xlsx import render_workbook
 from tenderscore.loading import load_tender
@@ -22,6 +21,8 @@ from tenderscore.results import Evaluation
 from tenderscore.scoring import evaluate
 from tenderscore.sensitivity.analysis import analyse_sensitivity
 from tenderscore.tender import Tender
+
+from conftest import EXAMPLE, inline_tender, numeric
 
 if soffice() is None and os.environ.get("CI"):
     pytest.fail("CI must run the LibreOffice recalculation test: soffice is missing")

@@ -32,7 +32,8 @@ def render_report(
     try:
         return str(environment.get_template(TEMPLATE).render(_context(document, charts)))
     except TemplateError as exc:
-        where = f" ({exc.filename}, line {exc.lineno})" if getattr(exc, "lineno", None) else ""
+        line = getattr(exc, "lineno", None)
+        where = f" ({getattr(exc, 'filename', TEMPLATE)}, line {line})" if line else ""
         raise UsageError(f"report template error{where}: {exc.message or exc}") from exc
 
 
