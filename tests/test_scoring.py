@@ -11,7 +11,7 @@ import pytest
 from tenderscore.scoring import evaluate
 from tenderscore.tender import Tender
 
-from conftest import BASE_TENDER, bid
+from conftest import BASE_TENDER, bid, numeric
 
 MakeTender = Callable[..., Tender]
 
@@ -98,16 +98,6 @@ def test_absolute_formula_has_no_rank_reversal(make_tender: MakeTender) -> None:
 def test_three_level_hierarchy_effective_weights(make_tender: MakeTender) -> None:
     """A 60 -> (A1 50 -> (x 25, y 75), A2 50), B 40.
     x = 0.6 x 0.5 x 0.25 = 0.075; y = 0.6 x 0.5 x 0.75 = 0.225; A2 = 0.3; B = 0.4."""
-
-    def numeric(node_id: str, weight: float) -> dict[str, Any]:
-        return {
-            "id": node_id,
-            "name": node_id,
-            "kind": "numeric",
-            "weight": weight,
-            "direction": "higher_is_better",
-            "value_function": {"type": "linear", "worst": 0, "best": 1},
-        }
 
     criteria = [
         {

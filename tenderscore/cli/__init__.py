@@ -107,6 +107,16 @@ WeightsOption = Annotated[
         show_default=False,
     ),
 ]
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Directory for the exports [default: TENDER_DIR/out, or beside the JSON].",
+        show_default=False,
+    ),
+]
+FormatsOption = Annotated[
+    str, typer.Option("--format", help="Exports to write: any of xlsx,md,json.")
+]
 TemplateOption = Annotated[
     Path | None,
     typer.Option(
@@ -138,15 +148,8 @@ def evaluate(
     export: Annotated[
         bool, typer.Option(help="Write the workbook, report and JSON (see --out, --format).")
     ] = True,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            help="Directory for the exports [default: TENDER_DIR/out].", show_default=False
-        ),
-    ] = None,
-    formats: Annotated[
-        str, typer.Option("--format", help="Exports to write: any of xlsx,md,json.")
-    ] = "xlsx,md,json",
+    out: OutOption = None,
+    formats: FormatsOption = "xlsx,md,json",
     template: TemplateOption = None,
 ) -> None:
     """Validate, score and rank the bids of a tender, and write the exports."""
@@ -385,15 +388,8 @@ def export(
     result: Annotated[
         Path, typer.Argument(help="A saved <reference>-evaluation.json.", show_default=False)
     ],
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            help="Directory for the exports [default: beside the JSON].", show_default=False
-        ),
-    ] = None,
-    formats: Annotated[
-        str, typer.Option("--format", help="Exports to write: any of xlsx,md,json.")
-    ] = "xlsx,md",
+    out: OutOption = None,
+    formats: FormatsOption = "xlsx,md",
     template: TemplateOption = None,
 ) -> None:
     """Render the workbook and report again from a saved result, without re-scoring."""

@@ -23,6 +23,7 @@ from tenderscore.models import (
 from tenderscore.sensitivity.rescoring import Rescorer
 
 ITERATIONS = 80
+MAX_BIDS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +47,14 @@ class SwitchingValue:
 
 
 def switching_values(rescorer: Rescorer) -> list[SwitchingValue]:
-    """Every losing bid against every criterion with weight, price included."""
+    """The nearest ``MAX_BIDS`` losing bids against every weighted criterion and price.
+
+    Further down the ranking the question stops being useful and the search (one exact
+    re-scoring per bisection step) grows with the number of bids.
+    """
     found = []
     weights = rescorer.model.weights
-    for b in range(1, rescorer.model.size):
+    for b in range(1, min(rescorer.model.size, MAX_BIDS + 1)):
         for j in range(len(rescorer.leaves)):
             if weights[j] <= 0 and j != rescorer.price_column:
                 continue
