@@ -80,6 +80,8 @@ def generate(
         "criteria": tree,
         "panel": [{"id": e, "role": f"Evaluator {e}"} for e in panel],
         "tie_break": ["price"],
+        # 2,000 samples: enough for win probabilities to +-1% at this size (see the note)
+        "sensitivity": {"samples": 2000},
     }
     (directory / "bids").mkdir(parents=True)
     (directory / "tender.yaml").write_text(yaml.safe_dump(tender, sort_keys=False))

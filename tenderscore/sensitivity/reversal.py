@@ -25,12 +25,16 @@ class Reversal:
     winner_changes: bool
 
 
+MAX_PAIRS = 20
+
+
 def _order(goodness: np.ndarray, present: np.ndarray) -> list[int]:
     return sorted(np.flatnonzero(present).tolist(), key=lambda i: -goodness[i])
 
 
 def rank_reversals(rescorer: Rescorer) -> list[Reversal]:
-    """For each bid in contention, the pairs of other bids whose order its withdrawal swaps."""
+    """For each bid in contention, the pairs of other bids whose order its withdrawal swaps
+    (at most ``MAX_PAIRS`` listed per withdrawal)."""
     model = rescorer.model
     if not rescorer.relative or model.size < 3:
         return []
@@ -41,12 +45,10 @@ def rank_reversals(rescorer: Rescorer) -> list[Reversal]:
         present[r] = False
         values = rescorer.values(rescorer.raw, present=present)
         goodness = rescorer.goodness(values, rescorer.raw)
-        swapped = tuple(
-            (model.bids[a], model.bids[b])
-            for a in range(model.size)
-            for b in range(a + 1, model.size)
-            if present[a] and present[b] and (base[a] - base[b]) * (goodness[a] - goodness[b]) < 0
-        )
+        before, after = _order(base, present), _order(goodness, present)
+        if before == after:
+            continue
+        swapped = _swapped_pairs(base, goodness, present)
         if not swapped:
             continue
         changed = tuple(
@@ -54,9 +56,22 @@ def rank_reversals(rescorer: Rescorer) -> list[Reversal]:
             for j in rescorer.relative
             if not np.allclose(values[present, j], model.values[present, j], rtol=0, atol=1e-12)
         )
-        before, after = _order(base, present), _order(goodness, present)
-        found.append(Reversal(model.bids[r], swapped, changed, before[0] != after[0]))
+        pairs = tuple((model.bids[a], model.bids[b]) for a, b in swapped)
+        found.append(Reversal(model.bids[r], pairs, changed, before[0] != after[0]))
     return found
+
+
+def _swapped_pairs(
+    base: np.ndarray, goodness: np.ndarray, present: np.ndarray
+) -> list[tuple[int, int]]:
+    """Pairs (a, b), a < b, of present bids whose order differs, strictly, before and after."""
+    index = np.flatnonzero(present)
+    before = np.sign(base[index][:, None] - base[index][None, :])
+    after = np.sign(goodness[index][:, None] - goodness[index][None, :])
+    a, b = np.nonzero(np.triu(before * after < 0, k=1))
+    return [
+        (int(index[i]), int(index[j])) for i, j in zip(a[:MAX_PAIRS], b[:MAX_PAIRS], strict=True)
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from tenderscore.sensitivity.sampling import WeightSampler
 BLOCK = 50000
 DIRECT = 64
 CONFIDENCE_SAMPLES = 10_000
+CONFIDENCE_BIDS = 10
 
 Progress = Callable[[int, int], None]
 
@@ -102,7 +103,8 @@ def run_smaa(
     m, n = model.values.shape
     total = _Tally(m, n, pairwise=pairwise)
     ties = ties_possible(model, panels)
-    sizes = [min(BLOCK, samples - start) for start in range(0, samples, BLOCK)]
+    size = max(1_000, min(BLOCK, 2_000_000 // m))  # about 16 MB per array, whatever m
+    sizes = [min(size, samples - start) for start in range(0, samples, size)]
     streams = np.random.SeedSequence(seed).spawn(len(sizes))
 
     def block(k: int) -> _Tally:
@@ -134,7 +136,7 @@ def run_smaa(
         score_uncertainty=bool(panels),
         acceptability=total.ranks / samples,
         central_weights=central,
-        confidence=_confidence(model, central, panels, seed),
+        confidence=_confidence(model, central, wins, panels, seed),
         pairwise=pairs,
     )
 
@@ -351,27 +353,25 @@ def rank_shares(goodness: Array) -> Array:
 
 
 def _confidence(
-    model: RankingModel, central: Array, panels: tuple[ScorePanel, ...], seed: int
+    model: RankingModel, central: Array, wins: Array, panels: tuple[ScorePanel, ...], seed: int
 ) -> Array:
     """Probability that bid i wins with the weights fixed at its central weight vector.
 
-    With exact scores it is 0 or 1; with score uncertainty a second simulation draws the
-    scores (the same draws serve every bid).
+    With exact scores it is 0 or 1; with score uncertainty a second simulation draws only
+    the scores. Computed for the ``CONFIDENCE_BIDS`` bids most likely to win (the others are
+    NaN: a confidence factor matters for potential winners only).
     """
     m, n = model.values.shape
-    samples = CONFIDENCE_SAMPLES if panels else 1
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 1]))
-    values = np.repeat(model.values[None], samples, axis=0)
-    for panel in panels:
-        picks = rng.integers(0, panel.deviations.shape[1], size=(samples, m))
-        values[:, :, panel.leaf] += np.take_along_axis(panel.deviations.T, picks, axis=0)
     confidence = np.full(m, np.nan)
-    for i in range(m):
-        if np.isnan(central[i]).any():
-            continue
+    samples = min(CONFIDENCE_SAMPLES, max(200, 1_000_000 // m)) if panels else 1
+    likeliest = sorted(range(m), key=lambda i: -wins[i])[:CONFIDENCE_BIDS]
+    for i in (i for i in likeliest if wins[i] > 0):
+        rng = np.random.default_rng(np.random.SeedSequence([seed, i]))
         weights = np.tile(central[i], (samples, 1))
-        goodness = model.goodness_from_points(100.0 * (values @ central[i]).T, weights)
+        points = np.repeat((model.values @ central[i])[:, None], samples, axis=1)
+        for panel in panels:
+            _add_panel_draws(rng, panel, points, weights[:, panel.leaf])
         tally = _Tally(m, n, pairwise=False)
-        tally.add(goodness, weights, ties_possible=True)
+        tally.add(model.goodness_from_points(100.0 * points, weights), weights)
         confidence[i] = tally.ranks[i, 0] / samples
     return confidence
