@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+CHART_BIDS = 20  # the leading bids; a chart of hundreds of bars is not read
+
 PALETTE = ("#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#bf9000")
 
 
@@ -43,7 +45,7 @@ def points_by_section(document: dict[str, Any]) -> bytes:
     """Stacked horizontal bars: each ranked bid's points by top-level section."""
     sections = document["sections"]
     names = {c["id"]: c["name"] for c in document["criteria"]}
-    ranked = [bid for bid in document["bids"] if bid["eligible"]]
+    ranked = [bid for bid in document["bids"] if bid["eligible"]][:CHART_BIDS]
     figure = _figure(7, 0.6 + 0.45 * max(len(ranked), 1))
     axes = figure.add_subplot()
     labels = [bid["name"] for bid in reversed(ranked)]

@@ -18,6 +18,7 @@ from tenderscore.formulas import PRICE_FORMULAS
 from tenderscore.tracing import number
 
 TEMPLATE = "report.md.j2"
+BREAKDOWN_BIDS = 10  # the criterion-by-criterion table shows the leading bids only
 
 
 def render_report(
@@ -81,6 +82,7 @@ def _context(document: dict[str, Any], charts: dict[str, str]) -> dict[str, Any]
         "section_names": node_names,
         "bid_names": names,
         "ranked": ranked,
+        "leading": ranked[:BREAKDOWN_BIDS],
         "excluded": [bid for bid in bids if not bid["eligible"]],
         "winners": [bid for bid in ranked if bid["rank"] == 1],
         "runner_up": next((bid for bid in ranked if bid["rank"] != 1), None),

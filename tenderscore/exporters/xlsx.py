@@ -28,13 +28,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tenderscore.exporters.escaping import set_text
 
 FONT = "Calibri"
-BODY = Font(name=FONT, size=10)
 BOLD = Font(name=FONT, size=10, bold=True)
 TITLE = Font(name=FONT, size=14, bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 ROOT = "(top level)"
 DISAGREEMENT_SHARE = 0.3
+WIDTH_SAMPLE_ROWS = 300
+RANK_COLUMNS = 10  # ranks beyond the tenth tell a committee nothing (all are in the JSON)
 
 
 def render_workbook(document: dict[str, Any]) -> bytes:
@@ -71,6 +72,9 @@ class _Writer:
         self.bids = document["bids"]
         self.names = {bid["id"]: bid["name"] for bid in self.bids}
         self.method = document["method"]["aggregation"]
+        self.cells = {
+            bid["id"]: {cell["criterion"]: cell for cell in bid["criteria"]} for bid in self.bids
+        }
 
     def build(self) -> None:
         summary = self.book.active
@@ -91,15 +95,22 @@ class _Writer:
 
     # --- helpers ---------------------------------------------------------------------
 
-    def text(self, sheet: Worksheet, row: int, column: int, value: str, font: Font = BODY) -> Any:
+    def text(
+        self, sheet: Worksheet, row: int, column: int, value: str, font: Font | None = None
+    ) -> Any:
+        """A text cell; the workbook's default font (Calibri) unless ``font`` is given.
+
+        Styling every cell costs openpyxl a style lookup each: most of the time on large
+        tenders, so body cells keep the default style.
+        """
         cell = sheet.cell(row=row, column=column)
         set_text(cell, value)
-        cell.font = font
+        if font is not None:
+            cell.font = font
         return cell
 
     def value(self, sheet: Worksheet, row: int, column: int, value: Any, fmt: str = "") -> Any:
         cell = sheet.cell(row=row, column=column, value=value)
-        cell.font = BODY
         if fmt:
             cell.number_format = fmt
         return cell
@@ -196,7 +207,7 @@ class _Writer:
                 continue
             scale = leaf["spec"]["scale"]
             for bid in self.bids:
-                cell = _cell(bid, leaf["id"])
+                cell = self.cells[bid["id"]][leaf["id"]]
                 given = cell["evaluator_scores"] or {}
                 comments = cell["evaluator_comments"] or {}
                 self.text(sheet, r, 1, leaf["id"])
@@ -279,7 +290,7 @@ class _Writer:
         for bid in self.bids:
             column = self.layout.bid_columns[bid["id"]]
             for j, leaf in enumerate(self.leaves):
-                cell = _cell(bid, leaf["id"])
+                cell = self.cells[bid["id"]][leaf["id"]]
                 self._raw(sheet, raw_first + j, column, leaf, bid, cell)
                 formula = self._value_formula(leaf, column, raw_first + j)
                 self.value(sheet, value_first + j, self._col(column), formula, "0.0000")
@@ -461,8 +472,8 @@ class _Writer:
         for k, letter in enumerate(columns):
             target = sheet.cell(row=raw_row, column=start + k)
             if target.value is None:
-                target.value = f'=IF({letter}${self.layout.eligible_row}=1,{letter}{raw_row},"")'
-                target.font = BODY
+                eligible = f"{letter}${self.layout.eligible_row}"
+                target.value = f'=IF({eligible}=1,{letter}{raw_row},"")'
         first = get_column_letter(start)
         last = get_column_letter(start + len(columns) - 1)
         return f"${first}${raw_row}:${last}${raw_row}"
@@ -621,7 +632,7 @@ class _Writer:
             f"{smaa['sampling']} weights, seed {smaa['seed']})",
             BOLD,
         )
-        ranks = len(smaa["bids"])
+        ranks = min(len(smaa["bids"]), RANK_COLUMNS)
         self.header(
             sheet, r + 1, ["Supplier", "Confidence", *[f"rank {k + 1}" for k in range(ranks)]]
         )
@@ -762,14 +773,6 @@ def document_section_leaves(document: dict[str, Any], node_id: str) -> list[str]
     return [leaf for leaf in document_leaves(document) if leaf in found]
 
 
-def _cell(bid: dict[str, Any], criterion: str) -> dict[str, Any]:
-    for cell in bid["criteria"]:
-        if cell["criterion"] == criterion:
-            found: dict[str, Any] = cell
-            return found
-    raise KeyError(criterion)
-
-
 def _aggregate(document: dict[str, Any], leaf: dict[str, Any]) -> str:
     return str(leaf["spec"].get("aggregate") or document["method"]["score_aggregation"])
 
@@ -777,7 +780,7 @@ def _aggregate(document: dict[str, Any], leaf: dict[str, Any]) -> str:
 def _finish(sheet: Worksheet) -> None:
     """Widths that fit, print set-up, and protection (weights stay editable)."""
     widths: dict[int, int] = {}
-    for row in sheet.iter_rows():
+    for row in sheet.iter_rows(max_row=min(sheet.max_row, WIDTH_SAMPLE_ROWS)):
         for cell in row:
             if cell.value is None or (isinstance(cell.value, str) and cell.value.startswith("=")):
                 continue
