@@ -35,6 +35,7 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 ROOT = "(top level)"
 DISAGREEMENT_SHARE = 0.3
 WIDTH_SAMPLE_ROWS = 300
+PROSE = 60
 RANK_COLUMNS = 10  # ranks beyond the tenth tell a committee nothing (all are in the JSON)
 
 
@@ -780,12 +781,14 @@ def _aggregate(document: dict[str, Any], leaf: dict[str, Any]) -> str:
 def _finish(sheet: Worksheet) -> None:
     """Widths that fit, print set-up, and protection (weights stay editable)."""
     widths: dict[int, int] = {}
-    for row in sheet.iter_rows(max_row=min(sheet.max_row, WIDTH_SAMPLE_ROWS)):
+    for row in sheet.iter_rows(min_row=3, max_row=min(sheet.max_row, WIDTH_SAMPLE_ROWS)):
         for cell in row:
             if cell.value is None or (isinstance(cell.value, str) and cell.value.startswith("=")):
                 continue
             length = max(len(line) for line in str(cell.value).split("\n"))
-            widths[cell.column] = max(widths.get(cell.column, 8), min(length + 2, 60))
+            if length > PROSE:
+                continue  # sentences (reasons, headlines) may run over; labels set the width
+            widths[cell.column] = max(widths.get(cell.column, 8), length + 2)
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = max(width, 10)
     sheet.page_setup.orientation = "landscape"
