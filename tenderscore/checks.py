@@ -88,7 +88,7 @@ def _weight_problems(
         if node_id is not None and problem.key == "weight":
             yield tender.document.problem(("weights", node_id), problem.message)
             continue
-        path = problem.source_path[len(("criteria",)) :]
+        path = problem.source_path[1:]  # the tree's own path starts with "criteria"
         full = (*prefix, *path, problem.key) if problem.key else (*prefix, *path)
         yield criteria.document.problem(full, problem.message)
 

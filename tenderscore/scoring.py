@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from tenderscore.findings import collect_findings
 from tenderscore.formulas import (
     PRICE_FORMULAS,
+    Array,
     Bounds,
     numeric_values,
     price_reference,
@@ -41,7 +42,6 @@ from tenderscore.results import (
 from tenderscore.tender import Tender
 from tenderscore.tracing import leaf_trace
 
-Array = NDArray[np.float64]
 TOLERANCE = 1e-9
 
 

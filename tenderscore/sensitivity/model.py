@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from tenderscore.formulas import Array
 from tenderscore.hierarchy import CriteriaTree, TreeNode
 from tenderscore.results import Evaluation
 from tenderscore.tender import Tender
-
-Array = NDArray[np.float64]
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from tenderscore.formulas import Array
 from tenderscore.hierarchy import TreeNode
 from tenderscore.models import PriceRule
 from tenderscore.results import Evaluation
 from tenderscore.scoring import depends_on_other_bids, leaf_values
-from tenderscore.sensitivity.model import Array, RankingModel
+from tenderscore.sensitivity.model import RankingModel
 from tenderscore.tender import Tender
 
 

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from tenderscore.sensitivity.model import Array, RankingModel
+from tenderscore.formulas import Array
+from tenderscore.sensitivity.model import RankingModel
 from tenderscore.sensitivity.sampling import WeightSampler
 
 BLOCK = 50000

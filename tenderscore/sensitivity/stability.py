@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from tenderscore.sensitivity.model import Array, Group, RankingModel
+from tenderscore.formulas import Array
+from tenderscore.sensitivity.model import Group, RankingModel
 
 EDGE = 1e-12
 
@@ -24,7 +25,7 @@ Pairs = NDArray[np.intp]
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """Q_i(t) = q0_i + q1_i t for t in [0, limit]; ``weight_at`` gives the whole vector."""
+    """Q_i(t) = q0_i + q1_i t for t in [0, limit]; ``weights_at`` gives the whole vector."""
 
     group: Group
     q0: Array
@@ -86,6 +87,7 @@ class Bound:
     weight: float
     taker: str | None = None
     pair: tuple[str, str] | None = None
+    shared_with: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,10 +125,15 @@ class StabilityInterval:
             if self.weight > 0
             else ""
         )
-        taker = names.get(end.taker or "", end.taker)
+        takers = [names.get(b, b) for b in (end.taker or "", *end.shared_with)]
+        outcome = (
+            f"{' and '.join(takers)} share first place"
+            if end.shared_with
+            else (f"{takers[0]} wins")
+        )
         return (
             f"the winner changes if {self.name} goes from {100 * self.weight:.1f}% to "
-            f"{100 * end.weight:.1f}%{relative}: then {taker} wins."
+            f"{100 * end.weight:.1f}%{relative}: then {outcome}."
         )
 
     def sentences(self, names: Mapping[str, str]) -> list[str]:
@@ -191,17 +198,22 @@ def _bounds(
         nearest = pick[np.argmax(crossing[pick])] if side < 0 else pick[np.argmin(crossing[pick])]
         t = float(np.clip(crossing[nearest], 0.0, line.limit))
         pair = (model.bids[int(a[nearest])], model.bids[int(b[nearest])])
-        taker = _leader_beyond(model, line, t, side) if leader else None
-        ends.append(Bound(t, taker=taker if leader else None, pair=pair))
+        takers = _leaders_beyond(model, line, t, side) if leader else ()
+        ends.append(
+            Bound(t, taker=takers[0] if takers else None, pair=pair, shared_with=takers[1:])
+        )
     return ends[0], ends[1]
 
 
-def _leader_beyond(model: RankingModel, line: Line, t: float, side: int) -> str:
-    """The bid ranked first just past the crossing at t."""
+def _leaders_beyond(model: RankingModel, line: Line, t: float, side: int) -> tuple[str, ...]:
+    """The bid or bids ranked first just past the crossing at t (several when they tie
+    along the whole line, as bids with the same answers on the moving criteria do)."""
     step = max(1e-9, 1e-7 * line.limit)
     probe = float(np.clip(t + side * step, 0.0, line.limit))
     goodness = model.goodness(line.weights_at(probe))[0]
-    return model.bids[int(np.argmax(goodness))]
+    best = goodness.max()
+    first = np.abs(goodness - best) <= 1e-9 * max(1.0, abs(best))
+    return tuple(model.bids[i] for i in np.flatnonzero(first))
 
 
 @dataclass(frozen=True, slots=True)
