@@ -165,19 +165,20 @@ def evaluate(
         from tenderscore.sensitivity.analysis import analyse_sensitivity
 
         report = analyse_sensitivity(tender, evaluation, quick=not export)
-    if export and report is not None:
-        _write_exports(tender, evaluation, report, targets, template)
+    written = _write_exports(tender, evaluation, report, targets, template) if report else []
     if json_output:
         from tenderscore.exporters.json import render_json
 
         sys.stdout.write(render_json(evaluation, report if robustness else None))
-        return
-    if label:
-        render_reweighting(stdout, label, evaluation)
-    render_evaluation(stdout, evaluation)
-    if report is not None and robustness:
-        stdout.print(Text("Robustness", style="bold"))
-        stdout.print(Text(report.headline()))
+    else:
+        if label:
+            render_reweighting(stdout, label, evaluation)
+        render_evaluation(stdout, evaluation)
+        if report is not None and robustness:
+            stdout.print(Text("Robustness", style="bold"))
+            stdout.print(Text(report.headline()))
+    for path in written:
+        stderr.print(f"wrote {path}", markup=False, soft_wrap=True)
 
 
 def _plan_exports(tender: Tender, out: Path | None, formats: str) -> dict[str, Path]:
@@ -198,7 +199,10 @@ def _write_exports(
     report: SensitivityReport,
     targets: dict[str, Path],
     template: Path | None,
-) -> None:
+) -> list[Path]:
+    """Render and write the planned exports; the paths written (none when not exporting)."""
+    if not targets:
+        return []
     from tenderscore.exporters.document import export_document
     from tenderscore.exporting import render_exports
     from tenderscore.files import write_outputs
@@ -207,8 +211,7 @@ def _write_exports(
     formats = [f for f in ("xlsx", "md", "json") if any(n.endswith(f".{f}") for n in targets)]
     files = render_exports(document, formats, template_dir=template)
     write_outputs({targets[name]: data for name, data in files.items()})
-    for name in files:
-        stderr.print(f"wrote {targets[name]}", markup=False, soft_wrap=True)
+    return [targets[name] for name in files]
 
 
 def _run_info() -> RunInfo:
