@@ -347,6 +347,18 @@ class SensitivitySettings(StrictModel):
     )
 
 
+class ModerationSettings(StrictModel):
+    """When the panel's scores disagree enough to discuss at moderation."""
+
+    disagreement_share: FiniteFloat = Field(
+        0.3,
+        gt=0,
+        le=1,
+        description="Flag a bid on a criterion when the range of scores reaches this share "
+        "of the scale (0.3 as on Bonfire; VendorPanel uses 0.4).",
+    )
+
+
 class TenderFile(StrictModel):
     """``tender.yaml``: what is bought, how it is scored, and by whom."""
 
@@ -395,6 +407,7 @@ class TenderFile(StrictModel):
         default_factory=dict, description="Named alternative weight sets, e.g. 'ethics-led'."
     )
     sensitivity: SensitivitySettings = Field(default_factory=lambda: SensitivitySettings())
+    moderation: ModerationSettings = Field(default_factory=lambda: ModerationSettings())
 
 
 # --- bids ----------------------------------------------------------------------------------

@@ -438,6 +438,29 @@ def verify(
     raise typer.Exit(ExitCode.MISMATCH)
 
 
+@app.command()
+@_handle_errors
+def moderation(
+    tender_dir: TenderDir,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the analysis as JSON.")
+    ] = False,
+) -> None:
+    """Print the moderation agenda: disputed scores first, evaluator leniency, agreement."""
+    from tenderscore.loading import load_tender
+    from tenderscore.moderation import moderate, moderation_document
+
+    result = moderate(load_tender(tender_dir))
+    if json_output:
+        import json
+
+        sys.stdout.write(json.dumps(moderation_document(result), indent=2) + "\n")
+        return
+    from tenderscore.cli.render import render_moderation
+
+    render_moderation(stdout, result)
+
+
 @app.command("criteria")
 @_handle_errors
 def list_criteria() -> None:

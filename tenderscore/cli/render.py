@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tenderscore.models import CriteriaSet, Minimum
+from tenderscore.moderation import Moderation
 from tenderscore.results import BidResult, Evaluation
 from tenderscore.tender import Tender
 from tenderscore.tracing import number
@@ -170,3 +171,44 @@ def render_criteria_sets(console: Console, sets: Mapping[str, CriteriaSet]) -> N
         sections = ", ".join(node.name for node in criteria.criteria)
         table.add_row(Text(name), Text(criteria.title), criteria.weighting, Text(sections))
     console.print(table)
+
+
+def render_moderation(console: Console, moderation: Moderation) -> None:
+    agenda = moderation.agenda
+    share = f"{100 * moderation.disagreement_share:.0f}%"
+    console.print(
+        Text(
+            f"Moderation agenda ({len(agenda)} items; disputed = range of at "
+            f"least {share} of the scale)",
+            style="bold",
+        )
+    )
+    table = Table()
+    for column in ("Criterion", "Bid", "Scores", "Range", "Consensus", "Reasons to fix"):
+        table.add_column(column)
+    for item in agenda:
+        scores = ", ".join(f"{e} {s:g}" for e, s in item.scores.items())
+        consensus = "" if item.consensus is None else f"{item.consensus:g}"
+        reasons = "; ".join(f"{r.evaluator}: {r.problem}" for r in item.reasons)
+        spread = f"{item.spread:g}" + (" (disputed)" if item.disputed else "")
+        table.add_row(
+            Text(item.criterion), Text(item.bid), Text(scores), spread, consensus, Text(reasons)
+        )
+    console.print(table)
+    profiles = Table(title=Text("Evaluators"), title_justify="left")
+    for column in ("Evaluator", "Role", "Scores given", "Leniency", "Outlier in"):
+        profiles.add_column(column)
+    for profile in moderation.evaluators:
+        profiles.add_row(
+            Text(profile.evaluator),
+            Text(profile.role),
+            str(profile.scored),
+            f"{profile.leniency:+.2f}",
+            f"{100 * profile.outlier_share:.0f}%",
+        )
+    console.print(profiles)
+    agreement = "; ".join(
+        f"{section} {'n/a' if alpha is None else f'{alpha:.2f}'}"
+        for section, alpha in moderation.agreement.items()
+    )
+    console.print(Text(f"Inter-rater agreement (Krippendorff's alpha, interval): {agreement}"))

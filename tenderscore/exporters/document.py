@@ -13,6 +13,7 @@ from typing import Any
 
 from tenderscore import __version__
 from tenderscore.exporters.json import evaluation_document, sensitivity_document
+from tenderscore.moderation import moderate, moderation_document
 from tenderscore.results import Evaluation
 from tenderscore.sensitivity.analysis import SensitivityReport
 from tenderscore.tender import Tender
@@ -48,11 +49,13 @@ def export_document(
         "tie_break": list(config.tie_break),
         "weighting": tender.tree.weighting,
         "abnormally_low_threshold": config.abnormally_low_threshold,
+        "disagreement_share": config.moderation.disagreement_share,
     }
     for entry in document["criteria"]:
         node = tender.tree.nodes[entry["id"]]
         entry["spec"] = node.model.model_dump(mode="json", exclude={"children"})
     document["panel"] = [evaluator.model_dump(mode="json") for evaluator in config.panel]
+    document["moderation"] = moderation_document(moderate(tender))
     document["sensitivity"] = sensitivity_document(report)
     document["audit"] = {
         "tool": f"tenderscore {__version__}",

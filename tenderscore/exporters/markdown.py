@@ -13,7 +13,7 @@ from typing import Any
 
 from tenderscore.errors import UsageError
 from tenderscore.exporters.escaping import markdown_cell, markdown_text
-from tenderscore.exporters.xlsx import DISAGREEMENT_SHARE, document_leaves
+from tenderscore.exporters.xlsx import document_leaves
 from tenderscore.formulas import PRICE_FORMULAS
 from tenderscore.tracing import number
 
@@ -97,8 +97,10 @@ def _context(document: dict[str, Any], charts: dict[str, str]) -> dict[str, Any]
         "smaa_rows": _smaa_rows(sensitivity["smaa"], names),
         "sampling_words": _sampling_words(document),
         "switching": _switching_sentences(document, names, node_names),
-        "moderation": _moderation_flags(document, node_names),
-        "disagreement_share": DISAGREEMENT_SHARE,
+        "moderation": _moderation_lines(document, names, node_names),
+        "agreement": document["moderation"]["agreement"],
+        "evaluator_profiles": document["moderation"]["evaluators"],
+        "disagreement_share": document["method"]["disagreement_share"],
         "warnings": document["warnings"],
         "charts": charts,
         "price_words": _price_words(document),
@@ -237,20 +239,19 @@ def _switching_sentences(
     return sentences
 
 
-def _moderation_flags(document: dict[str, Any], node_names: dict[str, str]) -> list[str]:
-    specs = {node["id"]: node.get("spec", {}) for node in document["criteria"]}
-    flags = []
-    for bid in document["bids"]:
-        for cell in bid["criteria"]:
-            scores = cell.get("evaluator_scores")
-            if not scores or cell["kind"] != "scale":
-                continue
-            scale = specs[cell["criterion"]]["scale"]
-            spread = max(scores.values()) - min(scores.values())
-            if spread >= DISAGREEMENT_SHARE * (scale["max"] - scale["min"]):
-                given = ", ".join(f"{e} {s:g}" for e, s in scores.items())
-                flags.append(
-                    f"{bid['name']} on {node_names[cell['criterion']]}: scores "
-                    f"{given} (range {spread:g})"
-                )
-    return flags
+def _moderation_lines(
+    document: dict[str, Any], names: dict[str, str], node_names: dict[str, str]
+) -> list[str]:
+    """The moderation agenda in sentences: disputed scores first, then weak reasons."""
+    lines = []
+    for item in document["moderation"]["agenda"]:
+        given = ", ".join(f"{e} {s:g}" for e, s in item["scores"].items())
+        what = f"{names[item['bid']]} on {node_names[item['criterion']]}: scores {given}"
+        if item["disputed"]:
+            what += f" (range {item['spread']:g}, {100 * item['spread_share']:.0f}% of the scale)"
+        if item["consensus"] is not None:
+            what += f"; consensus {item['consensus']:g}: {item['consensus_reason']}"
+        for reason in item["reasons"]:
+            what += f"; {reason['evaluator']}: {reason['problem']}"
+        lines.append(what)
+    return lines

@@ -33,7 +33,6 @@ TITLE = Font(name=FONT, size=14, bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 ROOT = "(top level)"
-DISAGREEMENT_SHARE = 0.3
 WIDTH_SAMPLE_ROWS = 300
 PROSE = 60
 RANK_COLUMNS = 10  # ranks beyond the tenth tell a committee nothing (all are in the JSON)
@@ -232,11 +231,12 @@ class _Writer:
                     width = scale["max"] - scale["min"]
                     share = f"{get_column_letter(consensus_column + 2)}{r}/{width}"
                     self.value(sheet, r, consensus_column + 3, f"={share}", "0%")
+                    threshold = self.doc["method"]["disagreement_share"]
                     self.value(
                         sheet,
                         r,
                         consensus_column + 4,
-                        f'=IF({share}>={DISAGREEMENT_SHARE},"disagreement","")',
+                        f'=IF({share}>={threshold},"disagreement","")',
                     )
                 for k, evaluator in enumerate(panel):
                     comment = comments.get(evaluator)

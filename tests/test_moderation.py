@@ -1,0 +1,104 @@
+"""Moderation statistics against published and hand-computed values."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from tenderscore.moderation import krippendorff_alpha_interval, lint_reason, moderate
+from tenderscore.tender import Tender
+
+from conftest import EXAMPLE, bid, run_cli
+
+MakeTender = Callable[..., Tender]
+PANEL = [{"id": f"E{k}", "role": f"Role {k}"} for k in (1, 2, 3)]
+N = None
+
+
+def test_krippendorff_alpha_interval_published_example() -> None:
+    """Krippendorff (2011), 'Computing Krippendorff's Alpha-Reliability', 4 observers x 12
+    units with missing values: interval alpha = 0.849."""
+    units = [
+        [1, 1, N, 1],
+        [2, 2, 3, 2],
+        [3, 3, 3, 3],
+        [3, 3, 3, 3],
+        [2, 2, 2, 2],
+        [1, 2, 3, 4],
+        [4, 4, 4, 4],
+        [1, 1, 2, 1],
+        [2, 2, 2, 2],
+        [N, 5, 5, 5],
+        [N, N, 1, 1],
+        [N, 3, N, N],
+    ]
+    assert krippendorff_alpha_interval(units) == pytest.approx(0.849, abs=5e-4)
+
+
+def test_krippendorff_alpha_edge_cases() -> None:
+    """Perfect agreement with variation between units gives 1; no variation at all, or
+    nothing pairable, gives None rather than a division by zero."""
+    assert krippendorff_alpha_interval([[1, 1], [3, 3], [5, 5]]) == 1.0
+    assert krippendorff_alpha_interval([[2, 2], [2, 2]]) is None
+    assert krippendorff_alpha_interval([[1, N], [N, 2]]) is None
+
+
+def test_leniency_and_outliers_by_hand(make_tender: MakeTender) -> None:
+    """Unit a: E1 4, E2 3, E3 2 -> deviations from the others' mean +1.5, 0, -1.5 (E1 and E3
+    equally far: no outlier). Unit b: 5, 5, 2 -> +1.5, +1.5, -3 (E3 the outlier).
+    Leniency E1 = 1.5, E2 = 0.75, E3 = -2.25; E3 is the outlier in 1 of 2 units."""
+    tender = make_tender([bid("a", scores=(4, 3, 2)), bid("b", scores=(5, 5, 2))], panel=PANEL)
+    profiles = {p.evaluator: p for p in moderate(tender).evaluators}
+    assert profiles["E1"].leniency == pytest.approx(1.5)
+    assert profiles["E2"].leniency == pytest.approx(0.75)
+    assert profiles["E3"].leniency == pytest.approx(-2.25)
+    assert [profiles[e].outlier_share for e in ("E1", "E2", "E3")] == [0.0, 0.0, 0.5]
+
+
+def test_agenda_lists_disputed_items_first(make_tender: MakeTender) -> None:
+    """Scale 0-5, flag at 30% = 1.5 points: a (range 2) and b (range 3) are disputed, c
+    (range 1) is not; b is discussed first. c's two-word reasons still put it on the agenda."""
+    short = bid("c", scores=(3, 4, 3))
+    for entry in short["scores"]["method"].values():
+        entry["comment"] = "Looks fine."
+    tender = make_tender(
+        [bid("a", scores=(4, 3, 2)), bid("b", scores=(5, 5, 2)), short], panel=PANEL
+    )
+    agenda = moderate(tender).agenda
+    assert [(item.bid, item.disputed) for item in agenda] == [
+        ("b", True),
+        ("a", True),
+        ("c", False),
+    ]
+    assert agenda[0].spread_share == pytest.approx(0.6)
+    assert agenda[2].reasons[0].problem == "reason too short (2 words)"
+
+
+@pytest.mark.parametrize(
+    ("comment", "problem"),
+    [
+        (None, "no reason given"),
+        ("   ", "no reason given"),
+        ("Good answer overall.", "reason too short (3 words)"),
+        (
+            "Good. Fully meets the requirement with clear evidence.",
+            "reason restates the criterion or a scale descriptor",
+        ),
+        ("Section 4.5 offers force-held keys in the force's own HSM.", None),
+    ],
+)
+def test_reason_lint(comment: str | None, problem: str | None) -> None:
+    references = ["Encryption keys", "Good. Fully meets the requirement with clear evidence."]
+    assert lint_reason(comment, references) == problem
+
+
+def test_moderation_command_and_json() -> None:
+    text = run_cli(["moderation", EXAMPLE]).stdout
+    assert "Moderation agenda (1 items" in text
+    assert "Krippendorff" in text
+    document = json.loads(run_cli(["moderation", EXAMPLE, "--json"]).stdout)
+    assert document["agenda"][0]["criterion"] == "explainability"
+    assert document["agenda"][0]["scores"] == {"IAM": 4.0, "DEC": 3.0, "HPA": 5.0}
+    assert set(document["agreement"]) == {"sovereignty", "transparency", "ethics"}
