@@ -440,6 +440,78 @@ def verify(
 
 @app.command()
 @_handle_errors
+def init(
+    directory: Annotated[Path, typer.Argument(help="New tender directory.", show_default=False)],
+    criteria: Annotated[
+        str, typer.Option(help="A shipped criteria set (see `tenderscore criteria`) or a file.")
+    ] = "general-services",
+    reference: Annotated[str, typer.Option(help="The tender's reference.")] = "TENDER-001",
+) -> None:
+    """Start a new tender from a criteria set: tender.yaml, a bid template and a README."""
+    from tenderscore.catalogue import shipped_criteria
+    from tenderscore.checks import did_you_mean
+    from tenderscore.errors import UsageError
+    from tenderscore.files import write_outputs
+    from tenderscore.loading import load_criteria_set
+    from tenderscore.scaffold import scaffold
+
+    if (directory / "tender.yaml").exists():
+        raise UsageError(f"{directory / 'tender.yaml'} exists; refusing to overwrite a tender")
+    shipped = shipped_criteria()
+    path = shipped.get(criteria) or Path(criteria)
+    if not path.is_file():
+        raise UsageError(
+            f"no criteria set {criteria!r}{did_you_mean(criteria, shipped)} "
+            f"(shipped: {', '.join(shipped)})"
+        )
+    files = scaffold(load_criteria_set(path), reference)
+    if criteria not in shipped:
+        files["tender.yaml"] = files["tender.yaml"].replace(
+            f"criteria: {load_criteria_set(path).name}", f"criteria: {path.resolve()}"
+        )
+    write_outputs({directory / name: text.encode() for name, text in files.items()})
+    for name in files:
+        stderr.print(f"wrote {directory / name}", markup=False, soft_wrap=True)
+
+
+@app.command()
+@_handle_errors
+def summaries(
+    tender_dir: TenderDir,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Directory [default: TENDER_DIR/out/summaries].", show_default=False),
+    ] = None,
+    compare_winner: Annotated[
+        bool,
+        typer.Option(help="Include the successful bid's scores in the others' summaries."),
+    ] = True,
+    template: TemplateOption = None,
+) -> None:
+    """Write one assessment summary per bidder (Procurement Act 2023 s50)."""
+    from tenderscore.exporters.document import export_document
+    from tenderscore.exporters.summaries import render_summaries, summary_name
+    from tenderscore.files import refuse_inputs_as_outputs, write_outputs
+    from tenderscore.loading import load_tender
+    from tenderscore.scoring import evaluate as run
+    from tenderscore.sensitivity.analysis import analyse_sensitivity
+
+    tender = load_tender(tender_dir)
+    directory = out or tender.root / "out" / "summaries"
+    reference = tender.config.reference
+    targets = [directory / summary_name(reference, bid.id) for bid in tender.bids]
+    refuse_inputs_as_outputs(targets, [source.path for source in tender.sources])
+    evaluation = run(tender)
+    report = analyse_sensitivity(tender, evaluation, quick=True)
+    document = export_document(tender, evaluation, report, _run_info())
+    files = render_summaries(document, compare_winner=compare_winner, template_dir=template)
+    write_outputs({directory / name: text.encode() for name, text in files.items()})
+    for name in files:
+        stderr.print(f"wrote {directory / name}", markup=False, soft_wrap=True)
+
+
+@app.command()
+@_handle_errors
 def moderation(
     tender_dir: TenderDir,
     json_output: Annotated[

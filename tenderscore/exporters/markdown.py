@@ -103,14 +103,14 @@ def _context(document: dict[str, Any], charts: dict[str, str]) -> dict[str, Any]
         "disagreement_share": document["method"]["disagreement_share"],
         "warnings": document["warnings"],
         "charts": charts,
-        "price_words": _price_words(document),
-        "aggregation_words": _aggregation_words(document),
-        "scored_as": _scored_as,
+        "price_words": price_words(document),
+        "aggregation_words": aggregation_words(document),
+        "scored_as": scored_as,
         "minimum": _minimum,
     }
 
 
-def _price_words(document: dict[str, Any]) -> str:
+def price_words(document: dict[str, Any]) -> str:
     rule = document["method"]["price"]
     formula = PRICE_FORMULAS[rule["formula"]]
     tender = document["tender"]
@@ -132,7 +132,7 @@ def _price_words(document: dict[str, Any]) -> str:
     )
 
 
-def _aggregation_words(document: dict[str, Any]) -> str:
+def aggregation_words(document: dict[str, Any]) -> str:
     method = document["method"]
     return {
         "weighted_sum": "the weighted sum of the partial values, out of 100 (highest wins).",
@@ -157,7 +157,7 @@ def _sampling_words(document: dict[str, Any]) -> str:
     }[audit["sampling"]] + scores
 
 
-def _scored_as(node: dict[str, Any]) -> str:
+def scored_as(node: dict[str, Any]) -> str:
     spec = node.get("spec", {})
     kind = node["kind"]
     if kind == "section":

@@ -1,0 +1,101 @@
+"""Assessment summaries: one Markdown document per bidder (Procurement Act 2023 s50).
+
+Each summary explains the bidder's own scores by criterion with the panel's reasons. No other
+bidder's data appears in it, except the successful bid's scores when comparison is on.
+Rendered from the export document, in the same sandbox as the report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tenderscore.errors import UsageError
+from tenderscore.exporters.markdown import (
+    _environment,
+    aggregation_words,
+    price_words,
+    scored_as,
+)
+from tenderscore.exporters.xlsx import document_section_leaves
+from tenderscore.tracing import number
+
+TEMPLATE = "summary.md.j2"
+
+
+def summary_name(reference: str, bid_id: str) -> str:
+    return f"{reference}-summary-{bid_id}.md"
+
+
+def render_summaries(
+    document: dict[str, Any], *, compare_winner: bool = True, template_dir: Path | None = None
+) -> dict[str, str]:
+    """File name -> Markdown for every bidder."""
+    from jinja2 import TemplateError
+
+    environment = _environment(template_dir)
+    reference = document["tender"]["reference"]
+    try:
+        template = environment.get_template(TEMPLATE)
+        return {
+            summary_name(reference, bid["id"]): str(
+                template.render(_context(document, bid, compare_winner))
+            )
+            for bid in document["bids"]
+        }
+    except TemplateError as exc:
+        raise UsageError(f"summary template error: {exc.message or exc}") from exc
+
+
+def _context(document: dict[str, Any], bid: dict[str, Any], compare: bool) -> dict[str, Any]:
+    ranked = [b for b in document["bids"] if b["eligible"]]
+    winner = next((b for b in ranked if b["rank"] == 1), None)
+    node_names = {node["id"]: node["name"] for node in document["criteria"]}
+    specs = {node["id"]: node.get("spec", {}) for node in document["criteria"]}
+    cells = {cell["criterion"]: cell for cell in bid["criteria"]}
+    by_section = {
+        section: [cells[leaf] for leaf in document_section_leaves(document, section)]
+        for section in document["sections"]
+    }
+    comparison = []
+    if compare and winner is not None and winner["id"] != bid["id"]:
+        theirs = {cell["criterion"]: cell["points"] for cell in winner["criteria"]}
+        comparison = [
+            {"criterion": leaf, "yours": cells[leaf]["points"], "winner": theirs[leaf]}
+            for section in document["sections"]
+            for leaf in document_section_leaves(document, section)
+        ]
+
+    def cell_score(cell: dict[str, Any]) -> str:
+        spec = specs[cell["criterion"]]
+        if cell["kind"] == "scale":
+            scale = spec["scale"]
+            return f"score {cell['raw']:.3g} on the {scale['min']}-{scale['max']} scale"
+        if cell["kind"] == "price":
+            return f"price scored {number(cell['raw'])} {document['tender']['currency']}"
+        unit = f" {spec['unit']}" if spec.get("unit") else ""
+        return f"answer {cell['raw']:g}{unit}"
+
+    def cell_reasons(cell: dict[str, Any]) -> list[str]:
+        if cell["consensus_reason"]:
+            return [f"Panel (moderated): {cell['consensus_reason']}"]
+        comments = cell.get("evaluator_comments") or {}
+        return [f"Evaluator {e}: {c}" for e, c in comments.items() if c]
+
+    return {
+        "tender": document["tender"],
+        "method": document["method"],
+        "bid": bid,
+        "winner": winner if (compare or (winner and winner["id"] == bid["id"])) else None,
+        "ranked_count": len(ranked),
+        "criteria": document["criteria"],
+        "sections": document["sections"],
+        "section_names": node_names,
+        "cells": by_section,
+        "comparison": comparison,
+        "price_words": price_words(document),
+        "aggregation_words": aggregation_words(document),
+        "scored_as": scored_as,
+        "cell_score": cell_score,
+        "cell_reasons": cell_reasons,
+    }

@@ -1,0 +1,72 @@
+"""Assessment summaries: each bidder sees its own scores and reasons, nobody else's."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tenderscore.loading import load_tender
+
+from conftest import EXAMPLE, run_cli
+
+REFERENCE = "WPF-2026-DA-014"
+
+
+def _foreign_text(bid_id: str) -> list[str]:
+    """Text that only other bidders' data would contain: names and evaluators' comments."""
+    tender = load_tender(EXAMPLE)
+    found = []
+    for bid in tender.bids:
+        if bid.id == bid_id:
+            continue
+        found.append(bid.name)
+        found += [
+            entry.comment.split(".")[0]
+            for criterion in bid.scores.values()
+            for entry in criterion.values()
+            if entry.comment
+        ]
+    return found
+
+
+@pytest.fixture
+def summaries(tmp_path: Path) -> Path:
+    target = tmp_path / "tender"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("out"))
+    return target
+
+
+@pytest.mark.parametrize("bid_id", ["albion", "brightwater", "deepfield"])
+def test_no_other_bidders_data_without_comparison(summaries: Path, bid_id: str) -> None:
+    run_cli(["summaries", summaries, "--no-compare-winner"])
+    text = (summaries / "out" / "summaries" / f"{REFERENCE}-summary-{bid_id}.md").read_text()
+    for foreign in _foreign_text(bid_id):
+        assert foreign not in text
+    assert "86.06" not in text or bid_id == "albion"
+
+
+def test_comparison_shows_the_successful_bid_only(summaries: Path) -> None:
+    run_cli(["summaries", summaries])
+    text = (summaries / "out" / "summaries" / f"{REFERENCE}-summary-brightwater.md").read_text()
+    assert "## Comparison with the successful bid" in text
+    assert "86.06" in text  # the winner's total
+    winner_only = set(_foreign_text("brightwater")) - set(_foreign_text("albion"))
+    for foreign in winner_only:
+        assert foreign not in text  # Castellan, Deepfield and Ember appear nowhere
+    assert "Albion" not in text  # the successful bid is shown by its scores, not its name
+
+
+def test_summary_content(summaries: Path) -> None:
+    result = run_cli(["summaries", summaries])
+    out = summaries / "out" / "summaries"
+    assert len(list(out.iterdir())) == 5
+    assert "wrote" in result.stderr
+    brightwater = (out / f"{REFERENCE}-summary-brightwater.md").read_text()
+    assert "ranked **2 of 3**" in brightwater
+    assert "Panel (moderated): Moderation meeting 14 October 2026" in brightwater
+    assert "### Data sovereignty: 14.80 points" in brightwater
+    deepfield = (out / f"{REFERENCE}-summary-deepfield.md").read_text()
+    assert "failed gate 'UK data residency'" in deepfield
+    assert "Gate **UK data residency**: fail" in deepfield
