@@ -218,10 +218,12 @@ def _minimum_problems(criteria: Sourced, prefix: DataPath, tree: CriteriaTree) -
 # --- bids -----------------------------------------------------------------------------------
 
 
-def check_bids(tender: Sourced, tree: CriteriaTree, bids: Sequence[Sourced]) -> list[Problem]:
+def check_bids(
+    tender: Sourced, tree: CriteriaTree, bids: Sequence[Sourced], *, require_scores: bool = True
+) -> list[Problem]:
     problems = _duplicate_bid_ids(bids)
     for bid in bids:
-        problems += check_bid(tender.model, tree, bid)
+        problems += check_bid(tender.model, tree, bid, require_scores=require_scores)
     return problems
 
 
@@ -242,7 +244,9 @@ def _duplicate_bid_ids(bids: Sequence[Sourced]) -> list[Problem]:
     return problems
 
 
-def check_bid(config: TenderFile, tree: CriteriaTree, sourced: Sourced) -> list[Problem]:
+def check_bid(
+    config: TenderFile, tree: CriteriaTree, sourced: Sourced, *, require_scores: bool = True
+) -> list[Problem]:
     bid: BidFile = sourced.model
     doc = sourced.document
     problems = _price_problems(config, tree, sourced)
@@ -282,7 +286,7 @@ def check_bid(config: TenderFile, tree: CriteriaTree, sourced: Sourced) -> list[
                     )
                 )
     for leaf in scale.values():
-        problems += _score_problems(config, tree, sourced, leaf)
+        problems += _score_problems(config, tree, sourced, leaf, require_scores)
     return problems
 
 
@@ -326,7 +330,7 @@ def _answer_problems(doc: YamlDocument, node: TreeNode, answer: Any) -> list[Pro
 
 
 def _score_problems(
-    config: TenderFile, tree: CriteriaTree, sourced: Sourced, leaf: TreeNode
+    config: TenderFile, tree: CriteriaTree, sourced: Sourced, leaf: TreeNode, required: bool
 ) -> list[Problem]:
     bid: BidFile = sourced.model
     doc = sourced.document
@@ -335,7 +339,7 @@ def _score_problems(
     expected = assigned_evaluators(config, tree, leaf.id)
     given = bid.scores.get(leaf.id, {})
     problems = []
-    for evaluator in expected:
+    for evaluator in expected if required else ():
         if evaluator not in given:
             problems.append(
                 doc.problem(

@@ -20,18 +20,21 @@ class Problem:
     field: str = ""
     line: int | None = None
     column: int | None = None
+    cell: str | None = None
 
     def __str__(self) -> str:
         location = str(self.path)
-        if self.line is not None:
+        if self.cell is not None:
+            location += f":{self.cell}"
+        elif self.line is not None:
             location += f":{self.line}"
             if self.column is not None:
                 location += f":{self.column}"
         field = f" {self.field}:" if self.field else ""
         return f"{location}:{field} {self.message}"
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (str(self.path), self.line or 0, self.column or 0, self.message)
+    def sort_key(self) -> tuple[str, str, int, int, str]:
+        return (str(self.path), self.cell or "", self.line or 0, self.column or 0, self.message)
 
 
 class TenderscoreError(Exception):

@@ -14,24 +14,27 @@ from typing import Any
 from tenderscore.catalogue import shipped_criteria
 from tenderscore.checks import Sourced, check_bids, check_tender, did_you_mean
 from tenderscore.errors import InputError, Problem
-from tenderscore.hierarchy import build_tree
-from tenderscore.models import BidFile, CriteriaSet, TenderFile, Weighting
+from tenderscore.hierarchy import CriteriaTree, build_tree
+from tenderscore.models import BidFile, CriteriaSet, EvaluatorScore, TenderFile, Weighting
 from tenderscore.tender import SourceFile, Tender
 from tenderscore.validation import validate_document
 from tenderscore.yamlfile import DataPath, read_yaml
 
 TENDER_FILE = "tender.yaml"
 BIDS_DIR = "bids"
+SCORES_DIR = "scores"
 MAX_BIDS = 10_000
 
 
-def load_tender(path: Path | str) -> Tender:
+def load_tender(path: Path | str, *, require_scores: bool = True) -> Tender:
     """Read, validate and cross-check the tender in directory ``path``.
+
+    ``require_scores`` False accepts bids not yet scored (to make the scoring sheets).
 
     Raises:
         InputError: with every problem found, each located by file, line, column and field.
     """
-    return _Loader(Path(path)).load()
+    return _Loader(Path(path), require_scores=require_scores).load()
 
 
 def load_criteria_set(path: Path) -> CriteriaSet:
@@ -62,7 +65,8 @@ def _read_model(
 
 
 class _Loader:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, require_scores: bool = True) -> None:
+        self.require_scores = require_scores
         self.root = path.parent if path.is_file() else path
         self.problems: list[Problem] = []
         self.sources: list[SourceFile] = []
@@ -97,7 +101,9 @@ class _Loader:
         weighting = self.weighting(tender, criteria)
         tree = build_tree(nodes, weighting=weighting, overrides=config.weights)
         self.problems += check_tender(tender, criteria, prefix, tree)
-        self.problems += check_bids(tender, tree, bids)
+        if not self.problems:
+            bids = self.merge_sheets(config, tree, bids)
+        self.problems += check_bids(tender, tree, bids, require_scores=self.require_scores)
         if self.problems:
             raise InputError(self.problems)
         return Tender(
@@ -153,6 +159,52 @@ class _Loader:
             )
             return None, (), ""
         return self.read(CriteriaSet, shipped[reference], "criteria"), ("criteria",), reference
+
+    def merge_sheets(
+        self, config: TenderFile, tree: CriteriaTree, bids: list[Sourced]
+    ) -> list[Sourced]:
+        """Add the scores from filled scoring sheets in scores/*.xlsx to the bids."""
+        from tenderscore.sheets import read_sheet
+
+        directory = self.root / SCORES_DIR
+        paths = sorted(directory.glob("*.xlsx")) if directory.is_dir() else []
+        by_id = {bid.model.id: bid for bid in bids}
+        added: dict[str, dict[str, dict[str, EvaluatorScore]]] = {}
+        for path in paths:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                self.problems.append(Problem(path, f"cannot read file: {exc.strerror or exc}"))
+                continue
+            self.sources.append(SourceFile(path, "scores", hashlib.sha256(data).hexdigest()))
+            found, problems = read_sheet(path, data, config, tree, set(by_id))
+            self.problems += problems
+            for entry in found:
+                given = by_id[entry.bid].model.scores.get(entry.criterion, {})
+                merged = added.setdefault(entry.bid, {}).setdefault(entry.criterion, {})
+                if entry.evaluator in given or entry.evaluator in merged:
+                    self.problems.append(
+                        Problem(
+                            path,
+                            f"{entry.evaluator} scored bid {entry.bid!r} on "
+                            f"{entry.criterion!r} twice (also in {by_id[entry.bid].document.path} "
+                            "or another sheet)",
+                            cell=f"Scores!{entry.cell}",
+                        )
+                    )
+                    continue
+                merged[entry.evaluator] = EvaluatorScore(score=entry.score, comment=entry.comment)
+        result = []
+        for bid in bids:
+            extra = added.get(bid.model.id)
+            if extra:
+                merged_scores = {c: dict(v) for c, v in bid.model.scores.items()}
+                for criterion, entries in extra.items():
+                    merged_scores.setdefault(criterion, {}).update(entries)
+                model = bid.model.model_copy(update={"scores": merged_scores})
+                bid = Sourced(model, bid.document)
+            result.append(bid)
+        return result
 
     def read_bids(self) -> list[Sourced]:
         directory = self.root / BIDS_DIR

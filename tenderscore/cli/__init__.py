@@ -476,6 +476,30 @@ def init(
 
 @app.command()
 @_handle_errors
+def sheets(
+    tender_dir: TenderDir,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Directory [default: TENDER_DIR/out/sheets].", show_default=False),
+    ] = None,
+) -> None:
+    """Write one scoring workbook per evaluator; filled ones go in TENDER_DIR/scores/."""
+    from tenderscore.files import refuse_inputs_as_outputs, write_outputs
+    from tenderscore.loading import load_tender
+    from tenderscore.sheets import render_sheets
+
+    tender = load_tender(tender_dir, require_scores=False)
+    directory = out or tender.root / "out" / "sheets"
+    books = render_sheets(tender.config, tender.tree, tender.bids)
+    targets = {directory / name: data for name, data in books.items()}
+    refuse_inputs_as_outputs(targets, [source.path for source in tender.sources])
+    write_outputs(targets)
+    for path in targets:
+        stderr.print(f"wrote {path}", markup=False, soft_wrap=True)
+
+
+@app.command()
+@_handle_errors
 def summaries(
     tender_dir: TenderDir,
     out: Annotated[

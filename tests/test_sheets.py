@@ -1,0 +1,128 @@
+"""Scoring sheets: out, filled in, back in; the same evaluation as YAML scores."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+from tenderscore.loading import load_tender
+from tenderscore.scoring import evaluate
+
+from conftest import EXAMPLE, run_cli
+
+REFERENCE = "WPF-2026-DA-014"
+
+
+@pytest.fixture
+def unscored(tmp_path: Path) -> Path:
+    """The example with every evaluator score removed from the bid files (consensus kept)."""
+    target = tmp_path / "tender"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("out"))
+    for path in (target / "bids").glob("*.yaml"):
+        bid = yaml.safe_load(path.read_text())
+        del bid["scores"]
+        path.write_text(yaml.safe_dump(bid, sort_keys=False))
+    return target
+
+
+def _fill(unscored: Path, *, edit: dict[str, object] | None = None) -> Path:
+    """Make the sheets and fill them with the example's original scores."""
+    run_cli(["sheets", unscored])
+    original = load_tender(EXAMPLE)
+    scores = {(bid.id, c): given for bid in original.bids for c, given in bid.scores.items()}
+    (unscored / "scores").mkdir()
+    for path in sorted((unscored / "out" / "sheets").glob("*.xlsx")):
+        book = load_workbook(path)
+        sheet = book["Scores"]
+        evaluator = sheet["B2"].value
+        for row in range(6, sheet.max_row + 1):
+            criterion, bid = (
+                sheet.cell(row=row, column=1).value,
+                sheet.cell(row=row, column=3).value,
+            )
+            entry = scores[bid, criterion][evaluator]
+            sheet.cell(row=row, column=5).value = entry.score
+            sheet.cell(row=row, column=6).value = entry.comment
+        for cell, value in (edit or {}).items():
+            if evaluator == "IAM":
+                sheet[cell] = value
+        book.save(unscored / "scores" / path.name)
+    return unscored
+
+
+def test_round_trip_gives_the_same_evaluation(unscored: Path) -> None:
+    assert "has not scored it" in run_cli(["validate", unscored], exit_code=2).stderr
+    tender = load_tender(_fill(unscored))
+    from_sheets = evaluate(tender)
+    from_yaml = evaluate(load_tender(EXAMPLE))
+    assert [(b.id, b.rank) for b in from_sheets.bids] == [(b.id, b.rank) for b in from_yaml.bids]
+    for a, b in zip(from_sheets.bids, from_yaml.bids, strict=True):
+        assert a.total == pytest.approx(b.total, rel=1e-12)
+        assert [c.evaluator_comments for c in a.criteria] == [
+            c.evaluator_comments for c in b.criteria
+        ]
+    assert {s.role for s in tender.sources} >= {"scores"}
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            {"E6": None},
+            "Scores!E6: blank score for bid 'albion' on 'sub_processors' (not scored is never 0)",
+        ),
+        ({"E7": 7}, "Scores!E7: expected a score on the scale 0-5; got 7"),
+        (
+            {"B4": "0000000000000000"},
+            "Scores!B4: made from different criteria (fingerprint '0000000000000000'",
+        ),
+        ({"C6": "acme"}, "Scores!C6: unknown bid 'acme'"),
+        ({"B2": "ZZZ"}, "Scores!B2: unknown evaluator 'ZZZ' (panel: IAM, DEC, HPA)"),
+    ],
+)
+def test_sheet_errors_are_located(unscored: Path, edit: dict[str, object], message: str) -> None:
+    target = _fill(unscored, edit=edit)
+    stderr = run_cli(["validate", target], exit_code=2).stderr
+    assert f"{target / 'scores' / f'{REFERENCE}-scoring-IAM.xlsx'}:{message}" in stderr
+
+
+def test_an_evaluator_scoring_a_section_not_assigned(unscored: Path) -> None:
+    tender = unscored / "tender.yaml"
+    tender.write_text(
+        tender.read_text().replace(
+            "sections: [sovereignty, transparency, ethics]", "sections: [sovereignty]", 1
+        )
+    )
+    target = _fill(unscored, edit={"A6": "atrs_record"})
+    stderr = run_cli(["validate", target], exit_code=2).stderr
+    assert "Scores!A6: evaluator 'IAM' is not assigned to 'atrs_record'" in stderr
+
+
+def test_no_price_anywhere_in_a_quality_sheet(unscored: Path) -> None:
+    run_cli(["sheets", unscored])
+    tender = load_tender(unscored, require_scores=False)
+    forbidden = {"whole_life_cost", "Whole-life cost", "price", "Price"}
+    for bid in tender.bids:
+        assert bid.price is not None
+        assert bid.price.whole_life is not None
+        forbidden |= {f"{v:g}" for v in bid.price.whole_life.one_off.values()}
+        forbidden |= {str(int(v)) for v in bid.price.whole_life.one_off.values()}
+    for path in (unscored / "out" / "sheets").glob("*.xlsx"):
+        book = load_workbook(path)
+        texts = list(book.sheetnames)
+        texts += list(book.defined_names.keys())
+        for sheet in book.worksheets:
+            assert sheet.sheet_state == "visible"
+            for row in sheet.iter_rows():
+                for cell in row:
+                    texts.append(str(cell.value))
+                    if cell.comment is not None:
+                        texts.append(cell.comment.text)
+        blob = "\n".join(texts)
+        for word in forbidden:
+            assert not re.search(rf"\b{re.escape(word)}\b", blob), (path.name, word)
