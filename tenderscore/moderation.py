@@ -210,7 +210,19 @@ def moderation_document(moderation: Moderation) -> dict[str, Any]:
         "agreement": moderation.agreement,
         "evaluators": [asdict(profile) for profile in moderation.evaluators],
         "agenda": [
-            {**asdict(item), "reasons": [asdict(r) for r in item.reasons]}
+            {**asdict(item), "reasons": [asdict(r) for r in item.reasons], "delta": item.delta}
             for item in moderation.agenda
+        ],
+        "moderated": [
+            {
+                "criterion": i.criterion,
+                "bid": i.bid,
+                "scores": i.scores,
+                "consensus": i.consensus,
+                "reason": i.consensus_reason,
+                "delta": i.delta,
+            }
+            for i in moderation.items
+            if i.consensus is not None
         ],
     }

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from tenderscore.moderation import krippendorff_alpha_interval, lint_reason, moderate
 from tenderscore.tender import Tender
@@ -102,3 +104,18 @@ def test_moderation_command_and_json() -> None:
     assert document["agenda"][0]["criterion"] == "explainability"
     assert document["agenda"][0]["scores"] == {"IAM": 4.0, "DEC": 3.0, "HPA": 5.0}
     assert set(document["agreement"]) == {"sovereignty", "transparency", "ethics"}
+
+
+def test_moderated_scores_keep_originals_and_deltas_and_reach_the_workbook(tmp_path: Path) -> None:
+    """Brightwater's exit plan: panel 3, 2, 3, consensus 3 with a reason: deltas 0, +1, 0."""
+    document = json.loads(run_cli(["moderation", EXAMPLE, "--json"]).stdout)
+    (moderated,) = document["moderated"]
+    assert (moderated["bid"], moderated["criterion"]) == ("brightwater", "exit_plan")
+    assert moderated["scores"] == {"IAM": 3.0, "DEC": 2.0, "HPA": 3.0}
+    assert moderated["delta"] == {"IAM": 0.0, "DEC": 1.0, "HPA": 0.0}
+    assert moderated["reason"].startswith("Moderation meeting 14 October 2026")
+    run_cli(["evaluate", EXAMPLE, "--format", "xlsx", "--out", tmp_path, "--no-robustness"])
+    sheet = load_workbook(tmp_path / "WPF-2026-DA-014-evaluation.xlsx")["Evaluators"]
+    values = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert "Inter-rater agreement (Krippendorff's alpha, interval)" in values
+    assert "Independent member, Data Ethics Committee" in values

@@ -184,11 +184,19 @@ def render_moderation(console: Console, moderation: Moderation) -> None:
         )
     )
     table = Table()
-    for column in ("Criterion", "Bid", "Scores", "Range", "Consensus", "Reasons to fix"):
+    for column in ("Criterion", "Bid", "Scores", "Range", "Consensus (moves)", "Reasons to fix"):
         table.add_column(column)
     for item in agenda:
         scores = ", ".join(f"{e} {s:g}" for e, s in item.scores.items())
-        consensus = "" if item.consensus is None else f"{item.consensus:g}"
+        consensus = (
+            ""
+            if item.consensus is None
+            else (
+                f"{item.consensus:g} ("
+                + ", ".join(f"{e} {d:+g}" for e, d in item.delta.items() if d)
+                + ")"
+            )
+        )
         reasons = "; ".join(f"{r.evaluator}: {r.problem}" for r in item.reasons)
         spread = f"{item.spread:g}" + (" (disputed)" if item.disputed else "")
         table.add_row(

@@ -243,7 +243,36 @@ class _Writer:
                     if comment:
                         self.text(sheet, r, consensus_column + 5 + k, comment)
                 r += 1
+        self._panel_statistics(sheet, r + 1)
         sheet.freeze_panes = "C4"
+
+    def _panel_statistics(self, sheet: Worksheet, r: int) -> None:
+        """Leniency, outliers and agreement, from the moderation analysis."""
+        moderation = self.doc["moderation"]
+        self.text(
+            sheet,
+            r,
+            1,
+            "Evaluators (leniency: mean deviation from the rest of the panel, in scale points)",
+            BOLD,
+        )
+        self.header(sheet, r + 1, ["Evaluator", "Role", "Scores given", "Leniency", "Outlier in"])
+        for k, profile in enumerate(moderation["evaluators"]):
+            row = r + 2 + k
+            self.text(sheet, row, 1, profile["evaluator"])
+            self.text(sheet, row, 2, profile["role"])
+            self.value(sheet, row, 3, profile["scored"])
+            self.value(sheet, row, 4, profile["leniency"], "+0.00;-0.00;0.00")
+            self.value(sheet, row, 5, profile["outlier_share"], "0%")
+        row = r + 3 + len(moderation["evaluators"])
+        self.text(sheet, row, 1, "Inter-rater agreement (Krippendorff's alpha, interval)", BOLD)
+        names = {node["id"]: node["name"] for node in self.doc["criteria"]}
+        for k, (section, alpha) in enumerate(moderation["agreement"].items()):
+            self.text(sheet, row + 1 + k, 1, names[section])
+            if alpha is None:
+                self.text(sheet, row + 1 + k, 2, "n/a")
+            else:
+                self.value(sheet, row + 1 + k, 2, alpha, "0.00")
 
     # --- Scores ----------------------------------------------------------------------
 
