@@ -541,6 +541,9 @@ def moderation(
     json_output: Annotated[
         bool, typer.Option("--json", help="Print the analysis as JSON.")
     ] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="List the items that need no discussion too.")
+    ] = False,
 ) -> None:
     """Print the moderation agenda: disputed scores first, evaluator leniency, agreement."""
     from tenderscore.loading import load_tender
@@ -554,7 +557,7 @@ def moderation(
         return
     from tenderscore.cli.render import render_moderation
 
-    render_moderation(stdout, result)
+    render_moderation(stdout, result, show_all=show_all)
 
 
 @app.command("criteria")

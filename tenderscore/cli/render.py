@@ -173,8 +173,9 @@ def render_criteria_sets(console: Console, sets: Mapping[str, CriteriaSet]) -> N
     console.print(table)
 
 
-def render_moderation(console: Console, moderation: Moderation) -> None:
+def render_moderation(console: Console, moderation: Moderation, *, show_all: bool) -> None:
     agenda = moderation.agenda
+    rest = [item for item in moderation.items if item not in agenda]
     share = f"{100 * moderation.disagreement_share:.0f}%"
     console.print(
         Text(
@@ -186,7 +187,7 @@ def render_moderation(console: Console, moderation: Moderation) -> None:
     table = Table()
     for column in ("Criterion", "Bid", "Scores", "Range", "Consensus (moves)", "Reasons to fix"):
         table.add_column(column)
-    for item in agenda:
+    for item in [*agenda, *(rest if show_all else [])]:
         scores = ", ".join(f"{e} {s:g}" for e, s in item.scores.items())
         consensus = (
             ""
@@ -203,6 +204,8 @@ def render_moderation(console: Console, moderation: Moderation) -> None:
             Text(item.criterion), Text(item.bid), Text(scores), spread, consensus, Text(reasons)
         )
     console.print(table)
+    if rest and not show_all:
+        console.print(Text(f"{len(rest)} other items need no discussion (--all lists them)."))
     profiles = Table(title=Text("Evaluators"), title_justify="left")
     for column in ("Evaluator", "Role", "Scores given", "Leniency", "Outlier in"):
         profiles.add_column(column)
