@@ -214,6 +214,19 @@ def _write_exports(
     return [targets[name] for name in files]
 
 
+def _write_files(
+    files: dict[Path, bytes], tender: Tender | None = None, *, inputs: list[Path] | None = None
+) -> None:
+    """Refuse outputs that are inputs, write every file atomically, and say what was written."""
+    from tenderscore.files import refuse_inputs_as_outputs, write_outputs
+
+    sources = [source.path for source in tender.sources] if tender else []
+    refuse_inputs_as_outputs(files, [*sources, *(inputs or [])])
+    write_outputs(files)
+    for path in files:
+        stderr.print(f"wrote {path}", markup=False, soft_wrap=True)
+
+
 def _run_info() -> RunInfo:
     """When and how this run was made; SOURCE_DATE_EPOCH fixes the time for reproducibility."""
     import datetime
@@ -398,7 +411,6 @@ def export(
     """Render the workbook and report again from a saved result, without re-scoring."""
     from tenderscore.errors import UsageError
     from tenderscore.exporting import parse_formats, render_exports
-    from tenderscore.files import refuse_inputs_as_outputs, write_outputs
     from tenderscore.loading import read_export
 
     kind, document = read_export(result)
@@ -406,11 +418,7 @@ def export(
         raise UsageError("export re-renders from the JSON export, not from a workbook")
     files = render_exports(document, parse_formats(formats), template_dir=template)
     directory = out or result.parent
-    targets = {directory / name: data for name, data in files.items()}
-    refuse_inputs_as_outputs(targets, [result])
-    write_outputs(targets)
-    for path in targets:
-        stderr.print(f"wrote {path}", markup=False, soft_wrap=True)
+    _write_files({directory / name: data for name, data in files.items()}, inputs=[result])
 
 
 @app.command()
@@ -451,7 +459,6 @@ def init(
     from tenderscore.catalogue import shipped_criteria
     from tenderscore.checks import did_you_mean
     from tenderscore.errors import UsageError
-    from tenderscore.files import write_outputs
     from tenderscore.loading import load_criteria_set
     from tenderscore.scaffold import scaffold
 
@@ -464,14 +471,13 @@ def init(
             f"no criteria set {criteria!r}{did_you_mean(criteria, shipped)} "
             f"(shipped: {', '.join(shipped)})"
         )
-    files = scaffold(load_criteria_set(path), reference)
+    criteria_set = load_criteria_set(path)
+    files = scaffold(criteria_set, reference)
     if criteria not in shipped:
         files["tender.yaml"] = files["tender.yaml"].replace(
-            f"criteria: {load_criteria_set(path).name}", f"criteria: {path.resolve()}"
+            f"criteria: {criteria_set.name}", f"criteria: {path.resolve()}"
         )
-    write_outputs({directory / name: text.encode() for name, text in files.items()})
-    for name in files:
-        stderr.print(f"wrote {directory / name}", markup=False, soft_wrap=True)
+    _write_files({directory / name: text.encode() for name, text in files.items()})
 
 
 @app.command()
@@ -484,18 +490,13 @@ def sheets(
     ] = None,
 ) -> None:
     """Write one scoring workbook per evaluator; filled ones go in TENDER_DIR/scores/."""
-    from tenderscore.files import refuse_inputs_as_outputs, write_outputs
     from tenderscore.loading import load_tender
     from tenderscore.sheets import render_sheets
 
     tender = load_tender(tender_dir, require_scores=False)
     directory = out or tender.root / "out" / "sheets"
     books = render_sheets(tender.config, tender.tree, tender.bids)
-    targets = {directory / name: data for name, data in books.items()}
-    refuse_inputs_as_outputs(targets, [source.path for source in tender.sources])
-    write_outputs(targets)
-    for path in targets:
-        stderr.print(f"wrote {path}", markup=False, soft_wrap=True)
+    _write_files({directory / name: data for name, data in books.items()}, tender)
 
 
 @app.command()
@@ -514,24 +515,18 @@ def summaries(
 ) -> None:
     """Write one assessment summary per bidder (Procurement Act 2023 s50)."""
     from tenderscore.exporters.document import export_document
-    from tenderscore.exporters.summaries import render_summaries, summary_name
-    from tenderscore.files import refuse_inputs_as_outputs, write_outputs
+    from tenderscore.exporters.summaries import render_summaries
     from tenderscore.loading import load_tender
     from tenderscore.scoring import evaluate as run
     from tenderscore.sensitivity.analysis import analyse_sensitivity
 
     tender = load_tender(tender_dir)
-    directory = out or tender.root / "out" / "summaries"
-    reference = tender.config.reference
-    targets = [directory / summary_name(reference, bid.id) for bid in tender.bids]
-    refuse_inputs_as_outputs(targets, [source.path for source in tender.sources])
     evaluation = run(tender)
     report = analyse_sensitivity(tender, evaluation, quick=True)
     document = export_document(tender, evaluation, report, _run_info())
     files = render_summaries(document, compare_winner=compare_winner, template_dir=template)
-    write_outputs({directory / name: text.encode() for name, text in files.items()})
-    for name in files:
-        stderr.print(f"wrote {directory / name}", markup=False, soft_wrap=True)
+    directory = out or tender.root / "out" / "summaries"
+    _write_files({directory / name: text.encode() for name, text in files.items()}, tender)
 
 
 @app.command()
