@@ -21,6 +21,7 @@ from tenderscore.tender import Tender
 
 MIN_REASON_WORDS = 6
 RESTATEMENT_SIMILARITY = 0.8
+SHARED_WORDS = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,33 +96,63 @@ def krippendorff_alpha_interval(units: Sequence[Sequence[float | None]]) -> floa
         return None
     everything = np.concatenate(pairable)
     n = len(everything)
-    observed = (
-        sum(
-            ((values[:, None] - values[None, :]) ** 2).sum() / (len(values) - 1)
-            for values in pairable
-        )
-        / n
-    )
-    expected = ((everything[:, None] - everything[None, :]) ** 2).sum() / (n * (n - 1))
+    observed = sum(_squared_differences(v) / (len(v) - 1) for v in pairable) / n
+    expected = _squared_differences(everything) / (n * (n - 1))
     if expected == 0:
         return None
     return float(1.0 - observed / expected)
 
 
+class ReasonLint:
+    """Checks comments against one criterion's texts (its name, question, descriptors).
+
+    The reference texts are indexed once per criterion; each comment then costs a few cheap
+    upper bounds, and a full comparison only when it could be a restatement.
+    """
+
+    def __init__(self, references: Sequence[str]) -> None:
+        self.references = [
+            (
+                set(re.findall(r"\w+", text.lower())),
+                difflib.SequenceMatcher(None, b=text.strip().lower(), autojunk=False),
+            )
+            for text in references
+            if text.strip()
+        ]
+
+    def __call__(self, comment: str | None) -> str | None:
+        """Why ``comment`` is a weak reason, or None: missing, too short, or a restatement
+        of the criterion or of a scale descriptor rather than a reference to the bid."""
+        if comment is None or not comment.strip():
+            return "no reason given"
+        words = re.findall(r"\w+", comment)
+        if len(words) < MIN_REASON_WORDS:
+            return f"reason too short ({len(words)} words)"
+        text = comment.strip().lower()
+        vocabulary = {word.lower() for word in words}
+        for reference_words, matcher in self.references:
+            shared = len(vocabulary & reference_words) / len(vocabulary | reference_words)
+            if shared < SHARED_WORDS:
+                continue  # a restatement shares most of its words; the bid's evidence does not
+            matcher.set_seq1(text)
+            if matcher.ratio() >= RESTATEMENT_SIMILARITY:
+                return "reason restates the criterion or a scale descriptor"
+        return None
+
+
+def _squared_differences(values: np.ndarray) -> float:
+    """Sum over ordered pairs i != j of (v_i - v_j)^2 = 2 m sum(v^2) - 2 (sum v)^2, in O(m)."""
+    return float(2 * len(values) * (values**2).sum() - 2 * values.sum() ** 2)
+
+
+def _squared_differences(values: np.ndarray) -> float:
+    """Sum over ordered pairs i != j of (v_i - v_j)^2 = 2 m sum(v^2) - 2 (sum v)^2, in O(m)."""
+    return float(2 * len(values) * (values**2).sum() - 2 * values.sum() ** 2)
+
+
 def lint_reason(comment: str | None, references: Sequence[str]) -> str | None:
-    """Why ``comment`` is a weak reason, or None: missing, too short, or a restatement of the
-    criterion or of a scale descriptor rather than a reference to the bid."""
-    if comment is None or not comment.strip():
-        return "no reason given"
-    words = re.findall(r"\w+", comment)
-    if len(words) < MIN_REASON_WORDS:
-        return f"reason too short ({len(words)} words)"
-    text = comment.strip().lower()
-    for reference in references:
-        similarity = difflib.SequenceMatcher(None, text, reference.strip().lower()).ratio()
-        if similarity >= RESTATEMENT_SIMILARITY:
-            return "reason restates the criterion or a scale descriptor"
-    return None
+    """``ReasonLint(references)(comment)``, for a single comment."""
+    return ReasonLint(references)(comment)
 
 
 def moderate(tender: Tender) -> Moderation:
@@ -138,7 +169,7 @@ def moderate(tender: Tender) -> Moderation:
             continue
         width = model.scale.max - model.scale.min
         evaluators = assigned_evaluators(tender.config, tender.tree, leaf.id)
-        references = [leaf.name, model.question or "", *model.scale.descriptors.values()]
+        lint = ReasonLint([leaf.name, model.question or "", *model.scale.descriptors.values()])
         top = leaf.id
         for node in tender.tree.ancestors(leaf.id):
             top = node.id
@@ -150,7 +181,7 @@ def moderate(tender: Tender) -> Moderation:
             reasons = tuple(
                 ReasonProblem(e, problem)
                 for e in evaluators
-                if (problem := lint_reason(bid.scores[leaf.id][e].comment, references))
+                if (problem := lint(bid.scores[leaf.id][e].comment))
             )
             items.append(
                 ModerationItem(
