@@ -145,11 +145,6 @@ def _squared_differences(values: np.ndarray) -> float:
     return float(2 * len(values) * (values**2).sum() - 2 * values.sum() ** 2)
 
 
-def _squared_differences(values: np.ndarray) -> float:
-    """Sum over ordered pairs i != j of (v_i - v_j)^2 = 2 m sum(v^2) - 2 (sum v)^2, in O(m)."""
-    return float(2 * len(values) * (values**2).sum() - 2 * values.sum() ** 2)
-
-
 def lint_reason(comment: str | None, references: Sequence[str]) -> str | None:
     """``ReasonLint(references)(comment)``, for a single comment."""
     return ReasonLint(references)(comment)
