@@ -164,10 +164,12 @@ class _Loader:
         self, config: TenderFile, tree: CriteriaTree, bids: list[Sourced]
     ) -> list[Sourced]:
         """Add the scores from filled scoring sheets in scores/*.xlsx to the bids."""
-        from tenderscore.sheets import read_sheet
-
         directory = self.root / SCORES_DIR
         paths = sorted(directory.glob("*.xlsx")) if directory.is_dir() else []
+        if not paths:
+            return bids
+        from tenderscore.sheets import read_sheet  # openpyxl: only when there are sheets
+
         by_id = {bid.model.id: bid for bid in bids}
         added: dict[str, dict[str, dict[str, EvaluatorScore]]] = {}
         for path in paths:

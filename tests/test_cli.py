@@ -135,3 +135,12 @@ def test_python_m_entry_point() -> None:
         check=True,
     )
     assert out.stdout.startswith("tenderscore ")
+
+
+def test_scoring_a_tender_without_sheets_does_not_import_openpyxl() -> None:
+    code = (
+        "import sys; from tenderscore import evaluate, load_tender; "
+        f"evaluate(load_tender({str(EXAMPLE)!r})); print('openpyxl' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
