@@ -19,6 +19,7 @@ from tenderscore.tracing import number
 
 TEMPLATE = "report.md.j2"
 BREAKDOWN_BIDS = 10  # the criterion-by-criterion table shows the leading bids only
+MODERATION_LINES = 50  # the report lists the most disputed items; the rest are in the workbook
 
 
 def render_report(
@@ -244,7 +245,8 @@ def _moderation_lines(
 ) -> list[str]:
     """The moderation agenda in sentences: disputed scores first, then weak reasons."""
     lines = []
-    for item in document["moderation"]["agenda"]:
+    agenda = document["moderation"]["agenda"]
+    for item in agenda[:MODERATION_LINES]:
         given = ", ".join(f"{e} {s:g}" for e, s in item["scores"].items())
         what = f"{names[item['bid']]} on {node_names[item['criterion']]}: scores {given}"
         if item["disputed"]:
@@ -254,4 +256,9 @@ def _moderation_lines(
         for reason in item["reasons"]:
             what += f"; {reason['evaluator']}: {reason['problem']}"
         lines.append(what)
+    if len(agenda) > MODERATION_LINES:
+        lines.append(
+            f"... and {len(agenda) - MODERATION_LINES} more items: see the workbook's "
+            "Evaluators sheet or `tenderscore moderation`"
+        )
     return lines
