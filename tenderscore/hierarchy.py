@@ -65,9 +65,6 @@ class CriteriaTree:
     def weights(self) -> tuple[float, ...]:
         return tuple(leaf.effective_weight for leaf in self.leaves)
 
-    def leaf_index(self, node_id: str) -> int:
-        return self.nodes[node_id].leaves[0]
-
     def ancestors(self, node_id: str) -> Iterator[TreeNode]:
         parent = self.nodes[node_id].parent
         while parent is not None:

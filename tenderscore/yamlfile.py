@@ -156,10 +156,6 @@ def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
     )
 
 
-def _position(node: yaml.Node) -> Position:
-    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
-
-
 class _TooLarge(Exception):
     """The alias-expanded document passed ``MAX_EXPANDED_NODES``."""
 
