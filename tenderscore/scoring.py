@@ -13,7 +13,7 @@ work follows procurement practice:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -283,12 +283,6 @@ def _assemble(state: _State) -> Evaluation:
         values=state.values[order],
         weights=state.weights,
     )
-    return _with_findings(evaluation, tender, state)
-
-
-def _with_findings(evaluation: Evaluation, tender: Tender, state: _State) -> Evaluation:
-    from dataclasses import replace
-
     return replace(evaluation, findings=tuple(collect_findings(tender, evaluation)))
 
 

@@ -158,14 +158,16 @@ def evaluate(
     from tenderscore.scoring import evaluate as run
 
     tender, label = _reweighted(load_tender(tender_dir), scenario, weights)
-    targets = _plan_exports(tender, out, formats) if export else {}
+    chosen, targets = _plan_exports(tender, out, formats) if export else ((), {})
     evaluation = run(tender)
     report = None
     if robustness or export:
         from tenderscore.sensitivity.analysis import analyse_sensitivity
 
         report = analyse_sensitivity(tender, evaluation, quick=not export)
-    written = _write_exports(tender, evaluation, report, targets, template) if report else []
+    written = (
+        _write_exports(tender, evaluation, report, chosen, targets, template) if report else []
+    )
     if json_output:
         from tenderscore.exporters.json import render_json
 
@@ -181,22 +183,27 @@ def evaluate(
         stderr.print(f"wrote {path}", markup=False, soft_wrap=True)
 
 
-def _plan_exports(tender: Tender, out: Path | None, formats: str) -> dict[str, Path]:
-    """Output paths by role, refused before any work if one of them is an input."""
+def _plan_exports(
+    tender: Tender, out: Path | None, formats: str
+) -> tuple[tuple[str, ...], dict[str, Path]]:
+    """The formats and the output path of each file, refused before any work if one of them
+    is an input."""
     from tenderscore.exporting import output_names, parse_formats
     from tenderscore.files import refuse_inputs_as_outputs
 
     directory = out or tender.root / "out"
-    names = output_names(tender.config.reference, parse_formats(formats))
+    chosen = parse_formats(formats)
+    names = output_names(tender.config.reference, chosen)
     targets = {name: directory / name for name in names.values()}
     refuse_inputs_as_outputs(targets.values(), [source.path for source in tender.sources])
-    return targets
+    return chosen, targets
 
 
 def _write_exports(
     tender: Tender,
     evaluation: Evaluation,
     report: SensitivityReport,
+    formats: tuple[str, ...],
     targets: dict[str, Path],
     template: Path | None,
 ) -> list[Path]:
@@ -208,7 +215,6 @@ def _write_exports(
     from tenderscore.files import write_outputs
 
     document = export_document(tender, evaluation, report, _run_info())
-    formats = [f for f in ("xlsx", "md", "json") if any(n.endswith(f".{f}") for n in targets)]
     files = render_exports(document, formats, template_dir=template)
     write_outputs({targets[name]: data for name, data in files.items()})
     return [targets[name] for name in files]

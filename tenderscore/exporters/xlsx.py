@@ -777,10 +777,8 @@ def defined_name(node_id: str) -> str:
 
 
 def document_leaves(document: dict[str, Any]) -> list[str]:
-    leaves: list[str] = document["bids"][0]["criteria"] and [
-        c["criterion"] for c in document["bids"][0]["criteria"]
-    ]
-    return leaves
+    """Ids of the weighted leaf criteria, in the engine's order (the tree's, depth first)."""
+    return [c["id"] for c in document["criteria"] if c["kind"] not in ("section", "pass_fail")]
 
 
 def document_has_leaves(document: dict[str, Any], node_id: str) -> bool:
