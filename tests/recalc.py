@@ -6,7 +6,6 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
 from pathlib import Path
 
 PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -23,12 +22,11 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def recalculate(*workbooks: Path, timeout: float = 180) -> list[Path]:
-    """Recalculated copies of ``workbooks`` (one LibreOffice run, private profile, always
-    recalculate on load)."""
+def recalculate(scratch: Path, *workbooks: Path, timeout: float = 180) -> list[Path]:
+    """Recalculated copies of ``workbooks``, written under ``scratch`` (one LibreOffice run,
+    private profile there, always recalculate on load)."""
     binary = soffice()
     assert binary is not None
-    scratch = Path(tempfile.mkdtemp(prefix="tenderscore-lo-"))
     profile = scratch / "profile"
     (profile / "user").mkdir(parents=True)
     (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS)

@@ -106,7 +106,7 @@ def test_example_workbook_recalculates_to_the_engine_values(tmp_path: Path) -> N
     sheet.cell(row=row, column=5).value = 55
     book.save(edited)
 
-    first, second = recalculate(original, edited)
+    first, second = recalculate(tmp_path / "libreoffice", original, edited)
     assert _checked_cells(load_workbook(first, data_only=True), evaluation, effective) > 150
     heavier = tender.with_weights({"cost": 55})
     reweighted = evaluate(heavier)
@@ -155,5 +155,5 @@ def test_every_formula_and_method_recalculates_to_the_engine_values(tmp_path: Pa
         path = tmp_path / f"{name}.xlsx"
         expected.append(_write(_variant(changes), path))
         paths.append(path)
-    for recalculated, (evaluation, tree) in zip(recalculate(*paths), expected, strict=True):
+    for recalculated, (evaluation, tree) in zip(recalculate(tmp_path / "libreoffice", *paths), expected, strict=True):
         assert _checked_cells(load_workbook(recalculated, data_only=True), evaluation, tree) > 40
