@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,6 +22,7 @@ from tenderscore.tender import Tender
 MIN_REASON_WORDS = 6
 RESTATEMENT_SIMILARITY = 0.8
 SHARED_WORDS = 0.5
+WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +114,7 @@ class ReasonLint:
     def __init__(self, references: Sequence[str]) -> None:
         self.references = [
             (
-                set(re.findall(r"\w+", text.lower())),
+                set(WORD.findall(text.lower())),
                 difflib.SequenceMatcher(None, b=text.strip().lower(), autojunk=False),
             )
             for text in references
@@ -125,7 +126,7 @@ class ReasonLint:
         of the criterion or of a scale descriptor rather than a reference to the bid."""
         if comment is None or not comment.strip():
             return "no reason given"
-        words = re.findall(r"\w+", comment)
+        words = WORD.findall(comment)
         if len(words) < MIN_REASON_WORDS:
             return f"reason too short ({len(words)} words)"
         text = comment.strip().lower()
@@ -169,14 +170,14 @@ def moderate(tender: Tender) -> Moderation:
         for node in tender.tree.ancestors(leaf.id):
             top = node.id
         for bid in tender.bids:
-            given = {e: bid.scores[leaf.id][e].score for e in evaluators}
-            values = np.array(list(given.values()))
-            spread = float(np.ptp(values)) if len(values) else 0.0
+            entries = bid.scores[leaf.id]
+            given = {e: entries[e].score for e in evaluators}
+            spread = float(max(given.values()) - min(given.values())) if given else 0.0
             consensus = bid.consensus.get(leaf.id)
             reasons = tuple(
                 ReasonProblem(e, problem)
                 for e in evaluators
-                if (problem := lint(bid.scores[leaf.id][e].comment))
+                if (problem := lint(entries[e].comment))
             )
             items.append(
                 ModerationItem(
@@ -234,9 +235,29 @@ def moderation_document(moderation: Moderation) -> dict[str, Any]:
     return {
         "disagreement_share": moderation.disagreement_share,
         "agreement": moderation.agreement,
-        "evaluators": [asdict(profile) for profile in moderation.evaluators],
+        "evaluators": [
+            {
+                "evaluator": profile.evaluator,
+                "role": profile.role,
+                "scored": profile.scored,
+                "leniency": profile.leniency,
+                "outlier_share": profile.outlier_share,
+            }
+            for profile in moderation.evaluators
+        ],
         "agenda": [
-            {**asdict(item), "reasons": [asdict(r) for r in item.reasons], "delta": item.delta}
+            {
+                "criterion": item.criterion,
+                "bid": item.bid,
+                "scores": item.scores,
+                "consensus": item.consensus,
+                "consensus_reason": item.consensus_reason,
+                "spread": item.spread,
+                "spread_share": item.spread_share,
+                "disputed": item.disputed,
+                "reasons": {reason.evaluator: reason.problem for reason in item.reasons},
+                "delta": item.delta,
+            }
             for item in moderation.agenda
         ],
         "moderated": [

@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from openpyxl import load_workbook
 
@@ -19,7 +20,7 @@ from tenderscore.loading import load_tender
 from tenderscore.scoring import evaluate
 from tenderscore.sensitivity.analysis import analyse_sensitivity
 
-from conftest import DATA, EXAMPLE, bid, run_cli, tender_with, write_tender
+from conftest import DATA, EXAMPLE, bid, inline_tender, run_cli, tender_with, write_tender
 
 REFERENCE = "WPF-2026-DA-014"
 GOLDEN = DATA / "golden" / "police-analytics-report.md"
@@ -221,3 +222,19 @@ def test_template_override_sandbox_and_strict_undefined(tender_copy: Path, tmp_p
         ["evaluate", tender_copy, "--format", "md", "--template", templates], exit_code=2
     )
     assert "'no_such_value' is undefined" in result.stderr
+
+
+def test_the_export_keeps_the_first_ten_rank_acceptabilities() -> None:
+    answers = [[(3 * k) % 7 / 7, (5 * k) % 11 / 11] for k in range(12)]
+    tender = inline_tender([1, 1], answers, [100 + k for k in range(12)])
+    evaluation = evaluate(tender)
+    report = analyse_sensitivity(tender, evaluation)
+    smaa = export_document(tender, evaluation, report, RUN)["sensitivity"]["smaa"]
+    assert report.smaa is not None
+    assert report.smaa.acceptability.shape == (12, 12)
+    assert smaa["ranks_kept"] == 10
+    assert smaa["rank_acceptability"] == report.smaa.acceptability[:, :10].tolist()
+    p = np.array(smaa["win_probability"])
+    assert [row[0] for row in smaa["standard_error"]] == pytest.approx(
+        np.sqrt(p * (1 - p) / smaa["samples"])
+    )

@@ -155,5 +155,6 @@ def test_every_formula_and_method_recalculates_to_the_engine_values(tmp_path: Pa
         path = tmp_path / f"{name}.xlsx"
         expected.append(_write(_variant(changes), path))
         paths.append(path)
-    for recalculated, (evaluation, tree) in zip(recalculate(tmp_path / "libreoffice", *paths), expected, strict=True):
+    recalculated_books = recalculate(tmp_path / "libreoffice", *paths)
+    for recalculated, (evaluation, tree) in zip(recalculated_books, expected, strict=True):
         assert _checked_cells(load_workbook(recalculated, data_only=True), evaluation, tree) > 40

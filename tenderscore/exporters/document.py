@@ -20,6 +20,7 @@ from tenderscore.tender import Tender
 
 EXPORT_SCHEMA = "tenderscore/export"
 EXPORT_VERSION = 1
+EXPORTED_RANKS = 10  # rank acceptabilities beyond the tenth: `tenderscore sensitivity --json`
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ def export_document(
         entry["spec"] = node.model.model_dump(mode="json", exclude={"children"})
     document["panel"] = [evaluator.model_dump(mode="json") for evaluator in config.panel]
     document["moderation"] = moderation_document(moderate(tender))
-    document["sensitivity"] = sensitivity_document(report)
+    document["sensitivity"] = sensitivity_document(report, ranks=EXPORTED_RANKS)
     document["audit"] = {
         "tool": f"tenderscore {__version__}",
         "generated_at": run.generated_at,

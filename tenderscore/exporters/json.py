@@ -109,9 +109,14 @@ def _matrix(values: Any) -> list[list[float | None]]:
     return [[_number(v) for v in row] for row in values]
 
 
-def sensitivity_document(report: SensitivityReport) -> dict[str, Any]:
-    """The sensitivity report as plain data, every figure unrounded."""
+def sensitivity_document(report: SensitivityReport, *, ranks: int | None = None) -> dict[str, Any]:
+    """The sensitivity report as plain data, every figure unrounded.
+
+    ``ranks`` keeps the rank acceptabilities (and their standard errors) of the first ranks
+    only: with 2,000 bids the full matrices are 4 million figures nobody reads.
+    """
     smaa = report.smaa
+    kept = slice(None, ranks)
     critical = report.most_critical
     return {
         "schema": SENSITIVITY_SCHEMA,
@@ -140,8 +145,9 @@ def sensitivity_document(report: SensitivityReport) -> dict[str, Any]:
             "sampling": smaa.sampling,
             "score_uncertainty": smaa.score_uncertainty,
             "win_probability": [float(p) for p in smaa.win_probability],
-            "rank_acceptability": _matrix(smaa.acceptability),
-            "standard_error": _matrix(smaa.standard_error),
+            "ranks_kept": smaa.acceptability[:, kept].shape[1],
+            "rank_acceptability": _matrix(smaa.acceptability[:, kept]),
+            "standard_error": _matrix(smaa.standard_error[:, kept]),
             "central_weights": _matrix(smaa.central_weights),
             "confidence": [_number(c) for c in smaa.confidence],
             "pairwise_winning": None if smaa.pairwise is None else _matrix(smaa.pairwise),

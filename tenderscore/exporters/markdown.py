@@ -253,8 +253,8 @@ def _moderation_lines(
             what += f" (range {item['spread']:g}, {100 * item['spread_share']:.0f}% of the scale)"
         if item["consensus"] is not None:
             what += f"; consensus {item['consensus']:g}: {item['consensus_reason']}"
-        for reason in item["reasons"]:
-            what += f"; {reason['evaluator']}: {reason['problem']}"
+        for evaluator, problem in item["reasons"].items():
+            what += f"; {evaluator}: {problem}"
         lines.append(what)
     if len(agenda) > MODERATION_LINES:
         lines.append(

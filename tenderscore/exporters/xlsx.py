@@ -35,7 +35,6 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 ROOT = "(top level)"
 WIDTH_SAMPLE_ROWS = 300
 PROSE = 60
-RANK_COLUMNS = 10  # ranks beyond the tenth tell a committee nothing (all are in the JSON)
 
 
 def render_workbook(document: dict[str, Any]) -> bytes:
@@ -662,7 +661,7 @@ class _Writer:
             f"{smaa['sampling']} weights, seed {smaa['seed']})",
             BOLD,
         )
-        ranks = min(len(smaa["bids"]), RANK_COLUMNS)
+        ranks = smaa["ranks_kept"]
         self.header(
             sheet, r + 1, ["Supplier", "Confidence", *[f"rank {k + 1}" for k in range(ranks)]]
         )
