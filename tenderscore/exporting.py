@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -61,4 +60,6 @@ def render_exports(
 
 
 def render_document(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=2, allow_nan=False) + "\n"
+    from tenderscore.exporters.json import dumps
+
+    return dumps(document)

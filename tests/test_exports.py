@@ -8,13 +8,17 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from tenderscore.exporters.document import RunInfo, export_document
 from tenderscore.exporters.escaping import markdown_cell, markdown_text
+from tenderscore.exporters.json import dumps
 from tenderscore.exporting import render_exports
 from tenderscore.loading import load_tender
 from tenderscore.scoring import evaluate
@@ -238,3 +242,45 @@ def test_the_export_keeps_the_first_ten_rank_acceptabilities() -> None:
     assert [row[0] for row in smaa["standard_error"]] == pytest.approx(
         np.sqrt(p * (1 - p) / smaa["samples"])
     )
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@given(json_values)
+def test_json_output_reads_back_as_written(value: Any) -> None:
+    assert json.loads(dumps(value)) == value
+
+
+def test_json_output_is_outlined_then_one_record_per_line() -> None:
+    document = {
+        "bids": [{"id": "a", "criteria": [{"criterion": "c", "scores": {"E1": 3}}, {"x": []}]}],
+        "ranked": ["a", "b"],
+    }
+    assert dumps(document) == (
+        "{\n"
+        '  "bids": [\n'
+        "    {\n"
+        '      "id": "a",\n'
+        '      "criteria": [\n'
+        '        {"criterion": "c", "scores": {"E1": 3}},\n'
+        '        {"x": []}\n'
+        "      ]\n"
+        "    }\n"
+        "  ],\n"
+        '  "ranked": [\n'
+        '    "a",\n'
+        '    "b"\n'
+        "  ]\n"
+        "}\n"
+    )
+    with pytest.raises(ValueError, match="Out of range float"):
+        dumps({"total": float("nan")})

@@ -552,9 +552,9 @@ def moderation(
 
     result = moderate(load_tender(tender_dir))
     if json_output:
-        import json
+        from tenderscore.exporters.json import dumps
 
-        sys.stdout.write(json.dumps(moderation_document(result), indent=2) + "\n")
+        sys.stdout.write(dumps(moderation_document(result)))
         return
     from tenderscore.cli.render import render_moderation
 
