@@ -4,7 +4,8 @@ Weights are editable cells; effective weights, partial values, points, totals an
 classic Excel formulas (SUMIF, MIN, MAX, AVERAGE, RANK, IF, LN, INDEX/MATCH), so a change of
 weight in Excel recomputes everything, and the numbers equal the engine's. Eligibility
 (gates and minimums) is held as evaluated, and says so. Rendered from the export document,
-so a saved JSON result renders the same workbook.
+so a saved JSON result renders the same workbook. Cell values go through ``sheetxml`` (a
+2,000-bid tender has 1.8 million of them); openpyxl writes the rest of the package.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import ColorScaleRule
@@ -25,16 +27,31 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tenderscore.exporters.escaping import set_text
+from tenderscore.exporters.escaping import FORMULA_TRIGGERS
+from tenderscore.exporters.sheetxml import SheetCells, splice
 
 FONT = "Calibri"
-BOLD = Font(name=FONT, size=10, bold=True)
-TITLE = Font(name=FONT, size=14, bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 ROOT = "(top level)"
 WIDTH_SAMPLE_ROWS = 300
 PROSE = 60
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: a style lookup per cell stays cheap
+class Look:
+    """How a cell looks, besides its number format: font, fill, wrapping; unlocked for input."""
+
+    font: Font | None = None
+    fill: PatternFill | None = None
+    wrap: bool = False
+    unlocked: bool = False
+
+
+PLAIN = Look()
+BOLD = Look(font=Font(name=FONT, size=10, bold=True))
+TITLE = Look(font=Font(name=FONT, size=14, bold=True))
+HEADER = Look(font=BOLD.font, fill=PatternFill("solid", fgColor="DDE4EE"), wrap=True)
+INPUT = Look(fill=PatternFill("solid", fgColor="FFF2CC"), unlocked=True)
+WRAPPED = Look(wrap=True)
 
 
 def render_workbook(document: dict[str, Any]) -> bytes:
@@ -43,7 +60,8 @@ def render_workbook(document: dict[str, Any]) -> bytes:
     writer.build()
     buffer = io.BytesIO()
     writer.book.save(buffer)
-    return buffer.getvalue()
+    parts = {sheet.path.lstrip("/"): writer.sheet_cells[sheet] for sheet in writer.book}
+    return splice(buffer.getvalue(), parts)
 
 
 @dataclass
@@ -74,6 +92,9 @@ class _Writer:
         self.cells = {
             bid["id"]: {cell["criterion"]: cell for cell in bid["criteria"]} for bid in self.bids
         }
+        self.sheet_cells: dict[Worksheet, SheetCells] = {}
+        self.widths: dict[str, dict[int, int]] = {}
+        self.style_ids: dict[tuple[Look, str, bool], int] = {}
 
     def build(self) -> None:
         summary = self.book.active
@@ -90,35 +111,68 @@ class _Writer:
         self._audit(self.book.create_sheet("Audit"))
         self.book.move_sheet("Scores", offset=-1)
         for sheet in self.book.worksheets:
-            _finish(sheet)
+            _finish(sheet, self.widths.get(sheet.title, {}))
 
     # --- helpers ---------------------------------------------------------------------
 
-    def text(
-        self, sheet: Worksheet, row: int, column: int, value: str, font: Font | None = None
-    ) -> Any:
-        """A text cell; the workbook's default font (Calibri) unless ``font`` is given.
+    def text(self, sheet: Worksheet, row: int, column: int, value: str, look: Look = PLAIN) -> None:
+        """A text cell, never a formula: text that a spreadsheet would read as one (bid text
+        is untrusted) also gets a quote prefix, so editing the cell keeps it text."""
+        style = self.style(look, quoted=value.startswith(FORMULA_TRIGGERS))
+        self._cells(sheet).text(row, column, value, style)
+        self._measure(sheet, row, column, value)
 
-        Styling every cell costs openpyxl a style lookup each: most of the time on large
-        tenders, so body cells keep the default style.
-        """
-        cell = sheet.cell(row=row, column=column)
-        set_text(cell, value)
-        if font is not None:
-            cell.font = font
-        return cell
+    def value(
+        self, sheet: Worksheet, row: int, column: int, value: Any, fmt: str = "", look: Look = PLAIN
+    ) -> None:
+        """A number, or a formula when ``value`` is a string starting with ``=``."""
+        cells, style = self._cells(sheet), self.style(look, fmt)
+        if isinstance(value, str):
+            cells.formula(row, column, value, style)
+        elif value is not None:
+            cells.number(row, column, value, style)
+            self._measure(sheet, row, column, value)
 
-    def value(self, sheet: Worksheet, row: int, column: int, value: Any, fmt: str = "") -> Any:
-        cell = sheet.cell(row=row, column=column, value=value)
-        if fmt:
-            cell.number_format = fmt
-        return cell
+    def note(self, sheet: Worksheet, row: int, column: int, text: str) -> None:
+        sheet.cell(row=row, column=column).comment = Comment(text, "tenderscore")
+
+    def style(self, look: Look, fmt: str = "", *, quoted: bool = False) -> int:
+        """The workbook's style id: openpyxl's style lookup once per look, not per cell."""
+        key = (look, fmt, quoted)
+        found = self.style_ids.get(key)
+        if found is None:
+            probe = Cell(self.book.worksheets[0], row=1, column=1)  # not added to the sheet
+            probe.number_format = fmt or "General"
+            if look.font is not None:
+                probe.font = look.font
+            if look.fill is not None:
+                probe.fill = look.fill
+            if look.wrap:
+                probe.alignment = Alignment(wrap_text=True, vertical="top")
+            if look.unlocked:
+                probe.protection = Protection(locked=False)
+            probe.quotePrefix = quoted
+            found = self.style_ids[key] = probe.style_id
+        return found
+
+    def _cells(self, sheet: Worksheet) -> SheetCells:
+        cells = self.sheet_cells.get(sheet)
+        if cells is None:
+            cells = self.sheet_cells[sheet] = SheetCells()
+        return cells
+
+    def _measure(self, sheet: Worksheet, row: int, column: int, value: object) -> None:
+        """Column widths from the labels and figures near the top (not sentences)."""
+        if not 3 <= row <= WIDTH_SAMPLE_ROWS:
+            return
+        length = max(len(line) for line in str(value).split("\n"))
+        if length <= PROSE:
+            widths = self.widths.setdefault(sheet.title, {})
+            widths[column] = max(widths.get(column, 8), length + 2)
 
     def header(self, sheet: Worksheet, row: int, labels: Sequence[str], start: int = 1) -> None:
         for offset, label in enumerate(labels):
-            cell = self.text(sheet, row, start + offset, label, BOLD)
-            cell.fill = HEADER_FILL
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            self.text(sheet, row, start + offset, label, HEADER)
 
     def title(self, sheet: Worksheet, text: str) -> None:
         tender = self.doc["tender"]
@@ -157,12 +211,10 @@ class _Writer:
             self.text(sheet, r, 3, node["kind"])
             self.text(sheet, r, 4, parent)
             if node["stated_weight"] is None:
-                cell = self.value(sheet, r, 5, f"=SUMIF({parents},A{r},{stated})", "0.####")
-                cell.comment = Comment("Points weighting: the sum of the children.", "tenderscore")
+                self.value(sheet, r, 5, f"=SUMIF({parents},A{r},{stated})", "0.####")
+                self.note(sheet, r, 5, "Points weighting: the sum of the children.")
             else:
-                cell = self.value(sheet, r, 5, node["stated_weight"], "0.####")
-                cell.fill = INPUT_FILL
-                cell.protection = Protection(locked=False)
+                self.value(sheet, r, 5, node["stated_weight"], "0.####", INPUT)
                 name = defined_name(node["id"])
                 self.book.defined_names[name] = DefinedName(name, attr_text=f"Weights!$E${r}")
             siblings = f"SUMIF({parents},D{r},{stated})"
@@ -313,9 +365,16 @@ class _Writer:
                 self.text(sheet, r, 3, leaf["kind"])
                 self.value(sheet, r, 4, self._weight_formula(leaf, j, points_first), "0.00%")
             self.layout.leaf_rows[leaf["id"]] = raw_first + j
-        sheet.cell(row=points_first, column=4).comment = Comment(
-            f"Column D: the {weight_note} from the Weights sheet.", "tenderscore"
-        )
+        self.note(sheet, points_first, 4, f"Column D: the {weight_note} from the Weights sheet.")
+        price_row = self._price_row()
+        if price_row:
+            self.note(
+                sheet,
+                price_row,
+                2,
+                "The price scored: the bid's total, or the present value of its whole-life "
+                "cost (see tenderscore explain).",
+            )
         for bid in self.bids:
             column = self.layout.bid_columns[bid["id"]]
             for j, leaf in enumerate(self.leaves):
@@ -340,10 +399,12 @@ class _Writer:
         }
         for row, label in labels.items():
             self.text(sheet, row, 1, label, BOLD)
-        sheet.cell(row=eligible_row, column=1).comment = Comment(
+        self.note(
+            sheet,
+            eligible_row,
+            1,
             "Gates and minimums are applied by tenderscore and held here as evaluated; "
             "changing a weight does not re-apply a minimum.",
-            "tenderscore",
         )
         value_range = f"E{value_first}:{last_column}{value_first + n - 1}"
         sheet.conditional_formatting.add(
@@ -407,13 +468,7 @@ class _Writer:
                 "0.###",
             )
             return
-        target = self.value(sheet, row, index, cell["raw"], "#,##0.####")
-        if leaf["kind"] == "price":
-            target.comment = Comment(
-                "The price scored: the bid's total, or the present value of its whole-life "
-                "cost (see tenderscore explain).",
-                "tenderscore",
-            )
+        self.value(sheet, row, index, cell["raw"], "#,##0.####")
 
     def _bid_totals(
         self, sheet: Worksheet, column: str, bid: dict[str, Any], points_first: int, n: int
@@ -430,11 +485,10 @@ class _Writer:
             money = self.doc["method"]["money_per_point"]
             total = f"={column}{price_row}-{points}*{money}"
         self.value(sheet, layout.total_row, index, total, "#,##0.00")
-        eligible = self.value(sheet, layout.eligible_row, index, 1 if bid["eligible"] else 0)
+        self.value(sheet, layout.eligible_row, index, 1 if bid["eligible"] else 0)
         if not bid["eligible"]:
-            eligible.comment = Comment(
-                "; ".join(e["reason"] for e in bid["exclusions"]), "tenderscore"
-            )
+            reasons = "; ".join(e["reason"] for e in bid["exclusions"])
+            self.note(sheet, layout.eligible_row, index, reasons)
         first = self.bid_range(layout.total_row + 2)
         self.value(
             sheet,
@@ -494,15 +548,15 @@ class _Writer:
     def _eligible_helper(self, raw_row: int) -> str:
         """Raw inputs of the eligible bids only ("" for the others), to the right."""
         sheet = self.book["Scores"]
+        cells = self._cells(sheet)
         columns = list(self.layout.bid_columns.values())
         start = self._col(columns[-1]) + 2
-        if sheet.cell(row=3, column=start).value is None:
+        if (3, start) not in cells:
             self.header(sheet, 3, ["Eligible raw inputs (reference for relative formulas)"], start)
-        for k, letter in enumerate(columns):
-            target = sheet.cell(row=raw_row, column=start + k)
-            if target.value is None:
+        if (raw_row, start) not in cells:
+            for k, letter in enumerate(columns):
                 eligible = f"{letter}${self.layout.eligible_row}"
-                target.value = f'=IF({eligible}=1,{letter}{raw_row},"")'
+                self.value(sheet, raw_row, start + k, f'=IF({eligible}=1,{letter}{raw_row},"")')
         first = get_column_letter(start)
         last = get_column_letter(start + len(columns) - 1)
         return f"${first}${raw_row}:${last}${raw_row}"
@@ -557,8 +611,7 @@ class _Writer:
                 self.text(sheet, r, 2, "; ".join(e["reason"] for e in bid["exclusions"]))
         r += 2
         self.text(sheet, r, 1, "Robustness", BOLD)
-        cell = self.text(sheet, r + 1, 1, self.doc["sensitivity"]["headline"])
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        self.text(sheet, r + 1, 1, self.doc["sensitivity"]["headline"], WRAPPED)
         sheet.merge_cells(
             start_row=r + 1, start_column=1, end_row=r + 6, end_column=max(6, len(labels))
         )
@@ -582,8 +635,7 @@ class _Writer:
     def _sensitivity(self, sheet: Worksheet) -> None:
         report = self.doc["sensitivity"]
         self.title(sheet, "robustness (values from tenderscore sensitivity)")
-        cell = self.text(sheet, 2, 1, report["headline"])
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        self.text(sheet, 2, 1, report["headline"], WRAPPED)
         sheet.merge_cells("A2:H5")
         r = 7
         self.text(sheet, r, 1, "Weight stability (other weights rescaled proportionally)", BOLD)
@@ -804,17 +856,8 @@ def _aggregate(document: dict[str, Any], leaf: dict[str, Any]) -> str:
     return str(leaf["spec"].get("aggregate") or document["method"]["score_aggregation"])
 
 
-def _finish(sheet: Worksheet) -> None:
+def _finish(sheet: Worksheet, widths: dict[int, int]) -> None:
     """Widths that fit, print set-up, and protection (weights stay editable)."""
-    widths: dict[int, int] = {}
-    for row in sheet.iter_rows(min_row=3, max_row=min(sheet.max_row, WIDTH_SAMPLE_ROWS)):
-        for cell in row:
-            if cell.value is None or (isinstance(cell.value, str) and cell.value.startswith("=")):
-                continue
-            length = max(len(line) for line in str(cell.value).split("\n"))
-            if length > PROSE:
-                continue  # sentences (reasons, headlines) may run over; labels set the width
-            widths[cell.column] = max(widths.get(cell.column, 8), length + 2)
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = max(width, 10)
     sheet.page_setup.orientation = "landscape"

@@ -1,0 +1,135 @@
+"""Worksheet cells kept as ready-made XML, merged into the package openpyxl saves.
+
+openpyxl makes a Python object for every cell and serialises each through an XML tree
+writer: about 20 microseconds a cell, 35 s for the 1.8 million cells of a 2,000-bid tender.
+Here a cell is one short string. openpyxl still writes everything else (styles, defined
+names, charts, notes, merged ranges, protection, print set-up), and ``splice`` then merges
+these cells into the worksheets it saved. Only the OOXML format is relied on, not openpyxl's
+internals: a cell of ours replaces any cell openpyxl wrote at the same address (an empty
+anchor for a note, say), and all others are kept.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import math
+import re
+import zipfile
+from collections.abc import Iterator, Mapping
+from typing import IO
+from xml.sax.saxutils import escape
+
+from openpyxl.utils import get_column_letter
+
+# characters XML 1.0 cannot carry (openpyxl refuses them); shown as the replacement character
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>(.*?)</sheetData>", re.DOTALL)
+_ROW = re.compile(rb"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.DOTALL)
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)\d+"[^>]*?(?:/>|>.*?</c>)', re.DOTALL)
+_DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
+
+
+class SheetCells:
+    """The cells of one worksheet, any order in, sorted by row and column out."""
+
+    def __init__(self) -> None:
+        self._rows: dict[int, dict[int, str]] = {}
+
+    def number(self, row: int, column: int, value: float, style: int = 0) -> None:
+        if not math.isfinite(value):
+            raise ValueError(f"{get_column_letter(column)}{row}: {value} is not a number Excel has")
+        self._put(row, column, style, "", f"<v>{value!r}</v>")
+
+    def formula(self, row: int, column: int, formula: str, style: int = 0) -> None:
+        """``formula`` as typed in Excel, with its leading ``=``."""
+        self._put(row, column, style, "", f"<f>{escape(formula.removeprefix('='))}</f>")
+
+    def text(self, row: int, column: int, text: str, style: int = 0) -> None:
+        """Always a string, never a formula, whatever it starts with."""
+        clean = escape(_ILLEGAL.sub("\ufffd", text))
+        self._put(
+            row, column, style, ' t="inlineStr"', f'<is><t xml:space="preserve">{clean}</t></is>'
+        )
+
+    def __contains__(self, address: tuple[int, int]) -> bool:
+        row, column = address
+        return column in self._rows.get(row, {})
+
+    def _put(self, row: int, column: int, style: int, kind: str, content: str) -> None:
+        styled = f' s="{style}"' if style else ""
+        reference = f"{get_column_letter(column)}{row}"
+        self._rows.setdefault(row, {})[column] = f'<c r="{reference}"{styled}{kind}>{content}</c>'
+
+    def rows(self) -> Iterator[tuple[int, dict[int, str]]]:
+        for row in sorted(self._rows):
+            yield row, self._rows[row]
+
+
+def splice(package: bytes, sheets: Mapping[str, SheetCells]) -> bytes:
+    """``package`` (an .xlsx openpyxl saved) with ``sheets`` (part name -> cells) merged in.
+
+    Each worksheet is streamed into the new package row by row, so the sheet's XML never
+    exists whole in memory.
+    """
+    source = zipfile.ZipFile(io.BytesIO(package))
+    target_buffer = io.BytesIO()
+    with zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename in sheets:
+                with target.open(info, "w") as stream:  # the part's date; deflated, as it was
+                    _merge(data, sheets[info.filename], stream)
+            else:
+                target.writestr(info, data)
+    return target_buffer.getvalue()
+
+
+def _merge(worksheet: bytes, cells: SheetCells, stream: IO[bytes]) -> None:
+    found = _SHEET_DATA.search(worksheet)
+    if found is None:
+        raise ValueError("a worksheet without sheetData")
+    theirs: dict[int, tuple[str, bytes]] = {}
+    for row in _ROW.finditer(found.group(1) or b""):
+        label = _ROW_NUMBER.search(row.group(1))
+        if label is None:
+            raise ValueError("a worksheet row without its number")
+        theirs[int(label.group(1))] = (row.group(1).decode(), row.group(2) or b"")
+    ours = dict(cells.rows())
+    numbers = sorted(theirs.keys() | ours.keys())
+    merged_rows = (
+        _merged_row(number, theirs.get(number), ours.get(number, {})) for number in numbers
+    )
+    head = worksheet[: found.start()]
+    if numbers:
+        columns = [min(row) for row in ours.values()] + [max(row) for row in ours.values()]
+        columns += [
+            _column(c.group(1)) for _, content in theirs.values() for c in _CELL.finditer(content)
+        ]
+        extent = (
+            f"{get_column_letter(min(columns))}{numbers[0]}:"
+            f"{get_column_letter(max(columns))}{numbers[-1]}"
+        )
+        head = _DIMENSION.sub(f'<dimension ref="{extent}"/>'.encode(), head, count=1)
+    stream.write(head + b"<sheetData>")
+    while batch := list(itertools.islice(merged_rows, 500)):
+        stream.write("".join(batch).encode())
+    stream.write(b"</sheetData>" + worksheet[found.end() :])
+
+
+def _merged_row(number: int, theirs: tuple[str, bytes] | None, ours: dict[int, str]) -> str:
+    """One row: openpyxl's cells with ours in their place or beside them, by column."""
+    if theirs is None:
+        return f'<row r="{number}">' + "".join(ours[c] for c in sorted(ours)) + "</row>"
+    attributes, content = theirs
+    merged = {_column(c.group(1)): c.group(0).decode() for c in _CELL.finditer(content)}
+    merged |= ours
+    return f"<row{attributes}>" + "".join(merged[c] for c in sorted(merged)) + "</row>"
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
