@@ -37,11 +37,13 @@ def output_names(reference: str, formats: Sequence[str]) -> dict[str, str]:
 def render_exports(
     document: dict[str, Any], formats: Sequence[str], *, template_dir: Path | None = None
 ) -> dict[str, bytes]:
-    """File name -> bytes for each requested format (no file is written here)."""
+    """File name -> bytes for each requested format (no file is written here).
+
+    The JSON comes last: on large tenders it is the biggest file, and the workbook's
+    working memory is freed before it is made.
+    """
     names = output_names(document["tender"]["reference"], formats)
     files: dict[str, bytes] = {}
-    if "json" in formats:
-        files[names["json"]] = render_document(document).encode()
     if "xlsx" in formats:
         from tenderscore.exporters.xlsx import render_workbook
 
@@ -56,6 +58,8 @@ def render_exports(
         files[names["md"]] = render_report(
             document, chart_names, template_dir=template_dir
         ).encode()
+    if "json" in formats:
+        files[names["json"]] = render_document(document).encode()
     return files
 
 
