@@ -91,17 +91,28 @@ def krippendorff_alpha_interval(units: Sequence[Sequence[float | None]]) -> floa
     units (each unit's pairs weighted 1 / (m_u - 1)), D_e over all pairable values. None when
     there is nothing to compare or every value is the same.
     """
-    pairable = [np.array([v for v in unit if v is not None], dtype=float) for unit in units]
-    pairable = [values for values in pairable if len(values) >= 2]
+    by_size: dict[int, list[list[float]]] = {}
+    for unit in units:
+        values = [float(v) for v in unit if v is not None]
+        by_size.setdefault(len(values), []).append(values)
+    return _alpha([np.array(group).reshape(len(group), size) for size, group in by_size.items()])
+
+
+def _alpha(blocks: Sequence[np.ndarray]) -> float | None:
+    """``krippendorff_alpha_interval`` of units given as blocks: 2-D arrays, a unit per row,
+    every value in a block pairable (one block per criterion, so the work is vectorised)."""
+    pairable = [block for block in blocks if block.shape[0] and block.shape[1] >= 2]
     if not pairable:
         return None
-    everything = np.concatenate(pairable)
+    everything = np.concatenate([block.ravel() for block in pairable])
     n = len(everything)
-    observed = sum(_squared_differences(v) / (len(v) - 1) for v in pairable) / n
+    observed = sum(
+        float(_row_squared_differences(block).sum()) / (block.shape[1] - 1) for block in pairable
+    )
     expected = _squared_differences(everything) / (n * (n - 1))
     if expected == 0:
         return None
-    return float(1.0 - observed / expected)
+    return float(1.0 - observed / n / expected)
 
 
 class ReasonLint:
@@ -146,6 +157,12 @@ def _squared_differences(values: np.ndarray) -> float:
     return float(2 * len(values) * (values**2).sum() - 2 * values.sum() ** 2)
 
 
+def _row_squared_differences(block: np.ndarray) -> np.ndarray:
+    """``_squared_differences`` of each row of ``block``."""
+    m = block.shape[1]
+    return np.asarray(2 * m * (block**2).sum(axis=1) - 2 * block.sum(axis=1) ** 2)
+
+
 def lint_reason(comment: str | None, references: Sequence[str]) -> str | None:
     """``ReasonLint(references)(comment)``, for a single comment."""
     return ReasonLint(references)(comment)
@@ -155,10 +172,9 @@ def moderate(tender: Tender) -> Moderation:
     """Moderation statistics for every scale criterion of ``tender``."""
     disagreement_share = tender.config.moderation.disagreement_share
     items: list[ModerationItem] = []
-    deviations: dict[str, list[float]] = {e.id: [] for e in tender.config.panel}
-    outliers: dict[str, int] = {e.id: 0 for e in tender.config.panel}
-    sections: dict[str, list[list[float | None]]] = {}
     panel = [e.id for e in tender.config.panel]
+    tally = _PanelTally(panel)
+    sections: dict[str, list[np.ndarray]] = {}
     for leaf in tender.tree.leaves:
         model = leaf.model
         if not isinstance(model, ScaleCriterion):
@@ -169,10 +185,14 @@ def moderate(tender: Tender) -> Moderation:
         top = leaf.id
         for node in tender.tree.ancestors(leaf.id):
             top = node.id
-        for bid in tender.bids:
+        scores = np.array(
+            [[bid.scores[leaf.id][e].score for e in evaluators] for bid in tender.bids], dtype=float
+        ).reshape(len(tender.bids), len(evaluators))
+        spreads = np.ptp(scores, axis=1) if evaluators else np.zeros(len(tender.bids))
+        for bid, given_scores, spread in zip(
+            tender.bids, scores.tolist(), spreads.tolist(), strict=True
+        ):
             entries = bid.scores[leaf.id]
-            given = {e: entries[e].score for e in evaluators}
-            spread = float(max(given.values()) - min(given.values())) if given else 0.0
             consensus = bid.consensus.get(leaf.id)
             reasons = tuple(
                 ReasonProblem(e, problem)
@@ -183,7 +203,7 @@ def moderate(tender: Tender) -> Moderation:
                 ModerationItem(
                     criterion=leaf.id,
                     bid=bid.id,
-                    scores=given,
+                    scores=dict(zip(evaluators, given_scores, strict=True)),
                     consensus=consensus.score if consensus else None,
                     consensus_reason=consensus.reason if consensus else None,
                     spread=spread,
@@ -192,42 +212,49 @@ def moderate(tender: Tender) -> Moderation:
                     reasons=reasons,
                 )
             )
-            _profile_unit(given, deviations, outliers)
-            sections.setdefault(top, []).append(
-                [(given[e] - model.scale.min) / width if e in given else None for e in panel]
-            )
+        tally.add(evaluators, scores)
+        sections.setdefault(top, []).append((scores - model.scale.min) / width)
     roles = {e.id: e.role for e in tender.config.panel}
-    profiles = tuple(
-        EvaluatorProfile(
-            evaluator=e,
-            role=roles[e],
-            scored=len(deviations[e]),
-            leniency=float(np.mean(deviations[e])) if deviations[e] else 0.0,
-            outlier_share=outliers[e] / len(deviations[e]) if deviations[e] else 0.0,
-        )
-        for e in panel
-    )
-    agreement = {section: krippendorff_alpha_interval(units) for section, units in sections.items()}
+    profiles = tuple(tally.profile(e, roles[e]) for e in panel)
+    agreement = {section: _alpha(blocks) for section, blocks in sections.items()}
     return Moderation(tuple(items), profiles, agreement, disagreement_share)
 
 
-def _profile_unit(
-    given: dict[str, float], deviations: dict[str, list[float]], outliers: dict[str, int]
-) -> None:
-    """Each evaluator's deviation from the mean of the others; the single farthest is the
-    unit's outlier (none when the panel agreed or two are equally far)."""
-    if len(given) < 2:
-        return
-    total = sum(given.values())
-    distances = {}
-    for evaluator, score in given.items():
-        others = (total - score) / (len(given) - 1)
-        deviations[evaluator].append(score - others)
-        distances[evaluator] = abs(score - others)
-    farthest = max(distances.values())
-    leaders = [e for e, d in distances.items() if d == farthest]
-    if farthest > 0 and len(leaders) == 1:
-        outliers[leaders[0]] += 1
+class _PanelTally:
+    """Each evaluator's deviations from the mean of the others, and how often they are the
+    single farthest from it (none when the panel agreed or two are equally far)."""
+
+    def __init__(self, panel: Sequence[str]) -> None:
+        self.index = {evaluator: k for k, evaluator in enumerate(panel)}
+        self.deviation = np.zeros(len(panel))
+        self.scored = np.zeros(len(panel), dtype=int)
+        self.outliers = np.zeros(len(panel), dtype=int)
+
+    def add(self, evaluators: Sequence[str], scores: np.ndarray) -> None:
+        """``scores``: a row per bid, a column per evaluator of ``evaluators``."""
+        k = len(evaluators)
+        if k < 2:
+            return
+        columns = np.array([self.index[e] for e in evaluators])
+        others = (scores.sum(axis=1, keepdims=True) - scores) / (k - 1)
+        deviation = scores - others
+        self.deviation[columns] += deviation.sum(axis=0)
+        self.scored[columns] += len(scores)
+        distance = np.abs(deviation)
+        farthest = distance.max(axis=1)
+        single = ((distance == farthest[:, None]).sum(axis=1) == 1) & (farthest > 0)
+        np.add.at(self.outliers, columns[distance.argmax(axis=1)[single]], 1)
+
+    def profile(self, evaluator: str, role: str) -> EvaluatorProfile:
+        k = self.index[evaluator]
+        scored = int(self.scored[k])
+        return EvaluatorProfile(
+            evaluator=evaluator,
+            role=role,
+            scored=scored,
+            leniency=float(self.deviation[k] / scored) if scored else 0.0,
+            outlier_share=float(self.outliers[k] / scored) if scored else 0.0,
+        )
 
 
 def moderation_document(moderation: Moderation) -> dict[str, Any]:
