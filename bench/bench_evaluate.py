@@ -23,13 +23,10 @@ from typing import Any, TypeVar
 import yaml
 
 from tenderscore.checks import Sourced, check_bids
-from tenderscore.exporters.document import RunInfo, export_document
-from tenderscore.exporting import render_exports
 from tenderscore.loading import load_tender
 from tenderscore.models import BidFile
 from tenderscore.scoring import evaluate
 from tenderscore.sensitivity.analysis import analyse_sensitivity
-from tenderscore.tender import Tender
 from tenderscore.validation import validate_document
 from tenderscore.yamlfile import read_yaml
 
@@ -129,13 +126,6 @@ def command_seconds(args: list[str], repeat: int) -> float:
     return best_of(repeat, run)[0]
 
 
-def export_all(tender: Tender) -> dict[str, bytes]:
-    evaluation = evaluate(tender)
-    report = analyse_sensitivity(tender, evaluation)
-    document = export_document(tender, evaluation, report, RunInfo("bench", "bench"))
-    return render_exports(document, ["xlsx", "md", "json"])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bids", type=int, default=2000)
@@ -155,9 +145,6 @@ def main() -> None:
         ):
             seconds = command_seconds([*cli, "evaluate", example, *extra], 5)
             print(f"{label} {seconds:.3f} s (end to end)")
-    example_tender = load_tender(example)
-    seconds, _ = best_of(options.repeat, lambda: export_all(example_tender))
-    print(f"exports of the example in-process (xlsx + md + json, warm): {seconds:.3f} s")
 
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch) / "tender"
@@ -181,13 +168,7 @@ def main() -> None:
             lambda: check_bids(Sourced(tender.config, documents[0]), tender.tree, sourced),
         )
         evaluate_s, evaluation = best_of(options.repeat, lambda: evaluate(tender))
-        report_s, report = best_of(1, lambda: analyse_sensitivity(tender, evaluation))
-        started = time.perf_counter()
-        files = render_exports(
-            export_document(tender, evaluation, report, RunInfo("bench", "bench")),
-            ["xlsx", "md", "json"],
-        )
-        render_s = time.perf_counter() - started
+        report_s, _ = best_of(1, lambda: analyse_sensitivity(tender, evaluation))
         print(f"  parse YAML (bids):            {parse_s:.3f} s")
         print(f"  validate models (bids):       {validate_s:.3f} s")
         print(f"  cross-check bids:             {check_s:.3f} s")
@@ -195,10 +176,6 @@ def main() -> None:
         print(f"  evaluate:                     {evaluate_s:.3f} s")
         print(f"  ranked {len(evaluation.ranked)} bids, excluded {len(evaluation.excluded)}")
         print(f"  sensitivity (default settings): {report_s:.3f} s")
-        sizes = ", ".join(
-            f"{name.rsplit('-', 1)[-1]} {len(data) / 2**20:.1f} MiB" for name, data in files.items()
-        )
-        print(f"  render exports (xlsx + md + json): {render_s:.3f} s ({sizes})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory: {peak:.0f} MiB")
 
