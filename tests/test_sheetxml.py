@@ -28,7 +28,7 @@ def test_cells_merge_with_openpyxl_cells_by_address() -> None:
     cells = SheetCells()
     cells.formula(2, 3, "=B2*2")
     cells.number(2, 2, 0.1 + 0.2)
-    cells.text(3, 1, '=HYPERLINK("http://e.vil") & <b> \x01')
+    cells.text(3, 1, '=HYPERLINK("http://e.vil") & <b> \x01\ud800')
     cells.number(1, 27, 12)
     sheet = _spliced(cells)["Data"]
     assert sheet["A1"].value == "openpyxl's own"
@@ -36,7 +36,7 @@ def test_cells_merge_with_openpyxl_cells_by_address() -> None:
     assert sheet["B2"].comment.text == "a note on a cell of ours"
     assert sheet["C2"].value == "=B2*2"
     assert sheet["D2"].value == 7
-    assert sheet["A3"].value == '=HYPERLINK("http://e.vil") & <b> \ufffd'
+    assert sheet["A3"].value == '=HYPERLINK("http://e.vil") & <b> \ufffd\ufffd'
     assert sheet["A3"].data_type == "s"
     assert sheet["AA1"].value == 12
     assert sheet.dimensions == "A1:AA3"

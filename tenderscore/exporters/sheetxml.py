@@ -22,8 +22,9 @@ from xml.sax.saxutils import escape
 
 from openpyxl.utils import get_column_letter
 
-# characters XML 1.0 cannot carry (openpyxl refuses them); shown as the replacement character
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# characters XML 1.0 cannot carry (openpyxl refuses them) and lone surrogates (UTF-8 cannot):
+# shown as the replacement character
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>(.*?)</sheetData>", re.DOTALL)
 _ROW = re.compile(rb"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.DOTALL)
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
