@@ -7,9 +7,7 @@ and raised together as one ``InputError``, so a user fixes a tender in one pass.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
-from typing import Any
 
 from tenderscore.catalogue import shipped_criteria
 from tenderscore.checks import Sourced, check_bids, check_tender, did_you_mean
@@ -226,32 +224,3 @@ class _Loader:
             return []
         bids = [self.read(BidFile, path, "bid") for path in paths]
         return [bid for bid in bids if bid is not None]
-
-
-def read_export(path: Path) -> tuple[str, dict[str, Any] | bytes]:
-    """A saved export: ('json', document) or ('xlsx', workbook bytes).
-
-    Raises:
-        InputError: when the file cannot be read or is not a tenderscore export.
-    """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(path, f"cannot read file: {exc.strerror or exc}")]) from exc
-    if path.suffix.lower() == ".xlsx":
-        return "xlsx", data
-    try:
-        document = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(path, f"not a JSON export: {exc}")]) from exc
-    if not isinstance(document, dict) or document.get("schema") != "tenderscore/export":
-        raise InputError(
-            [
-                Problem(
-                    path,
-                    "expected a tenderscore export (schema 'tenderscore/export'), as written by "
-                    "tenderscore evaluate; `evaluate --json` output is not an export",
-                )
-            ]
-        )
-    return "json", document

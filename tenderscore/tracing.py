@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from tenderscore.figures import number
 from tenderscore.formulas import PRICE_FORMULAS
 from tenderscore.hierarchy import TreeNode
 from tenderscore.models import (
@@ -19,13 +20,6 @@ from tenderscore.models import (
     PriceRule,
     ScaleCriterion,
 )
-
-
-def number(value: float) -> str:
-    """Money-sized figures with thousands separators, small ones to six significant digits."""
-    if abs(value) >= 1000:
-        return f"{value:,.2f}"
-    return f"{value:.6g}"
 
 
 @dataclass(frozen=True, slots=True)

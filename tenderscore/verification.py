@@ -15,7 +15,8 @@ from typing import Any
 
 from tenderscore.exporters.document import RunInfo, export_document
 from tenderscore.exporting import render_document
-from tenderscore.loading import load_tender, read_export
+from tenderscore.loading import load_tender
+from tenderscore.saved import read_export
 from tenderscore.scoring import evaluate
 from tenderscore.sensitivity.analysis import analyse_sensitivity, smaa_settings
 

@@ -179,6 +179,10 @@ def test_export_re_renders_from_the_saved_json(tender_copy: Path, tmp_path: Path
     not_export = tmp_path / "plain.json"
     not_export.write_text(json.dumps({"schema": "tenderscore/evaluation"}))
     assert "expected a tenderscore export" in run_cli(["export", not_export], exit_code=2).stderr
+    older = json.loads(saved.read_text()) | {"schema_version": 1}
+    not_export.write_text(json.dumps(older))
+    message = run_cli(["export", not_export], exit_code=2).stderr
+    assert "schema_version: expected 2; got 1 (written by another version" in message
 
 
 def test_verify_matches_then_detects_edits_and_changed_inputs(tender_copy: Path) -> None:

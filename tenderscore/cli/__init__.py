@@ -417,7 +417,7 @@ def export(
     """Render the workbook and report again from a saved result, without re-scoring."""
     from tenderscore.errors import UsageError
     from tenderscore.exporting import parse_formats, render_exports
-    from tenderscore.loading import read_export
+    from tenderscore.saved import read_export
 
     kind, document = read_export(result)
     if kind != "json" or not isinstance(document, dict):

@@ -6,10 +6,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tenderscore.figures import number
 from tenderscore.sensitivity.analysis import SensitivityReport
 from tenderscore.sensitivity.stability import Sweep
 from tenderscore.sensitivity.switching import SwitchingValue
-from tenderscore.tracing import number
 
 MAX_RANK_COLUMNS = 6
 SWITCHES_PER_BID = 4

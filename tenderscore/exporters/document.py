@@ -13,13 +13,13 @@ from typing import Any
 
 from tenderscore import __version__
 from tenderscore.exporters.json import evaluation_document, sensitivity_document
+from tenderscore.formulas import PRICE_FORMULAS
 from tenderscore.moderation import moderate, moderation_document
 from tenderscore.results import Evaluation
+from tenderscore.saved import EXPORT_SCHEMA, EXPORT_VERSION
 from tenderscore.sensitivity.analysis import SensitivityReport
 from tenderscore.tender import Tender
 
-EXPORT_SCHEMA = "tenderscore/export"
-EXPORT_VERSION = 1
 EXPORTED_RANKS = 10  # rank acceptabilities beyond the tenth: `tenderscore sensitivity --json`
 
 
@@ -35,6 +35,7 @@ def export_document(
     tender: Tender, evaluation: Evaluation, report: SensitivityReport, run: RunInfo
 ) -> dict[str, Any]:
     config = tender.config
+    formula = PRICE_FORMULAS[config.price.formula]
     document = evaluation_document(evaluation)
     document["schema"] = EXPORT_SCHEMA
     document["schema_version"] = EXPORT_VERSION
@@ -45,6 +46,8 @@ def export_document(
     }
     document["method"] |= {
         "price": config.price.model_dump(mode="json"),
+        "price_expression": formula.expression,
+        "price_description": formula.description,
         "money_per_point": config.aggregation.money_per_point,
         "score_aggregation": config.score_aggregation,
         "tie_break": list(config.tie_break),

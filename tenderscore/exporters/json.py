@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tenderscore import __version__
-from tenderscore.results import BidResult, CriterionScore, Evaluation
-from tenderscore.sensitivity.analysis import SensitivityReport
+
+if TYPE_CHECKING:  # the engine is not imported to write a saved document back out
+    from tenderscore.results import BidResult, CriterionScore, Evaluation
+    from tenderscore.sensitivity.analysis import SensitivityReport
 
 SCHEMA = "tenderscore/evaluation"
 SCHEMA_VERSION = 1

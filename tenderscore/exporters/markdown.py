@@ -14,8 +14,7 @@ from typing import Any
 from tenderscore.errors import UsageError
 from tenderscore.exporters.escaping import markdown_cell, markdown_text
 from tenderscore.exporters.xlsx import document_leaves
-from tenderscore.formulas import PRICE_FORMULAS
-from tenderscore.tracing import number
+from tenderscore.figures import number
 
 TEMPLATE = "report.md.j2"
 BREAKDOWN_BIDS = 10  # the criterion-by-criterion table shows the leading bids only
@@ -112,8 +111,8 @@ def _context(document: dict[str, Any], charts: dict[str, str]) -> dict[str, Any]
 
 
 def price_words(document: dict[str, Any]) -> str:
-    rule = document["method"]["price"]
-    formula = PRICE_FORMULAS[rule["formula"]]
+    method = document["method"]
+    rule = method["price"]
     tender = document["tender"]
     rate = tender["discount_rate"]
     discount = (
@@ -128,8 +127,8 @@ def price_words(document: dict[str, Any]) -> str:
     ]
     extra = f" ({', '.join(parameters)})" if parameters else ""
     return (
-        f"Price is the whole-life cost {discount}, scored {formula.description}: "
-        f"v = {formula.expression}{extra}."
+        f"Price is the whole-life cost {discount}, scored {method['price_description']}: "
+        f"v = {method['price_expression']}{extra}."
     )
 
 

@@ -18,7 +18,7 @@ from tenderscore.exporters.markdown import (
     scored_as,
 )
 from tenderscore.exporters.xlsx import document_section_leaves
-from tenderscore.tracing import number
+from tenderscore.figures import number
 
 TEMPLATE = "summary.md.j2"
 

@@ -1,0 +1,57 @@
+"""A saved export, read back: what ``tenderscore export`` and ``verify`` start from.
+
+Kept apart from ``loading`` (which reads tenders) so that re-rendering a saved result does
+not import the validation models: ``export`` starts faster.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tenderscore.errors import InputError, Problem
+
+EXPORT_SCHEMA = "tenderscore/export"
+EXPORT_VERSION = 2  # 2: moderation reasons by evaluator, ten ranks kept, price formula words
+
+
+def read_export(path: Path) -> tuple[str, dict[str, Any] | bytes]:
+    """A saved export: ('json', document) or ('xlsx', workbook bytes).
+
+    Raises:
+        InputError: when the file cannot be read, is not a tenderscore export, or was written
+            by a version of tenderscore whose export layout differs.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(path, f"cannot read file: {exc.strerror or exc}")]) from exc
+    if path.suffix.lower() == ".xlsx":
+        return "xlsx", data
+    try:
+        document = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(path, f"not a JSON export: {exc}")]) from exc
+    if not isinstance(document, dict) or document.get("schema") != EXPORT_SCHEMA:
+        raise InputError(
+            [
+                Problem(
+                    path,
+                    f"expected a tenderscore export (schema '{EXPORT_SCHEMA}'), as written by "
+                    "tenderscore evaluate; `evaluate --json` output is not an export",
+                )
+            ]
+        )
+    if document.get("schema_version") != EXPORT_VERSION:
+        raise InputError(
+            [
+                Problem(
+                    path,
+                    f"schema_version: expected {EXPORT_VERSION}; got "
+                    f"{document.get('schema_version')!r} (written by another version of "
+                    "tenderscore: run tenderscore evaluate again)",
+                )
+            ]
+        )
+    return "json", document
