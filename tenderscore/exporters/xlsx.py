@@ -293,6 +293,7 @@ class _Writer:
                     comment = comments.get(evaluator)
                     if comment:
                         self.text(sheet, r, consensus_column + 5 + k, comment)
+                self._cells(sheet).seal(r)
                 r += 1
         self._panel_statistics(sheet, r + 1)
         sheet.freeze_panes = "C4"
@@ -375,21 +376,20 @@ class _Writer:
                 "The price scored: the bid's total, or the present value of its whole-life "
                 "cost (see tenderscore explain).",
             )
+        cells = self._cells(sheet)
+        for j, leaf in enumerate(self.leaves):
+            raw, value, points = raw_first + j, value_first + j, points_first + j
+            for bid in self.bids:
+                column = self.layout.bid_columns[bid["id"]]
+                self._raw(sheet, raw, column, leaf, bid, self.cells[bid["id"]][leaf["id"]])
+                formula = self._value_formula(leaf, column, raw)
+                self.value(sheet, value, self._col(column), formula, "0.0000")
+                formula = f"=100*$D{points}*{column}{value}"
+                self.value(sheet, points, self._col(column), formula, "0.00")
+            for row in (raw, value, points):
+                cells.seal(row)
         for bid in self.bids:
-            column = self.layout.bid_columns[bid["id"]]
-            for j, leaf in enumerate(self.leaves):
-                cell = self.cells[bid["id"]][leaf["id"]]
-                self._raw(sheet, raw_first + j, column, leaf, bid, cell)
-                formula = self._value_formula(leaf, column, raw_first + j)
-                self.value(sheet, value_first + j, self._col(column), formula, "0.0000")
-                self.value(
-                    sheet,
-                    points_first + j,
-                    self._col(column),
-                    f"=100*$D{points_first + j}*{column}{value_first + j}",
-                    "0.00",
-                )
-            self._bid_totals(sheet, column, bid, points_first, n)
+            self._bid_totals(sheet, self.layout.bid_columns[bid["id"]], bid, points_first, n)
         labels = {
             total_row: "Total" if not quality else self._total_label(),
             eligible_row: "Eligible (1 = ranked; as evaluated)",
