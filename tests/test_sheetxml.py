@@ -30,6 +30,9 @@ def test_cells_merge_with_openpyxl_cells_by_address() -> None:
     cells.number(2, 2, 0.1 + 0.2)
     cells.text(3, 1, '=HYPERLINK("http://e.vil") & <b> \x01\ud800')
     cells.number(1, 27, 12)
+    cells.seal(2)  # one string now; openpyxl's D2 and the note's anchor B2 still merge in
+    with pytest.raises(ValueError, match="row 2 is sealed"):
+        cells.number(2, 5, 1)
     sheet = _spliced(cells)["Data"]
     assert sheet["A1"].value == "openpyxl's own"
     assert sheet["B2"].value == 0.30000000000000004  # repr keeps every digit
