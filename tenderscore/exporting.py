@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tenderscore.errors import UsageError
+from tenderscore.memory import collector_paused
 
 FORMATS = ("xlsx", "md", "json")
 
@@ -34,6 +35,7 @@ def output_names(reference: str, formats: Sequence[str]) -> dict[str, str]:
     return chosen
 
 
+@collector_paused()
 def render_exports(
     document: dict[str, Any], formats: Sequence[str], *, template_dir: Path | None = None
 ) -> dict[str, bytes]:

@@ -13,6 +13,7 @@ from tenderscore.catalogue import shipped_criteria
 from tenderscore.checks import Sourced, check_bids, check_tender, did_you_mean
 from tenderscore.errors import InputError, Problem
 from tenderscore.hierarchy import CriteriaTree, build_tree
+from tenderscore.memory import collector_paused
 from tenderscore.models import BidFile, CriteriaSet, EvaluatorScore, TenderFile, Weighting
 from tenderscore.tender import SourceFile, Tender
 from tenderscore.validation import validate_document
@@ -24,6 +25,7 @@ SCORES_DIR = "scores"
 MAX_BIDS = 10_000
 
 
+@collector_paused()
 def load_tender(path: Path | str, *, require_scores: bool = True) -> Tender:
     """Read, validate and cross-check the tender in directory ``path``.
 

@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from tenderscore.errors import InputError, Problem
+from tenderscore.memory import collector_paused
 
 EXPORT_SCHEMA = "tenderscore/export"
 EXPORT_VERSION = 2  # 2: moderation reasons by evaluator, ten ranks kept, price formula words
 
 
+@collector_paused()
 def read_export(path: Path) -> tuple[str, dict[str, Any] | bytes]:
     """A saved export: ('json', document) or ('xlsx', workbook bytes).
 

@@ -30,6 +30,7 @@ from tenderscore.formulas import (
 )
 from tenderscore.hierarchy import CriteriaTree, TreeNode
 from tenderscore.inputs import RawInputs, gather_inputs
+from tenderscore.memory import collector_paused
 from tenderscore.models import NumericCriterion, ObservedValue, PriceRule, ScaleCriterion
 from tenderscore.ranking import SortKey, rank_bids
 from tenderscore.results import (
@@ -58,6 +59,7 @@ class _State:
     references: dict[int, str]
 
 
+@collector_paused()
 def evaluate(tender: Tender) -> Evaluation:
     """Score, check and rank every bid of ``tender``; see the module docstring for the order."""
     tree = tender.tree

@@ -14,6 +14,7 @@ from typing import Any
 from tenderscore import __version__
 from tenderscore.exporters.json import evaluation_document, sensitivity_document
 from tenderscore.formulas import PRICE_FORMULAS
+from tenderscore.memory import collector_paused
 from tenderscore.moderation import moderate, moderation_document
 from tenderscore.results import Evaluation
 from tenderscore.saved import EXPORT_SCHEMA, EXPORT_VERSION
@@ -31,6 +32,7 @@ class RunInfo:
     command: str
 
 
+@collector_paused()
 def export_document(
     tender: Tender, evaluation: Evaluation, report: SensitivityReport, run: RunInfo
 ) -> dict[str, Any]:

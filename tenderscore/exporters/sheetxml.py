@@ -112,6 +112,8 @@ def splice(package: bytes, sheets: Mapping[str, SheetCells]) -> bytes:
 
 
 def _merge(worksheet: bytes, cells: SheetCells, stream: IO[bytes]) -> None:
+    """Write ``worksheet`` to ``stream`` with its rows merged with ``cells``, and its
+    dimension widened to them."""
     found = _SHEET_DATA.search(worksheet)
     if found is None:
         raise ValueError("a worksheet without sheetData")
@@ -127,11 +129,11 @@ def _merge(worksheet: bytes, cells: SheetCells, stream: IO[bytes]) -> None:
         _merged_row(number, theirs.get(number), ours.get(number, "")) for number in numbers
     )
     head = worksheet[: found.start()]
-    if numbers:
-        columns = [cells.first_column, cells.last_column] if cells.first_column else []
-        columns += [
-            _column(c.group(1)) for _, content in theirs.values() for c in _CELL.finditer(content)
-        ]
+    columns = [cells.first_column, cells.last_column] if cells.first_column else []
+    columns += [
+        _column(c.group(1)) for _, content in theirs.values() for c in _CELL.finditer(content)
+    ]
+    if columns:
         extent = (
             f"{get_column_letter(min(columns))}{numbers[0]}:"
             f"{get_column_letter(max(columns))}{numbers[-1]}"
