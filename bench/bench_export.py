@@ -14,6 +14,7 @@ peak resident memory), and with --end-to-end `tenderscore evaluate` with every e
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -46,9 +47,11 @@ print(process.returncode, time.perf_counter() - started, usage.ru_maxrss / 1024)
 
 
 def measured(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MiB of one run of ``args`` as a fresh process."""
+    """Wall seconds and peak resident MiB of one run of ``args`` as a fresh process, with
+    bytecode caching on as after an install (some sandboxes set PYTHONDONTWRITEBYTECODE)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     launch = subprocess.run(
-        [sys.executable, "-c", LAUNCHER, *args], capture_output=True, text=True, check=True
+        [sys.executable, "-c", LAUNCHER, *args], capture_output=True, text=True, check=True, env=env
     )
     code, seconds, peak = launch.stdout.split()
     if code != "0":

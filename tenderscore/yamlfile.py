@@ -1,15 +1,17 @@
-"""Read one YAML file safely and remember where every value came from.
+"""Read one YAML file safely, and find where any value came from when an error needs it.
 
-The node graph is composed once with the C safe loader; the walk over it records the position
-of every key and value (so any later error can name ``file:line:col``), finds duplicate keys
-(which PyYAML would silently drop) and measures the alias-expanded size before anything is
-constructed, so an alias bomb is refused in milliseconds instead of exhausting memory.
+The node graph is composed once with the C safe loader; one walk over it constructs the data,
+finds duplicate keys (which PyYAML would silently drop) and counts the alias-expanded size as
+it goes, so an alias bomb is refused in milliseconds instead of exhausting memory. The
+position of every key and value (for ``file:line:col`` in messages) is recorded by walking
+the text again when a message first asks for one: a valid file never does, and 2,000 bids'
+positions held 600 MiB.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,22 +38,33 @@ class Position:
 
 @dataclass(slots=True)
 class YamlDocument:
-    """A parsed file, its data, and the 1-based position of every value and key in it."""
+    """A parsed file, its data, and (found when first asked for) the 1-based position of
+    every value and key in it."""
 
     path: Path
     data: Any
     text: bytes
-    values: dict[DataPath, Position] = field(default_factory=dict)
-    keys: dict[DataPath, Position] = field(default_factory=dict)
+    _positions: tuple[dict[DataPath, Position], dict[DataPath, Position]] | None = None
 
     def position(self, path: Sequence[str | int], *, key: bool = False) -> Position | None:
         """Position of ``path``, or of its nearest ancestor that exists in the file."""
+        if self._positions is None:
+            loader = _Loader(self.text)
+            try:
+                builder = _Builder(self.path, loader, record=True)
+                node = loader.get_single_node()
+                if node is not None:
+                    builder.build(node, ())
+            finally:
+                loader.dispose()
+            self._positions = (builder.values, builder.keys)
+        values, keys = self._positions
         current = tuple(path)
-        if key and current in self.keys:
-            return self.keys[current]
-        while current not in self.values and current:
+        if key and current in keys:
+            return keys[current]
+        while current not in values and current:
             current = current[:-1]
-        return self.values.get(current)
+        return values.get(current)
 
     def problem(
         self,
@@ -106,9 +119,8 @@ def parse_yaml(path: Path, text: bytes) -> YamlDocument | list[Problem]:
         node = loader.get_single_node()
         if node is None:
             return [Problem(path, "file is empty; expected a YAML mapping", line=1, column=1)]
-        document = YamlDocument(path=path, data=None, text=text)
-        builder = _Builder(document, loader)
-        document.data = builder.build(node, ())
+        builder = _Builder(path, loader, record=False)
+        document = YamlDocument(path=path, data=builder.build(node, ()), text=text)
         if builder.problems:
             return builder.problems
     except _TooLarge as exc:
@@ -167,15 +179,19 @@ _MAP = "tag:yaml.org,2002:map"
 
 
 class _Builder:
-    """Construct the data from the node graph in one pass, recording positions as it goes.
+    """Construct the data from the node graph in one pass, and with ``record`` the position
+    of every value and key.
 
     Each node is constructed once; an alias returns the object already built and adds the
     size of its subtree to the expanded count, so a bomb is refused long before it is
     expanded. Duplicate keys, which PyYAML would silently drop, are reported.
     """
 
-    def __init__(self, document: YamlDocument, loader: yaml.SafeLoader) -> None:
-        self.document = document
+    def __init__(self, path: Path, loader: yaml.SafeLoader, *, record: bool) -> None:
+        self.path = path
+        self.record = record
+        self.values: dict[DataPath, Position] = {}
+        self.keys: dict[DataPath, Position] = {}
         self.loader = loader
         self.constructors = loader.yaml_constructors
         self.built: dict[int, tuple[Any, int]] = {}
@@ -192,8 +208,8 @@ class _Builder:
             raise _TooLarge(self.expanded)
 
     def _build(self, node: yaml.Node, path: DataPath) -> tuple[Any, int]:
-        mark = node.start_mark
-        self.document.values[path] = Position(mark.line + 1, mark.column + 1)
+        if self.record:
+            self.values[path] = Position(node.start_mark.line + 1, node.start_mark.column + 1)
         known = self.built.get(id(node))
         if known is not None:
             self._count(known[1])
@@ -226,7 +242,7 @@ class _Builder:
             if key in first_seen:
                 self.problems.append(
                     Problem(
-                        self.document.path,
+                        self.path,
                         f"duplicate key {key!r} (first at line {first_seen[key].line}); "
                         "YAML would silently keep only the last",
                         field=format_path(child),
@@ -236,7 +252,8 @@ class _Builder:
                 )
                 continue
             first_seen[key] = position
-            self.document.keys[child] = position
+            if self.record:
+                self.keys[child] = position
             mapping[key], child_size = self._build(value_node, child)
             size += child_size
         self.built[id(node)] = (mapping, size)
@@ -256,7 +273,7 @@ class _Builder:
         what = "merge keys (<<)" if node.tag == _MERGE else "keys that are not plain scalars"
         self.problems.append(
             Problem(
-                self.document.path,
+                self.path,
                 f"{what} are not supported in tender files",
                 field=format_path(path),
                 line=node.start_mark.line + 1,
