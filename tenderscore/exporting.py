@@ -61,11 +61,11 @@ def render_exports(
             document, chart_names, template_dir=template_dir
         ).encode()
     if "json" in formats:
-        files[names["json"]] = render_document(document).encode()
+        files[names["json"]] = render_document(document)
     return files
 
 
-def render_document(document: dict[str, Any]) -> str:
-    from tenderscore.exporters.json import dumps
+def render_document(document: dict[str, Any]) -> bytes:
+    from tenderscore.exporters.json import dumps_utf8
 
-    return dumps(document)
+    return dumps_utf8(document)

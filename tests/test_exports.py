@@ -288,3 +288,5 @@ def test_json_output_is_outlined_then_one_record_per_line() -> None:
     )
     with pytest.raises(ValueError, match="Out of range float"):
         dumps({"total": float("nan")})
+    many = {"rows": list(range(100_000)), "names": ["é"] * 3}  # encoded in several slices
+    assert json.loads(dumps(many)) == many

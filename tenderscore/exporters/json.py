@@ -110,10 +110,35 @@ def dumps(document: Any) -> str:
     criterion. ``json.dumps(indent=2)`` would take the pure-Python path (the C encoder writes
     compact text only): 15 s for a 2,000-bid export against 2 s here.
     """
-    parts: list[str] = []
+    return dumps_utf8(document).decode()
+
+
+def dumps_utf8(document: Any) -> bytes:
+    """``dumps(document)``, encoded (ASCII, as the encoder escapes the rest) slice by slice,
+    so that the text is never held twice over: it is 115 MiB for 2,000 bids."""
+    parts = _Slices()
     _outline(document, 0, parts)
     parts.append("\n")
-    return "".join(parts)
+    return parts.joined()
+
+
+class _Slices(list[str]):
+    """Text parts, turned into bytes every ``SLICE`` parts."""
+
+    SLICE = 1 << 16
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoded: list[bytes] = []
+
+    def append(self, text: str) -> None:
+        super().append(text)
+        if len(self) >= self.SLICE:
+            self.encoded.append("".join(self).encode())
+            self.clear()
+
+    def joined(self) -> bytes:
+        return b"".join([*self.encoded, "".join(self).encode()])
 
 
 def _outline(value: Any, depth: int, parts: list[str]) -> None:
