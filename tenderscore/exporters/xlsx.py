@@ -93,7 +93,7 @@ class _Writer:
             bid["id"]: {cell["criterion"]: cell for cell in bid["criteria"]} for bid in self.bids
         }
         self.sheet_cells: dict[Worksheet, SheetCells] = {}
-        self.widths: dict[str, dict[int, int]] = {}
+        self.widths: dict[Worksheet, dict[int, int]] = {}
         self.style_ids: dict[tuple[Look, str, bool], int] = {}
 
     def build(self) -> None:
@@ -111,7 +111,7 @@ class _Writer:
         self._audit(self.book.create_sheet("Audit"))
         self.book.move_sheet("Scores", offset=-1)
         for sheet in self.book.worksheets:
-            _finish(sheet, self.widths.get(sheet.title, {}))
+            _finish(sheet, self.widths.get(sheet, {}))
 
     # --- helpers ---------------------------------------------------------------------
 
@@ -125,9 +125,11 @@ class _Writer:
     def value(
         self, sheet: Worksheet, row: int, column: int, value: Any, fmt: str = "", look: Look = PLAIN
     ) -> None:
-        """A number, or a formula when ``value`` is a string starting with ``=``."""
+        """A number, or a formula: a string starting with ``=`` (text goes through ``text``)."""
         cells, style = self._cells(sheet), self.style(look, fmt)
         if isinstance(value, str):
+            if not value.startswith("="):
+                raise ValueError(f"{value[:40]!r} is not a formula; write text with text()")
             cells.formula(row, column, value, style)
         elif value is not None:
             cells.number(row, column, value, style)
@@ -167,7 +169,7 @@ class _Writer:
             return
         length = max(len(line) for line in str(value).split("\n"))
         if length <= PROSE:
-            widths = self.widths.setdefault(sheet.title, {})
+            widths = self.widths.setdefault(sheet, {})
             widths[column] = max(widths.get(column, 8), length + 2)
 
     def header(self, sheet: Worksheet, row: int, labels: Sequence[str], start: int = 1) -> None:
