@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tenderscore.errors import UsageError
+from tenderscore.errors import InputError, Problem, UsageError
 from tenderscore.memory import collector_paused
 
 FORMATS = ("xlsx", "md", "json")
@@ -63,6 +63,25 @@ def render_exports(
     if "json" in formats:
         files[names["json"]] = render_document(document)
     return files
+
+
+def render_saved(
+    path: Path, document: dict[str, Any], formats: Sequence[str], *, template_dir: Path | None
+) -> dict[str, bytes]:
+    """``render_exports`` for a document read back from ``path``: a part missing or of the
+    wrong kind (a file edited by hand) is reported as the file's problem, not as a crash."""
+    try:
+        return render_exports(document, formats, template_dir=template_dir)
+    except (KeyError, TypeError, IndexError, AttributeError) as exc:
+        raise InputError(
+            [
+                Problem(
+                    path,
+                    f"cannot render this export ({type(exc).__name__}: {exc}); was it edited? "
+                    "run tenderscore evaluate again",
+                )
+            ]
+        ) from exc
 
 
 def render_document(document: dict[str, Any]) -> bytes:

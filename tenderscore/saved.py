@@ -15,6 +15,19 @@ from tenderscore.memory import collector_paused
 
 EXPORT_SCHEMA = "tenderscore/export"
 EXPORT_VERSION = 2  # 2: moderation reasons by evaluator, ten ranks kept, price formula words
+SECTIONS = (
+    "tender",
+    "method",
+    "criteria",
+    "sections",
+    "ranking",
+    "bids",
+    "warnings",
+    "panel",
+    "moderation",
+    "sensitivity",
+    "audit",
+)
 
 
 @collector_paused()
@@ -53,6 +66,17 @@ def read_export(path: Path) -> tuple[str, dict[str, Any] | bytes]:
                     f"schema_version: expected {EXPORT_VERSION}; got "
                     f"{document.get('schema_version')!r} (written by another version of "
                     "tenderscore: run tenderscore evaluate again)",
+                )
+            ]
+        )
+    missing = [section for section in SECTIONS if section not in document]
+    if missing:
+        raise InputError(
+            [
+                Problem(
+                    path,
+                    f"an incomplete export: no {', '.join(missing)} (was it edited or cut "
+                    "short? run tenderscore evaluate again)",
                 )
             ]
         )

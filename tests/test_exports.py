@@ -183,6 +183,15 @@ def test_export_re_renders_from_the_saved_json(tender_copy: Path, tmp_path: Path
     not_export.write_text(json.dumps(older))
     message = run_cli(["export", not_export], exit_code=2).stderr
     assert "schema_version: expected 2; got 1 (written by another version" in message
+    cut_short = {"schema": "tenderscore/export", "schema_version": 2, "tender": {}}
+    not_export.write_text(json.dumps(cut_short))
+    message = run_cli(["export", not_export], exit_code=2).stderr
+    assert "an incomplete export: no method, criteria, sections" in message
+    edited = json.loads(saved.read_text())
+    del edited["bids"][0]["criteria"]
+    not_export.write_text(json.dumps(edited))
+    message = run_cli(["export", not_export], exit_code=2).stderr
+    assert "cannot render this export (KeyError: 'criteria'); was it edited?" in message
 
 
 def test_verify_matches_then_detects_edits_and_changed_inputs(tender_copy: Path) -> None:

@@ -416,13 +416,13 @@ def export(
 ) -> None:
     """Render the workbook and report again from a saved result, without re-scoring."""
     from tenderscore.errors import UsageError
-    from tenderscore.exporting import parse_formats, render_exports
+    from tenderscore.exporting import parse_formats, render_saved
     from tenderscore.saved import read_export
 
     kind, document = read_export(result)
     if kind != "json" or not isinstance(document, dict):
         raise UsageError("export re-renders from the JSON export, not from a workbook")
-    files = render_exports(document, parse_formats(formats), template_dir=template)
+    files = render_saved(result, document, parse_formats(formats), template_dir=template)
     directory = out or result.parent
     _write_files({directory / name: data for name, data in files.items()}, inputs=[result])
 
