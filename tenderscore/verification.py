@@ -14,6 +14,7 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
+from tenderscore.errors import InputError, Problem
 from tenderscore.exporters.document import RunInfo, export_document
 from tenderscore.exporting import render_document
 from tenderscore.loading import load_tender
@@ -134,7 +135,7 @@ def verify_export(tender_dir: Path, saved_path: Path) -> list[str]:
     matching export reproduces exactly.
     """
     _, saved = read_export(saved_path)
-    audit = saved["audit"] if isinstance(saved, dict) else _workbook_audit(saved)
+    audit = saved["audit"] if isinstance(saved, dict) else _workbook_audit(saved_path, saved)
     tender = load_tender(tender_dir)
     evaluation = evaluate(tender)
     settings = smaa_settings(
@@ -154,14 +155,31 @@ def verify_export(tender_dir: Path, saved_path: Path) -> list[str]:
     return differences
 
 
-def _workbook_audit(data: bytes) -> dict[str, Any]:
-    """The run settings and input hashes recorded on a workbook's Audit sheet."""
+def _workbook_audit(path: Path, data: bytes) -> dict[str, Any]:
+    """The run settings and input hashes recorded on a workbook's Audit sheet.
+
+    Raises:
+        InputError: when the file is not a workbook tenderscore exported.
+    """
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(data), read_only=True)["Audit"]
-    rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InputError([Problem(path, f"not a readable .xlsx workbook: {exc}")]) from exc
+    sheet = book["Audit"] if "Audit" in book.sheetnames else None
+    rows = [tuple(row) for row in sheet.iter_rows(values_only=True)] if sheet else []
     labels = {str(row[0]): row[1] for row in rows if row and row[0]}
-    header = next(k for k, row in enumerate(rows) if row and row[0] == "Input file")
+    header = next((k for k, row in enumerate(rows) if row and row[0] == "Input file"), None)
+    if header is None:
+        raise InputError(
+            [
+                Problem(
+                    path,
+                    "no Audit sheet with the input files: not a workbook tenderscore exported",
+                )
+            ]
+        )
     inputs = [
         {"path": str(row[0]), "role": str(row[1]), "sha256": str(row[2])}
         for row in rows[header + 1 :]

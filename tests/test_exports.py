@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from tenderscore.exporters.document import RunInfo, export_document
 from tenderscore.exporters.escaping import markdown_cell, markdown_text
@@ -299,3 +299,16 @@ def test_json_output_is_outlined_then_one_record_per_line() -> None:
         dumps({"total": float("nan")})
     many = {"rows": list(range(100_000)), "names": ["é"] * 3}  # encoded in several slices
     assert json.loads(dumps(many)) == many
+
+
+def test_verify_refuses_what_is_not_an_export(tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.title = "Audit"  # type: ignore[union-attr]
+    book.save(tmp_path / "other.xlsx")
+    (tmp_path / "broken.xlsx").write_text("not a zip")
+    for name, message in [
+        ("other.xlsx", "no Audit sheet with the input files: not a workbook tenderscore exported"),
+        ("broken.xlsx", "not a readable .xlsx workbook: File is not a zip file"),
+    ]:
+        result = run_cli(["verify", EXAMPLE, tmp_path / name], exit_code=2)
+        assert f"{tmp_path / name}: {message}" in result.stderr
