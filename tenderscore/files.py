@@ -65,13 +65,16 @@ def _sync_directory(directory: Path) -> None:
 
 
 def refuse_inputs_as_outputs(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
-    """Refuse, before any work, to write over an input (through links or ``..`` too).
+    """Refuse, before any work, to write over an input (through links or ``..`` too), or
+    into a file as though it were a directory.
 
     Raises:
-        UsageError: naming the output and the input it would overwrite.
+        UsageError: naming the output and the input it would overwrite, or the file.
     """
     existing_inputs = [p for p in inputs if p.exists()]
     for output in outputs:
+        if output.parent.exists() and not output.parent.is_dir():
+            raise UsageError(f"cannot write {output}: {output.parent} is a file, not a directory")
         if output.is_symlink():
             raise UsageError(f"refusing to write through a symbolic link: {output}")
         if not output.exists():

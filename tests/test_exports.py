@@ -95,6 +95,19 @@ def test_an_output_that_is_an_input_is_refused_before_any_work(
     assert sorted(p.name for p in out.iterdir()) == [target.name]
 
 
+def test_an_out_that_is_a_file_and_a_template_dir_without_the_template(
+    tender_copy: Path, tmp_path: Path
+) -> None:
+    occupied = tmp_path / "occupied"
+    occupied.write_text("not a directory")
+    result = run_cli(["evaluate", tender_copy, "--out", occupied], exit_code=2)
+    assert f"{occupied} is a file, not a directory" in result.stderr
+    empty = tmp_path / "templates"
+    empty.mkdir()
+    result = run_cli(["evaluate", tender_copy, "--template", empty, "--format", "md"], exit_code=2)
+    assert f"--template {empty}: no report.md.j2 there to use" in result.stderr
+
+
 def test_a_failed_write_exits_3_and_keeps_the_old_file(
     tender_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -27,7 +27,7 @@ def render_report(
     """The report for ``document``; ``charts`` maps 'points' and 'tornado' to file names."""
     from jinja2 import TemplateError
 
-    environment = _environment(template_dir)
+    environment = _environment(template_dir, TEMPLATE)
     names = {bid["id"]: bid["name"] for bid in document["bids"]}
     environment.filters["bid_name"] = lambda bid_id: names.get(bid_id, bid_id)
     try:
@@ -38,7 +38,15 @@ def render_report(
         raise UsageError(f"report template error{where}: {exc.message or exc}") from exc
 
 
-def _environment(template_dir: Path | None) -> Any:
+def _environment(template_dir: Path | None, name: str) -> Any:
+    """The sandboxed environment; ``template_dir`` must hold the template ``name`` it
+    replaces (a directory without it would silently give the built-in one).
+
+    Raises:
+        UsageError: when ``template_dir`` has no ``name``.
+    """
+    if template_dir is not None and not (template_dir / name).is_file():
+        raise UsageError(f"--template {template_dir}: no {name} there to use")
     from jinja2 import (
         ChoiceLoader,
         FileSystemLoader,

@@ -33,7 +33,7 @@ def render_summaries(
     """File name -> Markdown for every bidder."""
     from jinja2 import TemplateError
 
-    environment = _environment(template_dir)
+    environment = _environment(template_dir, TEMPLATE)
     reference = document["tender"]["reference"]
     try:
         template = environment.get_template(TEMPLATE)
