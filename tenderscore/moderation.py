@@ -106,13 +106,14 @@ def _alpha(blocks: Sequence[np.ndarray]) -> float | None:
         return None
     everything = np.concatenate([block.ravel() for block in pairable])
     n = len(everything)
-    observed = sum(
+    within = sum(
         float(_row_squared_differences(block).sum()) / (block.shape[1] - 1) for block in pairable
     )
+    observed = within / n
     expected = _squared_differences(everything) / (n * (n - 1))
     if expected == 0:
         return None
-    return float(1.0 - observed / n / expected)
+    return float(1.0 - observed / expected)
 
 
 class ReasonLint:

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from tenderscore.moderation import krippendorff_alpha_interval, lint_reason, moderate
@@ -123,3 +125,41 @@ def test_moderated_scores_keep_originals_and_deltas_and_reach_the_workbook(tmp_p
     values = [cell.value for row in sheet.iter_rows() for cell in row]
     assert "Inter-rater agreement (Krippendorff's alpha, interval)" in values
     assert "Independent member, Data Ethics Committee" in values
+
+
+def _alpha_by_pairs(units: list[list[float | None]]) -> float | None:
+    """Krippendorff's interval alpha straight from its definition, pair by pair."""
+    pairable = [[v for v in unit if v is not None] for unit in units]
+    pairable = [values for values in pairable if len(values) >= 2]
+    everything = [v for values in pairable for v in values]
+    n = len(everything)
+    if n < 2:
+        return None
+    observed = (
+        sum(
+            sum((a - b) ** 2 for i, a in enumerate(vs) for j, b in enumerate(vs) if i != j)
+            / (len(vs) - 1)
+            for vs in pairable
+        )
+        / n
+    )
+    expected = sum(
+        (a - b) ** 2 for i, a in enumerate(everything) for j, b in enumerate(everything) if i != j
+    ) / (n * (n - 1))
+    return None if expected == 0 else 1 - observed / expected
+
+
+@given(
+    st.lists(
+        st.lists(st.one_of(st.none(), st.integers(0, 5).map(float)), min_size=3, max_size=3),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_krippendorff_alpha_equals_its_pairwise_definition(units: list[list[float | None]]) -> None:
+    expected = _alpha_by_pairs(units)
+    found = krippendorff_alpha_interval(units)
+    if expected is None:
+        assert found is None
+    else:
+        assert found == pytest.approx(expected, abs=1e-9)
