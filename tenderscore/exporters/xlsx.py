@@ -581,17 +581,21 @@ class _Writer:
         self.header(sheet, 4, labels)
         ranked = [bid for bid in self.bids if bid["eligible"]]
         layout = self.layout
+        points_rows = {
+            section: [
+                layout.leaf_rows[leaf] - 5 + layout.points_first
+                for leaf in document_section_leaves(self.doc, section)
+                if leaf in layout.leaf_rows
+            ]
+            for section in sections
+        }
         for offset, bid in enumerate(ranked):
             r = 5 + offset
             column = layout.bid_columns[bid["id"]]
             self.value(sheet, r, 1, f"=Scores!{column}{layout.rank_row}")
             self.text(sheet, r, 2, bid["name"])
             for k, section in enumerate(sections):
-                rows = [
-                    layout.leaf_rows[leaf] - 5 + layout.points_first
-                    for leaf in document_section_leaves(self.doc, section)
-                    if leaf in layout.leaf_rows
-                ]
+                rows = points_rows[section]
                 formula = "=" + "+".join(f"Scores!{column}{row}" for row in rows) if rows else 0
                 self.value(sheet, r, 3 + k, formula, "0.00")
             self.value(
