@@ -43,7 +43,7 @@ class SheetCells:
     def __init__(self) -> None:
         self._rows: dict[int, dict[int, str]] = {}
         self._sealed: dict[int, str] = {}
-        self.first_column = self.last_column = 0
+        self._sealed_columns: set[int] = set()
 
     def number(self, row: int, column: int, value: float, style: int = 0) -> None:
         if not math.isfinite(value):
@@ -65,6 +65,8 @@ class SheetCells:
         """Row ``row`` is complete: no cell will be added to it or looked up in it."""
         cells = self._rows.pop(row, {})
         self._sealed[row] = "".join(cells[column] for column in sorted(cells))
+        if cells:
+            self._sealed_columns |= {min(cells), max(cells)}
 
     def __contains__(self, address: tuple[int, int]) -> bool:
         row, column = address
@@ -78,9 +80,13 @@ class SheetCells:
         styled = f' s="{style}"' if style else ""
         reference = f"{get_column_letter(column)}{row}"
         self._rows.setdefault(row, {})[column] = f'<c r="{reference}"{styled}{kind}>{content}</c>'
-        if not self.first_column or column < self.first_column:
-            self.first_column = column
-        self.last_column = max(self.last_column, column)
+
+    def columns(self) -> set[int]:
+        """The first and last columns with cells (and perhaps others between)."""
+        found = set(self._sealed_columns)
+        for cells in self._rows.values():
+            found |= {min(cells), max(cells)}
+        return found
 
     def rows(self) -> Iterator[tuple[int, str]]:
         """Each row's cells as XML, in column order."""
@@ -129,7 +135,7 @@ def _merge(worksheet: bytes, cells: SheetCells, stream: IO[bytes]) -> None:
         _merged_row(number, theirs.get(number), ours.get(number, "")) for number in numbers
     )
     head = worksheet[: found.start()]
-    columns = [cells.first_column, cells.last_column] if cells.first_column else []
+    columns = [*cells.columns()]
     columns += [
         _column(c.group(1)) for _, content in theirs.values() for c in _CELL.finditer(content)
     ]
