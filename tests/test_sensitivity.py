@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tenderscore.hierarchy import build_tree
@@ -151,6 +151,9 @@ def random_tenders(draw: st.DrawFn) -> Tender:
 
 @settings(max_examples=80, deadline=None)
 @given(tender=random_tenders())
+@example(  # b0 and b2 tie now: the ranking may change at once, the nearest grid point hid that
+    tender=inline_tender([1, 1], [[0, 0.025], [0, 0.05], [0.025, 0]], [50.0] * 3, price=RELATIVE)
+)
 def test_stability_intervals_agree_with_a_brute_force_sweep(tender: Tender) -> None:
     model, _ = _model(tender)
     if model.size < 2 or model.lead_shared:
@@ -176,7 +179,7 @@ def test_stability_intervals_agree_with_a_brute_force_sweep(tender: Tender) -> N
             assert first == {end.taker, *end.shared_with}
             assert model.bids[0] not in first
         # inside the ranking interval no pair that is ordered now changes order
-        now = goodness[np.argmin(np.abs(grid - group.weight))]
+        now = model.goodness(line.weights_at(group.weight))[0]
         ordered = np.sign(now[:, None] - now[None, :])
         ordered[np.abs(now[:, None] - now[None, :]) <= 1e-9] = 0
         inside_ranking = (grid > interval.ranking_low.weight + 1e-6) & (
