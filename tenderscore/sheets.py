@@ -118,6 +118,7 @@ def _workbook(
             descriptor = model.scale.descriptors.get(point, "")
             guide.append([leaf.id, point, None])
             set_text(guide.cell(row=guide.max_row, column=3), descriptor)
+        first = row
         for bid in bids:
             set_text(sheet.cell(row=row, column=1), leaf.id)
             set_text(sheet.cell(row=row, column=2), model.question or leaf.name)
@@ -128,8 +129,9 @@ def _workbook(
                 entry.protection = Protection(locked=False)
                 entry.fill = INPUT
             sheet.cell(row=row, column=COMMENT).alignment = Alignment(wrap_text=True)
-            validation.add(f"E{row}")
             row += 1
+        if bids:
+            validation.add(f"E{first}:E{row - 1}")  # one range: adding cell by cell is O(n^2)
     for letter, width in zip("ABCDEF", (24, 60, 14, 30, 8, 60), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = f"A{FIRST_ROW}"

@@ -126,3 +126,26 @@ def test_no_price_anywhere_in_a_quality_sheet(unscored: Path) -> None:
         blob = "\n".join(texts)
         for word in forbidden:
             assert not re.search(rf"\b{re.escape(word)}\b", blob), (path.name, word)
+
+
+def test_every_score_cell_is_restricted_to_its_scale(unscored: Path) -> None:
+    run_cli(["sheets", unscored])
+    scales = {
+        leaf.id: leaf.model.scale
+        for leaf in load_tender(EXAMPLE).tree.leaves
+        if leaf.kind == "scale"
+    }
+    checked = 0
+    for path in sorted((unscored / "out" / "sheets").glob("*.xlsx")):
+        sheet = load_workbook(path)["Scores"]
+        rules = sheet.data_validations.dataValidation
+        for row in range(6, sheet.max_row + 1):
+            scale = scales[sheet.cell(row=row, column=1).value]
+            covering = [rule for rule in rules if f"E{row}" in rule.sqref]
+            assert len(covering) == 1, (path.name, row)
+            assert (covering[0].formula1, covering[0].formula2) == (
+                str(scale.min),
+                str(scale.max),
+            )
+            checked += 1
+    assert checked > 50
