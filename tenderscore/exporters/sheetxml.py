@@ -17,10 +17,16 @@ import math
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import IO
 from xml.sax.saxutils import escape
 
+from openpyxl import Workbook
+from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
+
+from tenderscore.exporters.escaping import FORMULA_TRIGGERS
 
 # characters XML 1.0 cannot carry (openpyxl refuses them) and lone surrogates (UTF-8 cannot):
 # shown as the replacement character
@@ -30,6 +36,50 @@ _ROW = re.compile(rb"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.DOTALL)
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)\d+"[^>]*?(?:/>|>.*?</c>)', re.DOTALL)
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: a style lookup per cell stays cheap
+class Look:
+    """How a cell looks, besides its number format: font, fill, wrapping; unlocked for input."""
+
+    font: Font | None = None
+    fill: PatternFill | None = None
+    wrap: bool = False
+    unlocked: bool = False
+
+
+PLAIN = Look()
+
+
+class Styles:
+    """A workbook's style ids, from openpyxl's style lookup once per look, not per cell."""
+
+    def __init__(self, book: Workbook) -> None:
+        self.book = book
+        self.ids: dict[tuple[Look, str, bool], int] = {}
+
+    def id(self, look: Look = PLAIN, fmt: str = "", *, quoted: bool = False) -> int:
+        key = (look, fmt, quoted)
+        found = self.ids.get(key)
+        if found is None:
+            probe = Cell(self.book.worksheets[0], row=1, column=1)  # not added to the sheet
+            probe.number_format = fmt or "General"
+            if look.font is not None:
+                probe.font = look.font
+            if look.fill is not None:
+                probe.fill = look.fill
+            if look.wrap:
+                probe.alignment = Alignment(wrap_text=True, vertical="top")
+            if look.unlocked:
+                probe.protection = Protection(locked=False)
+            probe.quotePrefix = quoted
+            found = self.ids[key] = probe.style_id
+        return found
+
+    def for_text(self, text: str, look: Look = PLAIN) -> int:
+        """Text a spreadsheet would read as a formula (bid text is untrusted) also gets a
+        quote prefix, so that editing the cell keeps it text."""
+        return self.id(look, quoted=text.startswith(FORMULA_TRIGGERS))
 
 
 class SheetCells:
@@ -67,6 +117,10 @@ class SheetCells:
         self._sealed[row] = "".join(cells[column] for column in sorted(cells))
         if cells:
             self._sealed_columns |= {min(cells), max(cells)}
+
+    def blank(self, row: int, column: int, style: int) -> None:
+        """An empty cell that has a look: an input cell waiting to be filled in."""
+        self._put(row, column, style, "", "")
 
     def __contains__(self, address: tuple[int, int]) -> bool:
         row, column = address

@@ -17,18 +17,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tenderscore.exporters.escaping import FORMULA_TRIGGERS
-from tenderscore.exporters.sheetxml import SheetCells, splice
+from tenderscore.exporters.sheetxml import PLAIN, Look, SheetCells, Styles, splice
 
 FONT = "Calibri"
 ROOT = "(top level)"
@@ -36,17 +34,6 @@ WIDTH_SAMPLE_ROWS = 300
 PROSE = 60
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: a style lookup per cell stays cheap
-class Look:
-    """How a cell looks, besides its number format: font, fill, wrapping; unlocked for input."""
-
-    font: Font | None = None
-    fill: PatternFill | None = None
-    wrap: bool = False
-    unlocked: bool = False
-
-
-PLAIN = Look()
 BOLD = Look(font=Font(name=FONT, size=10, bold=True))
 TITLE = Look(font=Font(name=FONT, size=14, bold=True))
 HEADER = Look(font=BOLD.font, fill=PatternFill("solid", fgColor="DDE4EE"), wrap=True)
@@ -94,7 +81,7 @@ class _Writer:
         }
         self.sheet_cells: dict[Worksheet, SheetCells] = {}
         self.widths: dict[Worksheet, dict[int, int]] = {}
-        self.style_ids: dict[tuple[Look, str, bool], int] = {}
+        self.styles = Styles(self.book)
 
     def build(self) -> None:
         summary = self.book.active
@@ -118,15 +105,14 @@ class _Writer:
     def text(self, sheet: Worksheet, row: int, column: int, value: str, look: Look = PLAIN) -> None:
         """A text cell, never a formula: text that a spreadsheet would read as one (bid text
         is untrusted) also gets a quote prefix, so editing the cell keeps it text."""
-        style = self.style(look, quoted=value.startswith(FORMULA_TRIGGERS))
-        self._cells(sheet).text(row, column, value, style)
+        self._cells(sheet).text(row, column, value, self.styles.for_text(value, look))
         self._measure(sheet, row, column, value)
 
     def value(
         self, sheet: Worksheet, row: int, column: int, value: Any, fmt: str = "", look: Look = PLAIN
     ) -> None:
         """A number, or a formula: a string starting with ``=`` (text goes through ``text``)."""
-        cells, style = self._cells(sheet), self.style(look, fmt)
+        cells, style = self._cells(sheet), self.styles.id(look, fmt)
         if isinstance(value, str):
             if not value.startswith("="):
                 raise ValueError(f"{value[:40]!r} is not a formula; write text with text()")
@@ -137,25 +123,6 @@ class _Writer:
 
     def note(self, sheet: Worksheet, row: int, column: int, text: str) -> None:
         sheet.cell(row=row, column=column).comment = Comment(text, "tenderscore")
-
-    def style(self, look: Look, fmt: str = "", *, quoted: bool = False) -> int:
-        """The workbook's style id: openpyxl's style lookup once per look, not per cell."""
-        key = (look, fmt, quoted)
-        found = self.style_ids.get(key)
-        if found is None:
-            probe = Cell(self.book.worksheets[0], row=1, column=1)  # not added to the sheet
-            probe.number_format = fmt or "General"
-            if look.font is not None:
-                probe.font = look.font
-            if look.fill is not None:
-                probe.fill = look.fill
-            if look.wrap:
-                probe.alignment = Alignment(wrap_text=True, vertical="top")
-            if look.unlocked:
-                probe.protection = Protection(locked=False)
-            probe.quotePrefix = quoted
-            found = self.style_ids[key] = probe.style_id
-        return found
 
     def _cells(self, sheet: Worksheet) -> SheetCells:
         cells = self.sheet_cells.get(sheet)
@@ -862,15 +829,20 @@ def _aggregate(document: dict[str, Any], leaf: dict[str, Any]) -> str:
     return str(leaf["spec"].get("aggregate") or document["method"]["score_aggregation"])
 
 
-def _finish(sheet: Worksheet, widths: dict[int, int]) -> None:
-    """Widths that fit, print set-up, and protection (weights stay editable)."""
-    for column, width in widths.items():
-        sheet.column_dimensions[get_column_letter(column)].width = max(width, 10)
+def print_across(sheet: Worksheet, *, header_row: int) -> None:
+    """Landscape, every column on the page width, the header row repeated on each page."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.print_title_rows = "3:3" if sheet.title != "Summary" else "4:4"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+
+
+def _finish(sheet: Worksheet, widths: dict[int, int]) -> None:
+    """Widths that fit, print set-up, and protection (weights stay editable)."""
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = max(width, 10)
+    print_across(sheet, header_row=3 if sheet.title != "Summary" else 4)
     sheet.protection.sheet = True
     sheet.protection.formatCells = False
     sheet.protection.formatColumns = False
