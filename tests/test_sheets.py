@@ -149,3 +149,20 @@ def test_every_score_cell_is_restricted_to_its_scale(unscored: Path) -> None:
             )
             checked += 1
     assert checked > 50
+
+
+def test_bid_text_is_text_in_the_scoring_sheets(unscored: Path) -> None:
+    formula = '=HYPERLINK("http://evil.invalid","click")'
+    path = unscored / "bids" / "albion-analytics.yaml"
+    bid = yaml.safe_load(path.read_text())
+    bid["name"] = formula
+    path.write_text(yaml.safe_dump(bid, sort_keys=False))
+    run_cli(["sheets", unscored])
+    found = 0
+    for book in sorted((unscored / "out" / "sheets").glob("*.xlsx")):
+        for row in load_workbook(book)["Scores"].iter_rows(min_row=6):
+            if row[3].value == formula:
+                assert row[3].data_type == "s"
+                assert row[3].quotePrefix
+                found += 1
+    assert found > 0
