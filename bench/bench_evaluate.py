@@ -22,14 +22,14 @@ from typing import Any, TypeVar
 
 import yaml
 
-from tenderscore.checks import Sourced, check_bids
-from tenderscore.loading import load_tender
+from tenderscore.engine.scoring import evaluate
+from tenderscore.input.consistency import Sourced, check_bids
+from tenderscore.input.loading import load_tender
+from tenderscore.input.models import BidFile
+from tenderscore.input.schema_errors import validate_document
+from tenderscore.input.yamlfile import read_yaml
 from tenderscore.memory import collector_paused
-from tenderscore.models import BidFile
-from tenderscore.scoring import evaluate
 from tenderscore.sensitivity.analysis import analyse_sensitivity
-from tenderscore.validation import validate_document
-from tenderscore.yamlfile import read_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 T = TypeVar("T")

@@ -23,12 +23,12 @@ from pathlib import Path
 
 from bench_evaluate import REPO, best_of, generate
 
-from tenderscore.exporters.document import RunInfo, export_document
+from tenderscore.engine.scoring import evaluate
 from tenderscore.exporting import render_exports
-from tenderscore.loading import load_tender
-from tenderscore.scoring import evaluate
+from tenderscore.input.loading import load_tender
+from tenderscore.input.tender import Tender
+from tenderscore.report.document import RunInfo, export_document
 from tenderscore.sensitivity.analysis import analyse_sensitivity
-from tenderscore.tender import Tender
 
 CLI = [sys.executable, "-m", "tenderscore"]
 RUN = RunInfo("bench", "bench")

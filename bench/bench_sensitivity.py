@@ -21,8 +21,8 @@ from typing import TypeVar
 
 from bench_evaluate import REPO, best_of, generate
 
-from tenderscore.loading import load_tender
-from tenderscore.scoring import evaluate
+from tenderscore.engine.scoring import evaluate
+from tenderscore.input.loading import load_tender
 from tenderscore.sensitivity.analysis import analyse_sensitivity, score_panels
 from tenderscore.sensitivity.model import ranking_model, weight_groups
 from tenderscore.sensitivity.sampling import weight_sampler

@@ -23,20 +23,20 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from tenderscore.engine.results import Evaluation
+    from tenderscore.engine.scoring import evaluate
     from tenderscore.errors import InputError, TenderscoreError
-    from tenderscore.loading import load_tender
-    from tenderscore.results import Evaluation
-    from tenderscore.scoring import evaluate
+    from tenderscore.input.loading import load_tender
+    from tenderscore.input.tender import Tender
     from tenderscore.sensitivity.analysis import analyse_sensitivity
-    from tenderscore.tender import Tender
 
 _LAZY = {
     "InputError": "tenderscore.errors",
     "TenderscoreError": "tenderscore.errors",
-    "load_tender": "tenderscore.loading",
-    "Evaluation": "tenderscore.results",
-    "evaluate": "tenderscore.scoring",
-    "Tender": "tenderscore.tender",
+    "load_tender": "tenderscore.input.loading",
+    "Evaluation": "tenderscore.engine.results",
+    "evaluate": "tenderscore.engine.scoring",
+    "Tender": "tenderscore.input.tender",
     "analyse_sensitivity": "tenderscore.sensitivity.analysis",
 }
 

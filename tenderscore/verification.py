@@ -14,12 +14,12 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
+from tenderscore.engine.scoring import evaluate
 from tenderscore.errors import InputError, Problem
-from tenderscore.exporters.document import RunInfo, export_document
 from tenderscore.exporting import render_document
-from tenderscore.loading import load_tender
-from tenderscore.saved import read_export
-from tenderscore.scoring import evaluate
+from tenderscore.input.loading import load_tender
+from tenderscore.input.saved import read_export
+from tenderscore.report.document import RunInfo, export_document
 from tenderscore.sensitivity.analysis import analyse_sensitivity, smaa_settings
 
 MAX_DIFFERENCES = 50

@@ -14,10 +14,10 @@ from hypothesis import settings
 from typer.testing import CliRunner
 
 from tenderscore.cli import app
-from tenderscore.hierarchy import build_tree
-from tenderscore.loading import load_tender
-from tenderscore.models import BidFile, TenderFile
-from tenderscore.tender import Tender
+from tenderscore.input.hierarchy import build_tree
+from tenderscore.input.loading import load_tender
+from tenderscore.input.models import BidFile, TenderFile
+from tenderscore.input.tender import Tender
 
 # CI runs the same examples every time (.ci/run sets TENDERSCORE_CI), so a submission never
 # fails on a case drawn by chance; runs elsewhere keep exploring new ones.

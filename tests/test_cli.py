@@ -80,7 +80,7 @@ def test_internal_error_exits_1_without_traceback(monkeypatch: pytest.MonkeyPatc
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr("tenderscore.scoring.evaluate", broken)
+    monkeypatch.setattr("tenderscore.engine.scoring.evaluate", broken)
     result = run_cli(["evaluate", EXAMPLE, "--no-export"], exit_code=1)
     assert "internal error: ZeroDivisionError: boom" in result.stderr
     assert "Traceback" not in result.stderr
@@ -90,7 +90,7 @@ def test_output_error_exits_3(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise OutputError("cannot write out/x.json: permission denied")
 
-    monkeypatch.setattr("tenderscore.scoring.evaluate", refuse)
+    monkeypatch.setattr("tenderscore.engine.scoring.evaluate", refuse)
     result = run_cli(["evaluate", EXAMPLE, "--no-export"], exit_code=3)
     assert "cannot write out/x.json" in result.stderr
 

@@ -8,9 +8,9 @@ import pytest
 import typer
 
 from tenderscore.cli import app
-from tenderscore.loading import load_tender
-from tenderscore.schemas import SCHEMAS, render_schema
-from tenderscore.scoring import evaluate
+from tenderscore.engine.scoring import evaluate
+from tenderscore.input.loading import load_tender
+from tenderscore.input.schemas import SCHEMAS, render_schema
 
 from conftest import EXAMPLE, REPO, run_cli
 

@@ -16,12 +16,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from tenderscore.exporters.document import RunInfo, export_document
+from tenderscore.engine.scoring import evaluate
 from tenderscore.exporters.escaping import markdown_cell, markdown_text
 from tenderscore.exporters.json import dumps
 from tenderscore.exporting import render_exports
-from tenderscore.loading import load_tender
-from tenderscore.scoring import evaluate
+from tenderscore.input.loading import load_tender
+from tenderscore.report.document import RunInfo, export_document
 from tenderscore.sensitivity.analysis import analyse_sensitivity
 
 from conftest import DATA, EXAMPLE, bid, inline_tender, run_cli, tender_with, write_tender

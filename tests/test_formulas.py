@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from tenderscore.formulas import (
+from tenderscore.input.models import LinearValue, PiecewiseValue, PriceRule, WholeLifeCost
+from tenderscore.rules.formulas import (
     Bounds,
     PriceReference,
     discount_factors,
@@ -19,7 +20,6 @@ from tenderscore.formulas import (
     scale_values,
     whole_life_cost,
 )
-from tenderscore.models import LinearValue, PiecewiseValue, PriceRule, WholeLifeCost
 
 PRICES = np.array([100.0, 125.0, 200.0])
 REF = price_reference(PRICES)  # Pmin 100, Pmax 200, mean 141.666...

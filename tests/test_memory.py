@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from tenderscore.loading import load_tender
+from tenderscore.input.loading import load_tender
 from tenderscore.memory import collector_paused
 
 from conftest import EXAMPLE

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from tenderscore.moderation import krippendorff_alpha_interval, lint_reason, moderate
-from tenderscore.tender import Tender
+from tenderscore.engine.moderation import krippendorff_alpha_interval, lint_reason, moderate
+from tenderscore.input.tender import Tender
 
 from conftest import EXAMPLE, bid, run_cli
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tenderscore.results import Evaluation
-from tenderscore.scoring import evaluate
+from tenderscore.engine.results import Evaluation
+from tenderscore.engine.scoring import evaluate
 
 from conftest import ABSOLUTE, RELATIVE, inline_tender, numeric
 

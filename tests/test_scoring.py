@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tenderscore.scoring import evaluate
-from tenderscore.tender import Tender
+from tenderscore.engine.scoring import evaluate
+from tenderscore.input.tender import Tender
 
 from conftest import BASE_TENDER, bid, numeric
 

@@ -11,10 +11,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tenderscore.hierarchy import build_tree
-from tenderscore.loading import load_tender
-from tenderscore.models import TenderFile
-from tenderscore.scoring import evaluate
+from tenderscore.engine.scoring import evaluate
+from tenderscore.input.hierarchy import build_tree
+from tenderscore.input.loading import load_tender
+from tenderscore.input.models import TenderFile
+from tenderscore.input.tender import Tender
 from tenderscore.sensitivity.analysis import analyse_sensitivity, smaa_settings
 from tenderscore.sensitivity.model import RankingModel, ranking_model, weight_groups
 from tenderscore.sensitivity.rescoring import rescorer
@@ -23,7 +24,6 @@ from tenderscore.sensitivity.sampling import weight_sampler
 from tenderscore.sensitivity.smaa import ScorePanel, run_smaa
 from tenderscore.sensitivity.stability import stability_interval, weight_line
 from tenderscore.sensitivity.switching import switching_values
-from tenderscore.tender import Tender
 
 from conftest import EXAMPLE, inline_tender, run_cli
 

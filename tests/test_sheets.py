@@ -10,8 +10,8 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from tenderscore.loading import load_tender
-from tenderscore.scoring import evaluate
+from tenderscore.engine.scoring import evaluate
+from tenderscore.input.loading import load_tender
 
 from conftest import EXAMPLE, run_cli
 

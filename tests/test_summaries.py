@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tenderscore.loading import load_tender
+from tenderscore.input.loading import load_tender
 
 from conftest import EXAMPLE, run_cli
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tenderscore.loading import load_criteria_set, load_tender
+from tenderscore.input.loading import load_criteria_set, load_tender
 
 from conftest import DATA, EXAMPLE, REPO, run_cli
 

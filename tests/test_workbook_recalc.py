@@ -14,13 +14,13 @@ import pytest
 from openpyxl import load_workbook
 from recalc import recalculate, soffice
 
-from tenderscore.exporters.document import RunInfo, export_document
+from tenderscore.engine.results import Evaluation
+from tenderscore.engine.scoring import evaluate
 from tenderscore.exporters.xlsx import render_workbook
-from tenderscore.loading import load_tender
-from tenderscore.results import Evaluation
-from tenderscore.scoring import evaluate
+from tenderscore.input.loading import load_tender
+from tenderscore.input.tender import Tender
+from tenderscore.report.document import RunInfo, export_document
 from tenderscore.sensitivity.analysis import analyse_sensitivity
-from tenderscore.tender import Tender
 
 from conftest import EXAMPLE, inline_tender, numeric
 

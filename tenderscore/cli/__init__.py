@@ -21,10 +21,10 @@ from rich.console import Console
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from tenderscore.exporters.document import RunInfo
-    from tenderscore.results import Evaluation
+    from tenderscore.engine.results import Evaluation
+    from tenderscore.input.tender import Tender
+    from tenderscore.report.document import RunInfo
     from tenderscore.sensitivity.analysis import SensitivityReport
-    from tenderscore.tender import Tender
 
 app = typer.Typer(
     name="tenderscore",
@@ -154,8 +154,8 @@ def evaluate(
 ) -> None:
     """Validate, score and rank the bids of a tender, and write the exports."""
     from tenderscore.cli.render import render_evaluation, render_reweighting
-    from tenderscore.loading import load_tender
-    from tenderscore.scoring import evaluate as run
+    from tenderscore.engine.scoring import evaluate as run
+    from tenderscore.input.loading import load_tender
 
     tender, label = _reweighted(load_tender(tender_dir), scenario, weights)
     chosen, targets = _plan_exports(tender, out, formats) if export else ((), {})
@@ -169,9 +169,10 @@ def evaluate(
         _write_exports(tender, evaluation, report, chosen, targets, template) if report else []
     )
     if json_output:
-        from tenderscore.exporters.json import render_json
+        from tenderscore.exporters.json import dumps
+        from tenderscore.report.evaluation import evaluation_document
 
-        sys.stdout.write(render_json(evaluation, report if robustness else None))
+        sys.stdout.write(dumps(evaluation_document(evaluation, report if robustness else None)))
     else:
         if label:
             render_reweighting(stdout, label, evaluation)
@@ -210,9 +211,9 @@ def _write_exports(
     """Render and write the planned exports; the paths written (none when not exporting)."""
     if not targets:
         return []
-    from tenderscore.exporters.document import export_document
     from tenderscore.exporting import render_exports
     from tenderscore.files import write_outputs
+    from tenderscore.report.document import export_document
 
     document = export_document(tender, evaluation, report, _run_info())
     files = render_exports(document, formats, template_dir=template)
@@ -238,7 +239,7 @@ def _run_info() -> RunInfo:
     import datetime
     import shlex
 
-    from tenderscore.exporters.document import RunInfo
+    from tenderscore.report.document import RunInfo
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = (
@@ -306,7 +307,7 @@ def sensitivity(
 ) -> None:
     """Test how robust the ranking is to the weights, the scores, the price and the formula."""
     from tenderscore.errors import UsageError
-    from tenderscore.loading import load_tender
+    from tenderscore.input.loading import load_tender
     from tenderscore.sensitivity.analysis import analyse_sensitivity, smaa_settings
     from tenderscore.sensitivity.sampling import SAMPLINGS
 
@@ -323,9 +324,10 @@ def sensitivity(
     with _progress_bar(enabled=progress and not json_output) as advance:
         report = analyse_sensitivity(tender, settings=settings, progress=advance)
     if json_output:
-        from tenderscore.exporters.json import render_sensitivity_json
+        from tenderscore.exporters.json import dumps
+        from tenderscore.report.evaluation import sensitivity_document
 
-        sys.stdout.write(render_sensitivity_json(report))
+        sys.stdout.write(dumps(sensitivity_document(report)))
         return
     from tenderscore.cli.render import render_reweighting
     from tenderscore.cli.sensitivity_view import render_sensitivity
@@ -357,7 +359,7 @@ def _progress_bar(*, enabled: bool) -> Iterator[Callable[[int, int], None] | Non
 def validate(tender_dir: TenderDir) -> None:
     """Check a tender and its bids; report every problem at once (exit 2 if any)."""
     from tenderscore.cli.render import render_weights
-    from tenderscore.loading import load_tender
+    from tenderscore.input.loading import load_tender
 
     tender = load_tender(tender_dir)
     render_weights(stdout, tender)
@@ -376,11 +378,10 @@ def explain(
     bid: Annotated[str, typer.Argument(help="Id of the bid to explain.", show_default=False)],
 ) -> None:
     """Show one bid's full breakdown with the formula used at each step."""
-    from tenderscore.checks import did_you_mean
     from tenderscore.cli.render import render_explanation
-    from tenderscore.errors import UsageError
-    from tenderscore.loading import load_tender
-    from tenderscore.scoring import evaluate as run
+    from tenderscore.engine.scoring import evaluate as run
+    from tenderscore.errors import UsageError, did_you_mean
+    from tenderscore.input.loading import load_tender
 
     tender = load_tender(tender_dir)
     evaluation = run(tender)
@@ -397,7 +398,7 @@ def schema(
 ) -> None:
     """Print the JSON Schema of an input file (for editor autocompletion)."""
     from tenderscore.errors import UsageError
-    from tenderscore.schemas import SCHEMAS, render_schema
+    from tenderscore.input.schemas import SCHEMAS, render_schema
 
     if kind not in SCHEMAS:
         raise UsageError(f"no schema {kind!r}; expected one of: {', '.join(SCHEMAS)}")
@@ -417,7 +418,7 @@ def export(
     """Render the workbook and report again from a saved result, without re-scoring."""
     from tenderscore.errors import UsageError
     from tenderscore.exporting import parse_formats, render_saved
-    from tenderscore.saved import read_export
+    from tenderscore.input.saved import read_export
 
     kind, document = read_export(result)
     if kind != "json" or not isinstance(document, dict):
@@ -462,11 +463,10 @@ def init(
     reference: Annotated[str, typer.Option(help="The tender's reference.")] = "TENDER-001",
 ) -> None:
     """Start a new tender from a criteria set: tender.yaml, a bid template and a README."""
-    from tenderscore.catalogue import shipped_criteria
-    from tenderscore.checks import did_you_mean
-    from tenderscore.errors import UsageError
-    from tenderscore.loading import load_criteria_set
-    from tenderscore.scaffold import scaffold
+    from tenderscore.errors import UsageError, did_you_mean
+    from tenderscore.input.catalogue import shipped_criteria
+    from tenderscore.input.loading import load_criteria_set
+    from tenderscore.input.scaffold import scaffold
 
     if (directory / "tender.yaml").exists():
         raise UsageError(f"{directory / 'tender.yaml'} exists; refusing to overwrite a tender")
@@ -496,8 +496,8 @@ def sheets(
     ] = None,
 ) -> None:
     """Write one scoring workbook per evaluator; filled ones go in TENDER_DIR/scores/."""
-    from tenderscore.loading import load_tender
-    from tenderscore.sheets import render_sheets
+    from tenderscore.exporters.scoresheets import render_sheets
+    from tenderscore.input.loading import load_tender
 
     tender = load_tender(tender_dir, require_scores=False)
     directory = out or tender.root / "out" / "sheets"
@@ -520,10 +520,10 @@ def summaries(
     template: TemplateOption = None,
 ) -> None:
     """Write one assessment summary per bidder (Procurement Act 2023 s50)."""
-    from tenderscore.exporters.document import export_document
+    from tenderscore.engine.scoring import evaluate as run
     from tenderscore.exporters.summaries import render_summaries
-    from tenderscore.loading import load_tender
-    from tenderscore.scoring import evaluate as run
+    from tenderscore.input.loading import load_tender
+    from tenderscore.report.document import export_document
     from tenderscore.sensitivity.analysis import analyse_sensitivity
 
     tender = load_tender(tender_dir)
@@ -547,8 +547,8 @@ def moderation(
     ] = False,
 ) -> None:
     """Print the moderation agenda: disputed scores first, evaluator leniency, agreement."""
-    from tenderscore.loading import load_tender
-    from tenderscore.moderation import moderate, moderation_document
+    from tenderscore.engine.moderation import moderate, moderation_document
+    from tenderscore.input.loading import load_tender
 
     result = moderate(load_tender(tender_dir))
     if json_output:
@@ -565,9 +565,9 @@ def moderation(
 @_handle_errors
 def list_criteria() -> None:
     """List the criteria sets shipped with tenderscore."""
-    from tenderscore.catalogue import shipped_criteria
     from tenderscore.cli.render import render_criteria_sets
-    from tenderscore.loading import load_criteria_set
+    from tenderscore.input.catalogue import shipped_criteria
+    from tenderscore.input.loading import load_criteria_set
 
     sets = {name: load_criteria_set(path) for name, path in shipped_criteria().items()}
     render_criteria_sets(stdout, sets)

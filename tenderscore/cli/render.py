@@ -9,11 +9,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tenderscore.engine.moderation import Moderation
+from tenderscore.engine.results import BidResult, Evaluation
 from tenderscore.figures import number
-from tenderscore.models import CriteriaSet, Minimum
-from tenderscore.moderation import Moderation
-from tenderscore.results import BidResult, Evaluation
-from tenderscore.tender import Tender
+from tenderscore.input.models import CriteriaSet, Minimum
+from tenderscore.input.tender import Tender
 
 TOTAL_LABELS = {
     "weighted_sum": "Total",

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tenderscore.models import ScaleCriterion
-from tenderscore.results import Evaluation
-from tenderscore.scoring import evaluate
+from tenderscore.engine.results import Evaluation
+from tenderscore.engine.scoring import evaluate
+from tenderscore.input.models import ScaleCriterion
+from tenderscore.input.tender import Tender
 from tenderscore.sensitivity.model import RankingModel, ranking_model, weight_groups
 from tenderscore.sensitivity.rescoring import rescorer
 from tenderscore.sensitivity.reversal import (
@@ -22,7 +23,6 @@ from tenderscore.sensitivity.scenarios import ScenarioOutcome, evaluate_scenario
 from tenderscore.sensitivity.smaa import Progress, ScorePanel, SmaaResult, run_smaa
 from tenderscore.sensitivity.stability import StabilityInterval, Sweep, stability_interval, sweep
 from tenderscore.sensitivity.switching import SwitchingValue, switching_values
-from tenderscore.tender import Tender
 
 QUICK_SAMPLES = 2_000
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from tenderscore.formulas import Array
-from tenderscore.hierarchy import CriteriaTree, TreeNode
-from tenderscore.results import Evaluation
-from tenderscore.tender import Tender
+from tenderscore.engine.results import Evaluation
+from tenderscore.input.hierarchy import CriteriaTree, TreeNode
+from tenderscore.input.tender import Tender
+from tenderscore.rules.formulas import Array
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from tenderscore.formulas import Array
-from tenderscore.hierarchy import TreeNode
-from tenderscore.models import PriceRule
-from tenderscore.results import Evaluation
-from tenderscore.scoring import depends_on_other_bids, leaf_values
+from tenderscore.engine.results import Evaluation
+from tenderscore.engine.scoring import depends_on_other_bids, leaf_values
+from tenderscore.input.hierarchy import TreeNode
+from tenderscore.input.models import PriceRule
+from tenderscore.input.tender import Tender
+from tenderscore.rules.formulas import Array
 from tenderscore.sensitivity.model import RankingModel
-from tenderscore.tender import Tender
 
 
 @dataclass(frozen=True)

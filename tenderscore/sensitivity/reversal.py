@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tenderscore.formulas import PRICE_FORMULAS
-from tenderscore.models import PriceFormulaName, PriceRule
+from tenderscore.input.models import PriceFormulaName, PriceRule
+from tenderscore.rules.formulas import PRICE_FORMULAS
 from tenderscore.sensitivity.rescoring import Rescorer
 
 

@@ -22,8 +22,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from tenderscore.formulas import Array
-from tenderscore.hierarchy import CriteriaTree
+from tenderscore.input.hierarchy import CriteriaTree
+from tenderscore.rules.formulas import Array
 
 Sampling = Literal["uniform", "dirichlet", "intervals", "rank"]
 SAMPLINGS: tuple[Sampling, ...] = ("uniform", "dirichlet", "intervals", "rank")

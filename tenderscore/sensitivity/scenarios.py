@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tenderscore.engine.results import Evaluation
+from tenderscore.engine.scoring import evaluate
 from tenderscore.errors import UsageError
-from tenderscore.results import Evaluation
-from tenderscore.scoring import evaluate
-from tenderscore.tender import Tender
+from tenderscore.input.tender import Tender
 
 
 @dataclass(frozen=True)

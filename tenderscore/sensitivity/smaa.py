@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from tenderscore.formulas import Array
+from tenderscore.rules.formulas import Array
 from tenderscore.sensitivity.model import RankingModel
 from tenderscore.sensitivity.sampling import WeightSampler
 

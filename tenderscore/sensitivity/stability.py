@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from tenderscore.formulas import Array
+from tenderscore.rules.formulas import Array
 from tenderscore.sensitivity.model import Group, RankingModel
 
 EDGE = 1e-12

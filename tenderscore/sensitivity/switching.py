@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tenderscore.models import (
+from tenderscore.input.models import (
     LinearValue,
     NumericCriterion,
     ObservedValue,

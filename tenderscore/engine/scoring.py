@@ -18,8 +18,22 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from tenderscore.findings import collect_findings
-from tenderscore.formulas import (
+from tenderscore.engine.findings import collect_findings
+from tenderscore.engine.gathering import RawInputs, gather_inputs
+from tenderscore.engine.ranking import SortKey, rank_bids
+from tenderscore.engine.results import (
+    BidResult,
+    CriterionScore,
+    Evaluation,
+    Exclusion,
+    NodeWeight,
+)
+from tenderscore.engine.tracing import leaf_trace
+from tenderscore.input.hierarchy import CriteriaTree, TreeNode
+from tenderscore.input.models import NumericCriterion, ObservedValue, PriceRule, ScaleCriterion
+from tenderscore.input.tender import Tender
+from tenderscore.memory import collector_paused
+from tenderscore.rules.formulas import (
     PRICE_FORMULAS,
     Array,
     Bounds,
@@ -28,20 +42,6 @@ from tenderscore.formulas import (
     price_values,
     scale_values,
 )
-from tenderscore.hierarchy import CriteriaTree, TreeNode
-from tenderscore.inputs import RawInputs, gather_inputs
-from tenderscore.memory import collector_paused
-from tenderscore.models import NumericCriterion, ObservedValue, PriceRule, ScaleCriterion
-from tenderscore.ranking import SortKey, rank_bids
-from tenderscore.results import (
-    BidResult,
-    CriterionScore,
-    Evaluation,
-    Exclusion,
-    NodeWeight,
-)
-from tenderscore.tender import Tender
-from tenderscore.tracing import leaf_trace
 
 TOLERANCE = 1e-9
 

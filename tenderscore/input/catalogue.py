@@ -11,7 +11,7 @@ def shipped_criteria_dir() -> Path:
     A wheel carries them inside the package (``tenderscore/criteria``); an editable install or a
     checkout has them at the top of the repository, beside the package.
     """
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     inside = package / "criteria"
     if inside.is_dir():
         return inside

@@ -9,15 +9,15 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from tenderscore.catalogue import shipped_criteria
-from tenderscore.checks import Sourced, check_bids, check_tender, did_you_mean
-from tenderscore.errors import InputError, Problem
-from tenderscore.hierarchy import CriteriaTree, build_tree
+from tenderscore.errors import InputError, Problem, did_you_mean
+from tenderscore.input.catalogue import shipped_criteria
+from tenderscore.input.consistency import Sourced, check_bids, check_tender
+from tenderscore.input.hierarchy import CriteriaTree, build_tree
+from tenderscore.input.models import BidFile, CriteriaSet, EvaluatorScore, TenderFile, Weighting
+from tenderscore.input.schema_errors import validate_document
+from tenderscore.input.tender import SourceFile, Tender
+from tenderscore.input.yamlfile import DataPath, read_yaml
 from tenderscore.memory import collector_paused
-from tenderscore.models import BidFile, CriteriaSet, EvaluatorScore, TenderFile, Weighting
-from tenderscore.tender import SourceFile, Tender
-from tenderscore.validation import validate_document
-from tenderscore.yamlfile import DataPath, read_yaml
 
 TENDER_FILE = "tender.yaml"
 BIDS_DIR = "bids"
@@ -168,7 +168,7 @@ class _Loader:
         paths = sorted(directory.glob("*.xlsx")) if directory.is_dir() else []
         if not paths:
             return bids
-        from tenderscore.sheets import read_sheet  # openpyxl: only when there are sheets
+        from tenderscore.input.scoresheets import read_sheet  # openpyxl: only when there are sheets
 
         by_id = {bid.model.id: bid for bid in bids}
         added: dict[str, dict[str, dict[str, EvaluatorScore]]] = {}

@@ -8,8 +8,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from tenderscore.formulas import CostLine
-from tenderscore.tracing import LeafTrace
+from tenderscore.engine.tracing import LeafTrace
+from tenderscore.rules.formulas import CostLine
 
 AggregationMethod = Literal["weighted_sum", "price_per_quality_point", "monetised_quality"]
 

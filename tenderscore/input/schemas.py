@@ -6,7 +6,7 @@ import json
 
 from pydantic import BaseModel
 
-from tenderscore.models import BidFile, CriteriaSet, TenderFile
+from tenderscore.input.models import BidFile, CriteriaSet, TenderFile
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "tender": TenderFile,

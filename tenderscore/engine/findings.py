@@ -10,10 +10,10 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from tenderscore.formulas import PRICE_FORMULAS
-from tenderscore.models import NumericCriterion, ObservedValue
-from tenderscore.results import Evaluation, Finding
-from tenderscore.tender import Tender
+from tenderscore.engine.results import Evaluation, Finding
+from tenderscore.input.models import NumericCriterion, ObservedValue
+from tenderscore.input.tender import Tender
+from tenderscore.rules.formulas import PRICE_FORMULAS
 
 DOMINANT_WEIGHT = 0.70
 

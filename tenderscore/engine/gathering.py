@@ -10,12 +10,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from tenderscore.checks import assigned_evaluators
-from tenderscore.formulas import whole_life_cost
-from tenderscore.hierarchy import TreeNode
-from tenderscore.models import BidFile, ScaleCriterion
-from tenderscore.results import GateOutcome, PriceBreakdown
-from tenderscore.tender import Tender
+from tenderscore.engine.results import GateOutcome, PriceBreakdown
+from tenderscore.input.hierarchy import TreeNode
+from tenderscore.input.models import BidFile, ScaleCriterion
+from tenderscore.input.panel import assigned_evaluators
+from tenderscore.input.tender import Tender
+from tenderscore.rules.formulas import whole_life_cost
 
 
 @dataclass(frozen=True, slots=True)

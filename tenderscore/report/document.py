@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from tenderscore import __version__
-from tenderscore.exporters.json import evaluation_document, sensitivity_document
-from tenderscore.formulas import PRICE_FORMULAS
+from tenderscore.engine.moderation import moderate, moderation_document
+from tenderscore.engine.results import Evaluation
+from tenderscore.input.saved import EXPORT_SCHEMA, EXPORT_VERSION
+from tenderscore.input.tender import Tender
 from tenderscore.memory import collector_paused
-from tenderscore.moderation import moderate, moderation_document
-from tenderscore.results import Evaluation
-from tenderscore.saved import EXPORT_SCHEMA, EXPORT_VERSION
+from tenderscore.report.evaluation import evaluation_document, sensitivity_document
+from tenderscore.rules.formulas import PRICE_FORMULAS
 from tenderscore.sensitivity.analysis import SensitivityReport
-from tenderscore.tender import Tender
 
 EXPORTED_RANKS = 10  # rank acceptabilities beyond the tenth: `tenderscore sensitivity --json`
 

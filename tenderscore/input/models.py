@@ -3,7 +3,7 @@
 Models are frozen and reject unknown keys; field descriptions feed the published JSON Schema
 (``tenderscore schema``) so that editors can autocomplete and check the YAML. Checks that need
 more than one file (a bid answering a criterion that does not exist, say) live in
-``tenderscore.checks``.
+``tenderscore.input.consistency``.
 """
 
 from __future__ import annotations

@@ -6,16 +6,16 @@ wrong with a tender in one run.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tenderscore.errors import Problem
-from tenderscore.formulas import PRICE_FORMULAS, whole_life_cost
-from tenderscore.hierarchy import CriteriaTree, TreeNode, iter_nodes
-from tenderscore.models import BidFile, Minimum, ScaleCriterion, TenderFile
-from tenderscore.yamlfile import DataPath, YamlDocument
+from tenderscore.errors import Problem, did_you_mean
+from tenderscore.input.hierarchy import CriteriaTree, TreeNode, iter_nodes
+from tenderscore.input.models import BidFile, Minimum, ScaleCriterion, TenderFile
+from tenderscore.input.panel import assigned_evaluators
+from tenderscore.input.yamlfile import DataPath, YamlDocument
+from tenderscore.rules.formulas import PRICE_FORMULAS, whole_life_cost
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,11 +24,6 @@ class Sourced:
 
     model: Any
     document: YamlDocument
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {match[0]!r}?" if match else ""
 
 
 def check_tender(
@@ -142,16 +137,6 @@ def _panel_problems(tender: Sourced, tree: CriteriaTree) -> list[Problem]:
                 )
             )
     return problems
-
-
-def assigned_evaluators(config: TenderFile, tree: CriteriaTree, criterion: str) -> list[str]:
-    """Ids of the evaluators who score ``criterion`` (all of them when sections are not set)."""
-    lineage = {criterion, *(node.id for node in tree.ancestors(criterion))}
-    return [
-        evaluator.id
-        for evaluator in config.panel
-        if evaluator.sections is None or lineage.intersection(evaluator.sections)
-    ]
 
 
 def _price_rule_problems(tender: Sourced, tree: CriteriaTree) -> list[Problem]:

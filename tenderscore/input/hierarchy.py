@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from tenderscore.models import GateCriterion, Leaf, Node, Section, Weighting
+from tenderscore.input.models import GateCriterion, Leaf, Node, Section, Weighting
 
 PERCENT_TOLERANCE = 1e-6
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from tenderscore.models import (
+from tenderscore.input.models import (
     LinearValue,
     ObservedValue,
     PiecewiseValue,

@@ -6,10 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from tenderscore.checks import did_you_mean
-from tenderscore.errors import UsageError
-from tenderscore.hierarchy import CriteriaTree, build_tree
-from tenderscore.models import BidFile, Node, TenderFile
+from tenderscore.errors import UsageError, did_you_mean
+from tenderscore.input.hierarchy import CriteriaTree, build_tree
+from tenderscore.input.models import BidFile, Node, TenderFile
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from tenderscore.errors import Problem
-from tenderscore.yamlfile import DataPath, YamlDocument, format_path
+from tenderscore.input.yamlfile import DataPath, YamlDocument, format_path
 
 M = TypeVar("M", bound=BaseModel)
 

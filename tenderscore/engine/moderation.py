@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from tenderscore.checks import assigned_evaluators
-from tenderscore.models import ScaleCriterion
-from tenderscore.tender import Tender
+from tenderscore.input.models import ScaleCriterion
+from tenderscore.input.panel import assigned_evaluators
+from tenderscore.input.tender import Tender
 
 MIN_REASON_WORDS = 6
 RESTATEMENT_SIMILARITY = 0.8

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tenderscore.hierarchy import build_tree
-from tenderscore.models import CriteriaSet, NumericCriterion, ScaleCriterion
+from tenderscore.input.hierarchy import build_tree
+from tenderscore.input.models import CriteriaSet, NumericCriterion, ScaleCriterion
 
 PANEL = ("E1", "E2", "E3")
 

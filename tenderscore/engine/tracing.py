@@ -11,15 +11,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tenderscore.figures import number
-from tenderscore.formulas import PRICE_FORMULAS
-from tenderscore.hierarchy import TreeNode
-from tenderscore.models import (
+from tenderscore.input.hierarchy import TreeNode
+from tenderscore.input.models import (
     LinearValue,
     NumericCriterion,
     PiecewiseValue,
     PriceRule,
     ScaleCriterion,
 )
+from tenderscore.rules.formulas import PRICE_FORMULAS
 
 
 @dataclass(frozen=True, slots=True)

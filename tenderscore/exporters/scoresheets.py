@@ -1,0 +1,120 @@
+"""Evaluator scoring sheets: one workbook per evaluator, to fill and return.
+
+Each workbook lists, per criterion assigned to the evaluator, the question, the scale with
+its descriptors and, per bid, a score cell (restricted to the scale) and a comment cell;
+everything else is locked. Price never appears (two-envelope practice). A fingerprint of the
+criteria, scales and panel ties a filled sheet to the tender it was made for; the reader is
+``tenderscore.input.scoresheets``, which owns the layout.
+"""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from tenderscore.exporters.escaping import set_text
+from tenderscore.exporters.sheetxml import PLAIN, Look, SheetCells, Styles, splice
+from tenderscore.exporters.xlsx import print_across
+from tenderscore.input.fingerprints import scoring_sheet_fingerprint
+from tenderscore.input.hierarchy import CriteriaTree, TreeNode
+from tenderscore.input.models import BidFile, ScaleCriterion, TenderFile
+from tenderscore.input.panel import assigned_evaluators
+from tenderscore.input.scoresheets import COLUMNS, COMMENT, FIRST_ROW, SCORE, SHEET, sheet_name
+
+BOLD = Look(font=Font(name="Calibri", bold=True))
+INPUT = Look(fill=PatternFill("solid", fgColor="FFF2CC"), unlocked=True)
+INPUT_TEXT = Look(fill=INPUT.fill, unlocked=True, wrap=True)
+
+
+def render_sheets(
+    config: TenderFile, tree: CriteriaTree, bids: tuple[BidFile, ...]
+) -> dict[str, bytes]:
+    """File name -> workbook bytes, one per panel member with scale criteria to score."""
+    stamp = scoring_sheet_fingerprint(config, tree)
+    books = {}
+    for evaluator in config.panel:
+        leaves = [
+            leaf
+            for leaf in tree.leaves
+            if isinstance(leaf.model, ScaleCriterion)
+            and evaluator.id in assigned_evaluators(config, tree, leaf.id)
+        ]
+        if leaves:
+            books[sheet_name(config.reference, evaluator.id)] = _workbook(
+                config, evaluator.id, evaluator.role, leaves, bids, stamp
+            )
+    return books
+
+
+def _workbook(
+    config: TenderFile,
+    evaluator: str,
+    role: str,
+    leaves: list[TreeNode],
+    bids: tuple[BidFile, ...],
+    stamp: str,
+) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = SHEET
+    styles, cells = Styles(book), SheetCells()  # 90,000 rows for 2,000 bids: see sheetxml
+
+    def text(row: int, column: int, value: str, look: Look = PLAIN) -> None:
+        cells.text(row, column, value, styles.for_text(value, look))
+
+    header = [
+        ("Tender", f"{config.reference}: {config.title}"),
+        ("Evaluator", evaluator),
+        ("Role", role),
+        ("Fingerprint", stamp),
+    ]
+    for row, (label, value) in enumerate(header, start=1):
+        text(row, 1, label, BOLD)
+        text(row, 2, value)
+    for column, label in enumerate(COLUMNS, start=1):
+        text(FIRST_ROW - 1, column, label, BOLD)
+    row = FIRST_ROW
+    guide = book.create_sheet("Scales")
+    guide.append(["Criterion", "Score", "Descriptor"])
+    for leaf in leaves:
+        model = leaf.model
+        assert isinstance(model, ScaleCriterion)
+        validation = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1=str(model.scale.min),
+            formula2=str(model.scale.max),
+            allow_blank=True,
+            showErrorMessage=True,
+            error=f"Score on the {model.scale.min}-{model.scale.max} scale",
+        )
+        sheet.add_data_validation(validation)
+        for point in range(model.scale.min, model.scale.max + 1):
+            descriptor = model.scale.descriptors.get(point, "")
+            guide.append([leaf.id, point, None])
+            set_text(guide.cell(row=guide.max_row, column=3), descriptor)
+        first = row
+        for bid in bids:
+            text(row, 1, leaf.id)
+            text(row, 2, model.question or leaf.name)
+            text(row, 3, bid.id)
+            text(row, 4, bid.name)
+            cells.blank(row, SCORE, styles.id(INPUT))
+            cells.blank(row, COMMENT, styles.id(INPUT_TEXT))
+            cells.seal(row)
+            row += 1
+        if bids:
+            validation.add(f"E{first}:E{row - 1}")  # one range: adding cell by cell is O(n^2)
+    for letter, width in zip("ABCDEF", (24, 60, 14, 30, 8, 60), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = f"A{FIRST_ROW}"
+    print_across(sheet, header_row=FIRST_ROW - 1)
+    for page in (sheet, guide):
+        page.protection.sheet = True
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return splice(buffer.getvalue(), {sheet.path.lstrip("/"): cells})

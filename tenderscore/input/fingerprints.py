@@ -1,0 +1,41 @@
+"""Every fingerprint and digest the tool computes, defined once.
+
+A fingerprint ties a document handed to someone (an evaluator's scoring sheet, later a bidder's
+response form or the criteria lock) to the exact inputs it was made from, so a stale or foreign
+copy is refused when it comes back. Input digests (SHA-256 of each file read) go into every
+export's audit section so ``verify`` can tell whether an input changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from tenderscore.input.hierarchy import CriteriaTree
+from tenderscore.input.models import ScaleCriterion, TenderFile
+
+
+def file_digest(data: bytes) -> str:
+    """SHA-256 of a file's bytes, in hex: the digest recorded for every input in the audit."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def content_digest(content: Any, *, length: int = 16) -> str:
+    """SHA-256 of ``content`` as canonical JSON (sorted keys), its first ``length`` hex digits."""
+    text = json.dumps(content, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+def scoring_sheet_fingerprint(config: TenderFile, tree: CriteriaTree) -> str:
+    """SHA-256 (first 16 hex digits) of the scored criteria, their scales and the panel."""
+    content = {
+        "reference": config.reference,
+        "criteria": [
+            [leaf.id, leaf.model.scale.min, leaf.model.scale.max]
+            for leaf in tree.leaves
+            if isinstance(leaf.model, ScaleCriterion)
+        ],
+        "panel": [[e.id, e.sections] for e in config.panel],
+    }
+    return content_digest(content)

@@ -1,0 +1,128 @@
+"""Filled evaluator scoring sheets read back: scores, or problems located at their cells.
+
+The layout (sheet name, first row, columns) is the contract with the writer,
+``tenderscore.exporters.scoresheets``. Reading takes bytes (``loading`` reads the files) and
+returns scores or located problems; openpyxl parses the XML through defusedxml, and nothing in
+a workbook is ever evaluated.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from tenderscore.errors import Problem
+from tenderscore.input.fingerprints import scoring_sheet_fingerprint as fingerprint
+from tenderscore.input.hierarchy import CriteriaTree
+from tenderscore.input.models import ScaleCriterion, TenderFile
+from tenderscore.input.panel import assigned_evaluators
+
+SHEET = "Scores"
+FIRST_ROW = 6
+COLUMNS = ("Criterion", "Question", "Bid", "Supplier", "Score", "Comment (cite the bid)")
+SCORE, COMMENT = 5, 6
+
+
+def sheet_name(reference: str, evaluator: str) -> str:
+    return f"{reference}-scoring-{evaluator}.xlsx"
+
+
+@dataclass(frozen=True, slots=True)
+class SheetScore:
+    evaluator: str
+    criterion: str
+    bid: str
+    score: float
+    comment: str | None
+    cell: str
+
+
+def read_sheet(
+    path: Path, data: bytes, config: TenderFile, tree: CriteriaTree, bid_ids: set[str]
+) -> tuple[list[SheetScore], list[Problem]]:
+    """Scores from one filled workbook, or the problems found in it, each at its cell."""
+
+    def problem(cell: str, message: str) -> Problem:
+        return Problem(path, message, cell=f"{SHEET}!{cell}")
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book[SHEET]
+    except Exception as exc:  # a corrupt or foreign file: report it, never trace back
+        return [], [Problem(path, f"not a tenderscore scoring sheet: {exc}")]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    label = {str(r[0]): r[1] for r in rows[: FIRST_ROW - 2] if r and r[0]}
+    evaluator = str(label.get("Evaluator", ""))
+    stamp = fingerprint(config, tree)
+    if label.get("Fingerprint") != stamp:
+        return [], [
+            problem(
+                "B4",
+                f"made from different criteria (fingerprint "
+                f"{label.get('Fingerprint')!r}, this tender's is {stamp!r}): "
+                "make new sheets with `tenderscore sheets`",
+            )
+        ]
+    panel = [e.id for e in config.panel]
+    if evaluator not in panel:
+        return [], [problem("B2", f"unknown evaluator {evaluator!r} (panel: {', '.join(panel)})")]
+    scores: list[SheetScore] = []
+    problems: list[Problem] = []
+    for offset, row in enumerate(rows[FIRST_ROW - 1 :]):
+        number = FIRST_ROW + offset
+        if not row or row[0] is None:
+            continue
+        criterion, bid = str(row[0]), str(row[2])
+        value, comment = _cell(row, SCORE), _cell(row, COMMENT)
+        node = tree.nodes.get(criterion)
+        if node is None or not isinstance(node.model, ScaleCriterion):
+            problems.append(problem(f"A{number}", f"unknown scale criterion {criterion!r}"))
+            continue
+        if bid not in bid_ids:
+            problems.append(problem(f"C{number}", f"unknown bid {bid!r}"))
+            continue
+        if evaluator not in assigned_evaluators(config, tree, criterion):
+            problems.append(
+                problem(f"A{number}", f"evaluator {evaluator!r} is not assigned to {criterion!r}")
+            )
+            continue
+        scale = node.model.scale
+        if value is None or value == "":
+            problems.append(
+                problem(
+                    f"E{number}",
+                    f"blank score for bid {bid!r} on {criterion!r} (not scored is never 0)",
+                )
+            )
+            continue
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not (scale.min <= value <= scale.max)
+        ):
+            problems.append(
+                problem(
+                    f"E{number}",
+                    f"expected a score on the scale {scale.min}-{scale.max}; got {value!r}",
+                )
+            )
+            continue
+        scores.append(
+            SheetScore(
+                evaluator,
+                criterion,
+                bid,
+                float(value),
+                None if comment is None else str(comment),
+                f"E{number}",
+            )
+        )
+    return scores, problems
+
+
+def _cell(row: list[Any], column: int) -> Any:
+    return row[column - 1] if len(row) >= column else None
