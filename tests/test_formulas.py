@@ -7,19 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from tenderscore.input.models import LinearValue, PiecewiseValue, PriceRule, WholeLifeCost
-from tenderscore.rules.formulas import (
-    Bounds,
-    PriceReference,
-    discount_factors,
-    linear_value,
-    observed_value,
-    piecewise_value,
-    price_reference,
-    price_values,
-    scale_values,
-    whole_life_cost,
-)
+from tenderscore.input.models import PriceRule, WholeLifeCost
+from tenderscore.rules.costs import discount_factors, whole_life_cost
+from tenderscore.rules.price import PriceReference, price_reference, price_values
+from tenderscore.rules.values import Bounds, ValueContext, numeric_values, scale_values
 
 PRICES = np.array([100.0, 125.0, 200.0])
 REF = price_reference(PRICES)  # Pmin 100, Pmax 200, mean 141.666...
@@ -27,7 +18,7 @@ REF = price_reference(PRICES)  # Pmin 100, Pmax 200, mean 141.666...
 
 def values(formula: str, **params: float) -> list[float]:
     rule = PriceRule.model_validate({"formula": formula, **params})
-    return [round(float(v), 12) for v in price_values(PRICES, REF, rule)]
+    return [round(float(v), 12) for v in price_values(PRICES, REF, rule.formula, rule)]
 
 
 def test_relative_to_lowest() -> None:
@@ -76,14 +67,14 @@ def test_logarithmic() -> None:
 def test_linear_range_with_equal_prices_gives_full_marks() -> None:
     rule = PriceRule(formula="linear_range")
     prices = np.array([80.0, 80.0])
-    assert price_values(prices, price_reference(prices), rule).tolist() == [1.0, 1.0]
+    assert price_values(prices, price_reference(prices), rule.formula, rule).tolist() == [1.0, 1.0]
 
 
 def test_relative_formula_never_exceeds_one_for_a_price_below_the_reference() -> None:
     """An excluded bid cheaper than every ranked bid: 100/50 = 2 is clipped to 1."""
     rule = PriceRule(formula="relative_to_lowest")
     ref = PriceReference(lowest=100.0, highest=200.0, mean=150.0)
-    assert price_values(np.array([50.0]), ref, rule).tolist() == [1.0]
+    assert price_values(np.array([50.0]), ref, rule.formula, rule).tolist() == [1.0]
 
 
 def test_discount_factors() -> None:
@@ -130,27 +121,35 @@ def test_whole_life_cost_with_yearly_figures_undiscounted() -> None:
     assert (line.nominal, line.present_value) == (331, 331)
 
 
+def linear(answers: np.ndarray, parameters: dict[str, float]) -> np.ndarray:
+    return numeric_values(answers, "linear", parameters, ValueContext())
+
+
 def test_linear_value_both_directions() -> None:
     """Uptime worst 99, best 100: 99.5 -> 0.5, 98 -> 0 (clipped), 101 -> 1 (clipped).
     Hours worst 24, best 4: 14 -> (14-24)/(4-24) = 0.5."""
-    up = LinearValue(type="linear", worst=99, best=100)
-    assert linear_value(np.array([99.5, 98, 101]), up).tolist() == [0.5, 0.0, 1.0]
-    hours = LinearValue(type="linear", worst=24, best=4)
-    assert linear_value(np.array([14.0]), hours).tolist() == [0.5]
+    up = {"worst": 99, "best": 100}
+    assert linear(np.array([99.5, 98, 101]), up).tolist() == [0.5, 0.0, 1.0]
+    assert linear(np.array([14.0]), {"worst": 24, "best": 4}).tolist() == [0.5]
 
 
 def test_piecewise_value() -> None:
     """Points (1, 1), (1.1, 0.8), (1.5, 0): 1.05 -> 0.9; 1.3 -> 0.8 - 0.2 x 0.8 = 0.4; 2 -> 0."""
-    function = PiecewiseValue(type="piecewise", points=[[1, 1], [1.1, 0.8], [1.5, 0]])
-    assert piecewise_value(np.array([1.05, 1.3, 2.0]), function) == pytest.approx([0.9, 0.4, 0])
+    points = {"points": [[1, 1], [1.1, 0.8], [1.5, 0]]}
+    got = numeric_values(np.array([1.05, 1.3, 2.0]), "piecewise", points, ValueContext())
+    assert got == pytest.approx([0.9, 0.4, 0])
 
 
 def test_observed_value() -> None:
     """min 2, max 10: higher better 4 -> 0.25; lower better 4 -> 0.75; equal bounds -> 1."""
-    answers = np.array([4.0])
-    assert observed_value(answers, Bounds(2, 10), higher_is_better=True).tolist() == [0.25]
-    assert observed_value(answers, Bounds(2, 10), higher_is_better=False).tolist() == [0.75]
-    assert observed_value(answers, Bounds(4, 4), higher_is_better=True).tolist() == [1.0]
+
+    def observed(bounds: Bounds, higher: bool) -> list[float]:
+        context = ValueContext(higher, bounds)
+        return numeric_values(np.array([4.0]), "observed", {}, context).tolist()
+
+    assert observed(Bounds(2, 10), True) == [0.25]
+    assert observed(Bounds(2, 10), False) == [0.75]
+    assert observed(Bounds(4, 4), True) == [1.0]
 
 
 def test_scale_values() -> None:

@@ -16,6 +16,7 @@ from tenderscore.input.hierarchy import build_tree
 from tenderscore.input.loading import load_tender
 from tenderscore.input.models import TenderFile
 from tenderscore.input.tender import Tender
+from tenderscore.rules.aggregation import AGGREGATIONS
 from tenderscore.sensitivity.analysis import analyse_sensitivity, smaa_settings
 from tenderscore.sensitivity.model import RankingModel, ranking_model, weight_groups
 from tenderscore.sensitivity.rescoring import rescorer
@@ -110,7 +111,7 @@ def test_locked_weights_are_held() -> None:
         values=np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]]),
         weights=np.array([0.6, 0.2, 0.2]),
         prices=np.array([np.nan, np.nan]),
-        method="weighted_sum",
+        method=AGGREGATIONS["weighted_sum"],
         money_per_point=0.0,
         locked=np.array([False, False, True]),
         quality=np.ones(3, dtype=bool),

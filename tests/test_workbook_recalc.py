@@ -20,6 +20,9 @@ from tenderscore.exporters.xlsx import render_workbook
 from tenderscore.input.loading import load_tender
 from tenderscore.input.tender import Tender
 from tenderscore.report.document import RunInfo, export_document
+from tenderscore.rules.aggregation import AGGREGATIONS
+from tenderscore.rules.price import PRICE_FORMULAS
+from tenderscore.rules.values import VALUE_FUNCTIONS
 from tenderscore.sensitivity.analysis import analyse_sensitivity
 
 from conftest import EXAMPLE, inline_tender, numeric
@@ -117,16 +120,23 @@ def test_example_workbook_recalculates_to_the_engine_values(tmp_path: Path) -> N
     assert winner == evaluation.ranked[0].name
 
 
+# A published value for every parameter a rule may require, so each registry entry can be
+# written into a tender as it stands: the variants follow the registries, not a list kept here.
+SAMPLE_PARAMETERS = {"ceiling": 180, "floor": 40, "zero_at_multiple": 3, "money_per_point": 2}
+
+
 VARIANTS: dict[str, dict[str, Any]] = {
-    "relative_to_lowest": {"price": {"formula": "relative_to_lowest"}},
-    "linear_range": {"price": {"formula": "linear_range"}},
-    "linear_to_ceiling": {"price": {"formula": "linear_to_ceiling", "ceiling": 180}},
-    "absolute": {"price": {"formula": "absolute", "floor": 40, "ceiling": 200}},
-    "proportional_penalty": {"price": {"formula": "proportional_penalty"}},
-    "deviation_from_mean": {"price": {"formula": "deviation_from_mean"}},
-    "logarithmic": {"price": {"formula": "logarithmic", "zero_at_multiple": 3}},
-    "price_per_quality_point": {"aggregation": {"method": "price_per_quality_point"}},
-    "monetised_quality": {"aggregation": {"method": "monetised_quality", "money_per_point": 2}},
+    **{
+        name: {"price": {"formula": name} | {p: SAMPLE_PARAMETERS[p] for p in formula.parameters}}
+        for name, formula in PRICE_FORMULAS.items()
+    },
+    **{
+        name: {
+            "aggregation": {"method": name} | {p: SAMPLE_PARAMETERS[p] for p in method.parameters}
+        }
+        for name, method in AGGREGATIONS.items()
+        if name != "weighted_sum"  # every price variant above is a weighted sum
+    },
 }
 
 
@@ -147,6 +157,16 @@ def _variant(changes: dict[str, Any]) -> Tender:
         extra=[observed, piecewise],
         **changes,
     )
+
+
+def test_the_variants_use_every_value_function() -> None:
+    """Each variant holds a numeric criterion per value function (linear in ``numeric``)."""
+    used = {
+        node["value_function"]["type"]
+        for node in _variant({}).config.model_dump()["criteria"]
+        if isinstance(node, dict) and node.get("kind") == "numeric"
+    }
+    assert used == set(VALUE_FUNCTIONS)
 
 
 def test_every_formula_and_method_recalculates_to_the_engine_values(tmp_path: Path) -> None:

@@ -14,12 +14,7 @@ from tenderscore.engine.results import BidResult, Evaluation
 from tenderscore.figures import number
 from tenderscore.input.models import CriteriaSet, Minimum
 from tenderscore.input.tender import Tender
-
-TOTAL_LABELS = {
-    "weighted_sum": "Total",
-    "price_per_quality_point": "Price per quality point",
-    "monetised_quality": "Price less quality value",
-}
+from tenderscore.rules.aggregation import AGGREGATIONS
 
 
 def _rank(bid: BidResult) -> str:
@@ -40,7 +35,7 @@ def render_evaluation(console: Console, evaluation: Evaluation) -> None:
     table.add_column("Supplier", ratio=1, min_width=12)
     for section in evaluation.sections:
         table.add_column(Text(f"{section}\n{100 * weights[section]:.4g}%"), justify="right")
-    table.add_column(Text(TOTAL_LABELS[evaluation.method]), justify="right", style="bold")
+    table.add_column(Text(AGGREGATIONS[evaluation.method].label), justify="right", style="bold")
     table.add_column("Gap", justify="right")
     for bid in evaluation.ranked:
         table.add_row(
@@ -75,9 +70,9 @@ def render_reweighting(console: Console, label: str, evaluation: Evaluation) -> 
 
 
 def _total(evaluation: Evaluation, value: float) -> str:
-    if evaluation.method == "weighted_sum":
-        return f"{value:.2f}"
-    return f"{value:,.2f}"
+    if AGGREGATIONS[evaluation.method].price_as_money:
+        return f"{value:,.2f}"
+    return f"{value:.2f}"
 
 
 def render_explanation(
@@ -119,8 +114,9 @@ def render_explanation(
     console.print(table)
     for section in evaluation.sections:
         console.print(Text(f"{names[section]}: {bid.node_points[section]:.4f} points"))
-    console.print(Text(f"{TOTAL_LABELS[evaluation.method]}: {_total(evaluation, bid.total)}"))
-    if evaluation.method != "weighted_sum":
+    method = AGGREGATIONS[evaluation.method]
+    console.print(Text(f"{method.label}: {_total(evaluation, bid.total)}"))
+    if method.price_as_money:
         console.print(Text(f"Quality score: {bid.quality:.4f} of 100"))
     for exclusion in bid.exclusions:
         console.print(Text(f"Excluded: {exclusion.reason}", style="red"))

@@ -13,7 +13,8 @@ import numpy as np
 from tenderscore.engine.results import Evaluation, Finding
 from tenderscore.input.models import NumericCriterion, ObservedValue
 from tenderscore.input.tender import Tender
-from tenderscore.rules.formulas import PRICE_FORMULAS
+from tenderscore.rules.aggregation import AGGREGATIONS
+from tenderscore.rules.price import PRICE_FORMULAS
 
 DOMINANT_WEIGHT = 0.70
 
@@ -30,7 +31,8 @@ def _method_findings(tender: Tender, evaluation: Evaluation) -> Iterator[Finding
     config = tender.config
     price_leaves = [leaf for leaf in tender.tree.leaves if leaf.kind == "price"]
     formula = PRICE_FORMULAS[config.price.formula]
-    if price_leaves and evaluation.method == "weighted_sum" and formula.relative:
+    as_money = AGGREGATIONS[evaluation.method].price_as_money
+    if price_leaves and not as_money and formula.relative:
         yield Finding(
             "relative_price_formula",
             f"price formula {config.price.formula} ({formula.expression}) scores each price "
@@ -38,7 +40,7 @@ def _method_findings(tender: Tender, evaluation: Evaluation) -> Iterator[Finding
             "absolute formula (published floor and ceiling) avoids this.",
             criterion=price_leaves[0].id,
         )
-    if price_leaves and evaluation.method != "weighted_sum" and price_leaves[0].effective_weight:
+    if price_leaves and as_money and price_leaves[0].effective_weight:
         yield Finding(
             "price_weight_not_used",
             f"aggregation {evaluation.method} uses the price itself, so the weight of "

@@ -15,7 +15,7 @@ from tenderscore.input.hierarchy import TreeNode
 from tenderscore.input.models import BidFile, ScaleCriterion
 from tenderscore.input.panel import assigned_evaluators
 from tenderscore.input.tender import Tender
-from tenderscore.rules.formulas import whole_life_cost
+from tenderscore.rules.costs import whole_life_cost
 
 
 @dataclass(frozen=True, slots=True)

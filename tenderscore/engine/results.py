@@ -9,9 +9,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tenderscore.engine.tracing import LeafTrace
-from tenderscore.rules.formulas import CostLine
-
-AggregationMethod = Literal["weighted_sum", "price_per_quality_point", "monetised_quality"]
+from tenderscore.rules.aggregation import AggregationName
+from tenderscore.rules.costs import CostLine
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +136,7 @@ class Evaluation:
     title: str
     buyer: str
     currency: str
-    method: AggregationMethod
+    method: AggregationName
     higher_is_better: bool
     price_formula: str
     nodes: tuple[NodeWeight, ...]

@@ -33,15 +33,10 @@ from tenderscore.input.hierarchy import CriteriaTree, TreeNode
 from tenderscore.input.models import NumericCriterion, ObservedValue, PriceRule, ScaleCriterion
 from tenderscore.input.tender import Tender
 from tenderscore.memory import collector_paused
-from tenderscore.rules.formulas import (
-    PRICE_FORMULAS,
-    Array,
-    Bounds,
-    numeric_values,
-    price_reference,
-    price_values,
-    scale_values,
-)
+from tenderscore.rules.aggregation import AGGREGATIONS
+from tenderscore.rules.arrays import Array
+from tenderscore.rules.price import PRICE_FORMULAS, price_reference, price_values
+from tenderscore.rules.values import Bounds, ValueContext, numeric_values, scale_values
 
 TOLERANCE = 1e-9
 
@@ -96,7 +91,7 @@ def scoring_weights(tender: Tender) -> Array:
     money, so the quality weights are renormalised over the other leaves.
     """
     weights = np.array(tender.tree.weights, dtype=np.float64)
-    if tender.config.aggregation.method != "weighted_sum":
+    if AGGREGATIONS[tender.config.aggregation.method].price_as_money:
         is_price = np.array([leaf.kind == "price" for leaf in tender.tree.leaves])
         weights[is_price] = 0.0
         total = weights.sum()
@@ -152,7 +147,7 @@ def leaf_values(
             f"Pmin {ref.lowest:,.2f}, Pmax {ref.highest:,.2f}, mean {ref.mean:,.2f} "
             f"over {len(pool)} bids"
         )
-        return price_values(raw, ref, rule), note
+        return price_values(raw, ref, rule.formula, rule), note
     if isinstance(model, ScaleCriterion):
         return scale_values(raw, model.scale.min, model.scale.max), None
     assert isinstance(model, NumericCriterion)
@@ -161,12 +156,9 @@ def leaf_values(
     if isinstance(model.value_function, ObservedValue):
         bounds = Bounds(float(pool.min()), float(pool.max()))
         observed_note = f"observed min {bounds.low:g}, max {bounds.high:g}"
-    values = numeric_values(
-        raw,
-        model.value_function,
-        higher_is_better=model.direction == "higher_is_better",
-        bounds=bounds,
-    )
+    function = model.value_function
+    context = ValueContext(model.direction == "higher_is_better", bounds)
+    values = numeric_values(raw, function.type, function.model_dump(), context)
     return values, observed_note
 
 
@@ -216,23 +208,15 @@ def _assemble(state: _State) -> Evaluation:
     node_points = points @ membership.T
     quality = _quality(tender, state)
     prices = np.array([p.price if p else np.nan for p in inputs.prices])
-    method = config.aggregation.method
-    if method == "weighted_sum":
-        total = points.sum(axis=1)
-    elif method == "price_per_quality_point":
-        with np.errstate(divide="ignore", over="ignore"):  # a vanishing quality ranks last
-            total = np.where(quality > 0, prices / np.where(quality > 0, quality, 1), np.inf)
-        for zero in np.flatnonzero(state.eligible & ~np.isfinite(total)):
-            state.exclusions[zero].append(
-                Exclusion("minimum", "quality", "quality score is 0: price per point undefined")
-            )
-            state.eligible[zero] = False
-    else:
-        assert config.aggregation.money_per_point is not None
-        total = prices - quality * config.aggregation.money_per_point
-    higher_is_better = method == "weighted_sum"
+    method = AGGREGATIONS[config.aggregation.method]
+    figure = points.sum(axis=1) if method.name == "weighted_sum" else quality
+    total = method.numpy(figure, prices, config.aggregation.money_per_point or 0.0)
+    for undefined in np.flatnonzero(state.eligible & ~np.isfinite(total)):
+        state.exclusions[undefined].append(Exclusion("minimum", "quality", method.undefined))
+        state.eligible[undefined] = False
+    higher_is_better = method.higher_is_better
     node_ids = list(tree.nodes)
-    keys = [SortKey("total", total if higher_is_better else -total)]
+    keys = [SortKey("total", method.goodness(total))]
     for entry in config.tie_break:
         if entry == "price":
             keys.append(SortKey("price", -prices))
@@ -274,7 +258,7 @@ def _assemble(state: _State) -> Evaluation:
         title=config.title,
         buyer=config.buyer,
         currency=config.currency,
-        method=method,
+        method=method.name,
         higher_is_better=higher_is_better,
         price_formula=config.price.formula,
         nodes=_node_weights(tree, state.weights, membership),

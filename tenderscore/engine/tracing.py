@@ -19,7 +19,7 @@ from tenderscore.input.models import (
     PriceRule,
     ScaleCriterion,
 )
-from tenderscore.rules.formulas import PRICE_FORMULAS
+from tenderscore.rules.price import PRICE_FORMULAS
 
 
 @dataclass(frozen=True, slots=True)

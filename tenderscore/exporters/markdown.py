@@ -15,6 +15,7 @@ from tenderscore.errors import UsageError
 from tenderscore.exporters.escaping import markdown_cell, markdown_text
 from tenderscore.exporters.xlsx import document_leaves
 from tenderscore.figures import number
+from tenderscore.rules.aggregation import AGGREGATIONS
 
 TEMPLATE = "report.md.j2"
 BREAKDOWN_BIDS = 10  # the criterion-by-criterion table shows the leading bids only
@@ -142,12 +143,7 @@ def price_words(document: dict[str, Any]) -> str:
 
 def aggregation_words(document: dict[str, Any]) -> str:
     method = document["method"]
-    return {
-        "weighted_sum": "the weighted sum of the partial values, out of 100 (highest wins).",
-        "price_per_quality_point": "the price divided by the quality score (lowest wins).",
-        "monetised_quality": f"the price less {method['money_per_point']} per quality point "
-        "(lowest wins).",
-    }[method["aggregation"]]
+    return AGGREGATIONS[method["aggregation"]].description(method["money_per_point"])
 
 
 def _sampling_words(document: dict[str, Any]) -> str:

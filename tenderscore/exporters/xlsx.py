@@ -11,7 +11,6 @@ so a saved JSON result renders the same workbook. Cell values go through ``sheet
 from __future__ import annotations
 
 import io
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +26,9 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tenderscore.exporters.sheetxml import PLAIN, Look, SheetCells, Styles, splice
+from tenderscore.rules.aggregation import AGGREGATIONS, ExcelTotal
+from tenderscore.rules.price import ExcelPrice, PriceSettings, price_excel
+from tenderscore.rules.values import SCALE, VALUE_FUNCTIONS, ExcelValue
 
 FONT = "Calibri"
 ROOT = "(top level)"
@@ -75,7 +77,7 @@ class _Writer:
         self.leaves = [c for c in document["criteria"] if c["id"] in document_leaves(document)]
         self.bids = document["bids"]
         self.names = {bid["id"]: bid["name"] for bid in self.bids}
-        self.method = document["method"]["aggregation"]
+        self.method = AGGREGATIONS[document["method"]["aggregation"]]
         self.cells = {
             bid["id"]: {cell["criterion"]: cell for cell in bid["criteria"]} for bid in self.bids
         }
@@ -325,7 +327,7 @@ class _Writer:
         )
         for row, label in blocks:
             self.text(sheet, row - 1, 1, label, BOLD)
-        quality = self.method != "weighted_sum"
+        quality = self.method.price_as_money
         weight_note = "quality weight (price is money here)" if quality else "effective weight"
         for j, leaf in enumerate(self.leaves):
             for first in (raw_first, value_first, points_first):
@@ -396,14 +398,11 @@ class _Writer:
         return int(column_index_from_string(letter))
 
     def _total_label(self) -> str:
-        return {
-            "price_per_quality_point": "Price per quality point (lowest wins)",
-            "monetised_quality": "Price less quality value (lowest wins)",
-        }[self.method]
+        return f"{self.method.label} ({self.method.direction_words})"
 
     def _weight_formula(self, leaf: dict[str, Any], j: int, points_first: int) -> str:
         weight = f"Weights!$G${self.layout.weight_rows[leaf['id']]}"
-        if self.method == "weighted_sum":
+        if not self.method.price_as_money:
             return f"={weight}"
         if leaf["kind"] == "price":
             return "=0"
@@ -446,13 +445,8 @@ class _Writer:
         index = self._col(column)
         points = f"SUM({column}{points_first}:{column}{points_first + n - 1})"
         price_row = self._price_row()
-        if self.method == "weighted_sum":
-            total = f"={points}"
-        elif self.method == "price_per_quality_point":
-            total = f'=IF({points}>0,{column}{price_row}/{points},"")'
-        else:
-            money = self.doc["method"]["money_per_point"]
-            total = f"={column}{price_row}-{points}*{money}"
+        money = self.doc["method"]["money_per_point"]
+        total = "=" + self.method.excel(ExcelTotal(points, f"{column}{price_row}", money))
         self.value(sheet, layout.total_row, index, total, "#,##0.00")
         self.value(sheet, layout.eligible_row, index, 1 if bid["eligible"] else 0)
         if not bid["eligible"]:
@@ -466,7 +460,7 @@ class _Writer:
             f'=IF({column}{layout.eligible_row}=1,{column}{layout.total_row},"")',
             "#,##0.00",
         )
-        order = 0 if self.method == "weighted_sum" else 1
+        order = 0 if self.method.higher_is_better else 1
         self.value(
             sheet,
             layout.rank_row,
@@ -474,7 +468,7 @@ class _Writer:
             f"=IF({column}{layout.eligible_row}=1,"
             f'RANK({column}{layout.total_row},{first},{order}),"")',
         )
-        best = "MAX" if self.method == "weighted_sum" else "MIN"
+        best = "MAX" if self.method.higher_is_better else "MIN"
         self.value(
             sheet,
             layout.gap_row,
@@ -497,22 +491,17 @@ class _Writer:
     def _value_formula(self, leaf: dict[str, Any], column: str, row: int) -> str:
         x = f"{column}{row}"
         spec = leaf["spec"]
-        clip = "MAX(0,MIN(1,{}))".format
         if leaf["kind"] == "scale":
-            low, high = spec["scale"]["min"], spec["scale"]["max"]
-            return f"=({x}-{low})/({high}-{low})"
+            return "=" + SCALE.excel(ExcelValue(x), spec["scale"])
         if leaf["kind"] == "price":
-            return "=" + price_formula(self.doc["method"]["price"], x, self._eligible_helper(row))
-        function = spec["value_function"]
-        if function["type"] == "linear":
-            worst, best = function["worst"], function["best"]
-            return "=" + clip(f"({x}-{worst})/({best}-{worst})")
-        if function["type"] == "piecewise":
-            return "=" + piecewise_formula(function["points"], x)
-        ref = self._eligible_helper(row)
+            rule = self.doc["method"]["price"]
+            ref = self._eligible_helper(row)
+            cells = ExcelPrice(x, f"MIN({ref})", f"MAX({ref})", f"AVERAGE({ref})")
+            return "=" + price_excel(rule["formula"], cells, PriceSettings.from_mapping(rule))
+        function = VALUE_FUNCTIONS[spec["value_function"]["type"]]
         higher = spec["direction"] == "higher_is_better"
-        numerator = f"({x}-MIN({ref}))" if higher else f"(MAX({ref})-{x})"
-        return f"=IF(MAX({ref})=MIN({ref}),1," + clip(f"{numerator}/(MAX({ref})-MIN({ref}))") + ")"
+        ref = self._eligible_helper(row) if function.relative else ""
+        return "=" + function.excel(ExcelValue(x, ref, higher), spec["value_function"])
 
     def _eligible_helper(self, raw_row: int) -> str:
         """Raw inputs of the eligible bids only ("" for the others), to the right."""
@@ -539,7 +528,7 @@ class _Writer:
             sheet,
             2,
             1,
-            f"{tender['buyer']} - {self.method.replace('_', ' ')}, price "
+            f"{tender['buyer']} - {self.method.name.replace('_', ' ')}, price "
             f"formula {self.doc['method']['price_formula']}",
         )
         sections = self.doc["sections"]
@@ -754,45 +743,6 @@ class _Writer:
             self.text(sheet, r + 1 + k, 1, source["path"])
             self.text(sheet, r + 1 + k, 2, source["role"])
             self.text(sheet, r + 1 + k, 3, source["sha256"])
-
-
-def price_formula(rule: dict[str, Any], x: str, ref: str) -> str:
-    """The price formula of ``rule`` in classic Excel, clipped to 0-1."""
-    name = rule["formula"]
-    lowest, highest, mean = f"MIN({ref})", f"MAX({ref})", f"AVERAGE({ref})"
-    ceiling, floor, multiple = rule.get("ceiling"), rule.get("floor"), rule.get("zero_at_multiple")
-    clip = "MAX(0,MIN(1,{}))".format
-    if name == "relative_to_lowest":
-        return clip(f"{lowest}/{x}")
-    if name == "linear_range":
-        return (
-            f"IF({highest}={lowest},IF({x}<={highest},1,0),"
-            + clip(f"({highest}-{x})/({highest}-{lowest})")
-            + ")"
-        )
-    if name == "linear_to_ceiling":
-        return (
-            f"IF({ceiling}-{lowest}<=0,IF({x}<={ceiling},1,0),"
-            + clip(f"({ceiling}-{x})/({ceiling}-{lowest})")
-            + ")"
-        )
-    if name == "absolute":
-        return clip(f"({ceiling}-{x})/({ceiling}-{floor})")
-    if name == "proportional_penalty":
-        return clip(f"1-({x}-{lowest})/{lowest}")
-    if name == "deviation_from_mean":
-        return clip(f"0.5-({x}-{mean})/{mean}")
-    return clip(f"1-LN({x}/{lowest})/LN({multiple})")
-
-
-def piecewise_formula(points: Sequence[Sequence[float]], x: str) -> str:
-    """Linear interpolation through ``points``, flat beyond the ends, as nested IFs."""
-    (x0, v0), vn = points[0], points[-1][1]
-    formula = f"{vn}"
-    for (xa, va), (xb, vb) in reversed(list(itertools.pairwise(points))):
-        segment = f"{va}+({x}-{xa})*({vb}-{va})/({xb}-{xa})"
-        formula = f"IF({x}<={xb},{segment},{formula})"
-    return f"IF({x}<={x0},{v0},{formula})"
 
 
 def defined_name(node_id: str) -> str:

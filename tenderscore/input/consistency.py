@@ -15,7 +15,8 @@ from tenderscore.input.hierarchy import CriteriaTree, TreeNode, iter_nodes
 from tenderscore.input.models import BidFile, Minimum, ScaleCriterion, TenderFile
 from tenderscore.input.panel import assigned_evaluators
 from tenderscore.input.yamlfile import DataPath, YamlDocument
-from tenderscore.rules.formulas import PRICE_FORMULAS, whole_life_cost
+from tenderscore.rules.costs import whole_life_cost
+from tenderscore.rules.price import PRICE_FORMULAS
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,9 @@ from pydantic import (
     model_validator,
 )
 
+from tenderscore.rules.aggregation import AggregationName
+from tenderscore.rules.price import PriceFormulaName, missing_parameters
+
 IDENTIFIER = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 Identifier = Annotated[
@@ -243,16 +246,6 @@ class CriteriaSet(StrictModel):
 
 # --- tender --------------------------------------------------------------------------------
 
-PriceFormulaName = Literal[
-    "relative_to_lowest",
-    "linear_range",
-    "linear_to_ceiling",
-    "absolute",
-    "proportional_penalty",
-    "deviation_from_mean",
-    "logarithmic",
-]
-
 
 class PriceRule(StrictModel):
     """How the price criterion turns a price into a score."""
@@ -270,12 +263,7 @@ class PriceRule(StrictModel):
 
     @model_validator(mode="after")
     def _check_parameters(self) -> PriceRule:
-        needs = {
-            "linear_to_ceiling": ("ceiling",),
-            "absolute": ("floor", "ceiling"),
-            "logarithmic": ("zero_at_multiple",),
-        }.get(self.formula, ())
-        missing = [name for name in needs if getattr(self, name) is None]
+        missing = missing_parameters(self.formula, self)
         if missing:
             raise ValueError(f"formula {self.formula} needs {' and '.join(missing)}")
         floor, ceiling = self.floor, self.ceiling
@@ -287,7 +275,7 @@ class PriceRule(StrictModel):
 class Aggregation(StrictModel):
     """How criterion scores combine into the figure that ranks the bids."""
 
-    method: Literal["weighted_sum", "price_per_quality_point", "monetised_quality"] = Field(
+    method: AggregationName = Field(
         "weighted_sum",
         description="weighted_sum: 0-100 points, highest wins; price_per_quality_point: price / "
         "quality score, lowest wins; monetised_quality: price - quality points x "

@@ -18,7 +18,7 @@ from tenderscore.input.saved import EXPORT_SCHEMA, EXPORT_VERSION
 from tenderscore.input.tender import Tender
 from tenderscore.memory import collector_paused
 from tenderscore.report.evaluation import evaluation_document, sensitivity_document
-from tenderscore.rules.formulas import PRICE_FORMULAS
+from tenderscore.rules.price import PRICE_FORMULAS
 from tenderscore.sensitivity.analysis import SensitivityReport
 
 EXPORTED_RANKS = 10  # rank acceptabilities beyond the tenth: `tenderscore sensitivity --json`

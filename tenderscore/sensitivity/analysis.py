@@ -10,6 +10,7 @@ from tenderscore.engine.results import Evaluation
 from tenderscore.engine.scoring import evaluate
 from tenderscore.input.models import ScaleCriterion
 from tenderscore.input.tender import Tender
+from tenderscore.rules.aggregation import AGGREGATIONS
 from tenderscore.sensitivity.model import RankingModel, ranking_model, weight_groups
 from tenderscore.sensitivity.rescoring import rescorer
 from tenderscore.sensitivity.reversal import (
@@ -75,7 +76,7 @@ class SensitivityReport:
             return "Fewer than two bids are in contention: there is no ranking to test."
         leader, second = ranked[0], ranked[1]
         name = self.names
-        unit = " points" if self.evaluation.method == "weighted_sum" else ""
+        unit = AGGREGATIONS[self.evaluation.method].unit
         if second.rank == 1:
             tied = " and ".join(bid.name for bid in ranked if bid.rank == 1)
             said = [f"{tied} share first place ({leader.total:,.2f}{unit})."]

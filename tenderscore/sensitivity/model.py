@@ -19,7 +19,8 @@ from numpy.typing import NDArray
 from tenderscore.engine.results import Evaluation
 from tenderscore.input.hierarchy import CriteriaTree, TreeNode
 from tenderscore.input.tender import Tender
-from tenderscore.rules.formulas import Array
+from tenderscore.rules.aggregation import AGGREGATIONS, AggregationMethod
+from tenderscore.rules.arrays import Array
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class RankingModel:
     values: Array
     weights: Array
     prices: Array
-    method: str
+    method: AggregationMethod
     money_per_point: float
     locked: NDArray[np.bool_]
     quality: NDArray[np.bool_]
@@ -72,20 +73,17 @@ class RankingModel:
 
         ``prices`` replaces the bids' prices (a price cut being tried).
         """
-        if self.method == "weighted_sum":
-            return points
+        if not self.method.price_as_money:
+            return self.method.goodness(points)
         total = weights[:, self.quality].sum(axis=1)
         quality = points / np.where(total > 0, total, 1.0)
         prices = (self.prices if prices is None else prices)[:, None]
-        if self.method == "price_per_quality_point":
-            safe = np.where(quality > 0, quality, 1.0)
-            with np.errstate(over="ignore"):  # a vanishing quality ranks last
-                return np.where(quality > 0, -prices / safe, -np.inf)
-        return -(prices - self.money_per_point * quality)
+        with np.errstate(over="ignore"):  # a vanishing quality ranks last (-inf)
+            return self.method.goodness(self.method.numpy(quality, prices, self.money_per_point))
 
     def figure(self, goodness: Array) -> Array:
         """The figure users read (points, price per point, money) from a goodness."""
-        return goodness if self.method == "weighted_sum" else -goodness
+        return self.method.goodness(goodness)  # its own inverse: a sign
 
 
 def ranking_model(tender: Tender, evaluation: Evaluation) -> RankingModel:
@@ -101,7 +99,7 @@ def ranking_model(tender: Tender, evaluation: Evaluation) -> RankingModel:
         values=evaluation.values[eligible],
         weights=evaluation.weights.copy(),
         prices=prices,
-        method=evaluation.method,
+        method=AGGREGATIONS[evaluation.method],
         money_per_point=tender.config.aggregation.money_per_point or 0.0,
         locked=np.array([_is_locked(tree, leaf) for leaf in tree.leaves], dtype=bool),
         quality=np.array([leaf.kind != "price" for leaf in tree.leaves], dtype=bool),
@@ -120,7 +118,7 @@ def weight_groups(tree: CriteriaTree, model: RankingModel) -> list[Group]:
     When price enters the figure as money, price leaves carry no weight: a group of price
     leaves only is left out, and a section's price leaves get no share of its weight.
     """
-    usable = model.quality if model.method != "weighted_sum" else np.ones(len(model.leaves), bool)
+    usable = model.quality if model.method.price_as_money else np.ones(len(model.leaves), bool)
     groups = []
     for node_id in [*tree.sections, *(leaf.id for leaf in tree.leaves)]:
         node = tree.nodes[node_id]

@@ -17,7 +17,7 @@ from tenderscore.engine.scoring import depends_on_other_bids, leaf_values
 from tenderscore.input.hierarchy import TreeNode
 from tenderscore.input.models import PriceRule
 from tenderscore.input.tender import Tender
-from tenderscore.rules.formulas import Array
+from tenderscore.rules.arrays import Array
 from tenderscore.sensitivity.model import RankingModel
 
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tenderscore.input.models import PriceFormulaName, PriceRule
-from tenderscore.rules.formulas import PRICE_FORMULAS
+from tenderscore.input.models import PriceRule
+from tenderscore.rules.price import PRICE_FORMULAS, PriceFormulaName
 from tenderscore.sensitivity.rescoring import Rescorer
 
 
@@ -88,7 +88,7 @@ class FormulaOutcome:
 def formula_outcomes(rescorer: Rescorer) -> list[FormulaOutcome]:
     """Re-rank under every price formula; parameters the tender does not publish are set
     from the prices received and stated in the outcome."""
-    if rescorer.price_column is None or rescorer.model.method != "weighted_sum":
+    if rescorer.price_column is None or rescorer.model.method.price_as_money:
         return []
     prices = rescorer.raw[:, rescorer.price_column]
     declared = rescorer.rule
@@ -125,14 +125,9 @@ def _rule_for(
         "floor": (f"floor {floor:,.2f}", declared.floor is None, "0.5 x lowest price"),
         "zero_at_multiple": (f"A = {multiple:g}", declared.zero_at_multiple is None, "2"),
     }
-    needs = {
-        "linear_to_ceiling": ("ceiling",),
-        "absolute": ("floor", "ceiling"),
-        "logarithmic": ("zero_at_multiple",),
-    }.get(name, ())
     parts = [
         f"{text} (assumed: {how})" if assumed else text
-        for text, assumed, how in (stated[key] for key in needs)
+        for text, assumed, how in (stated[key] for key in PRICE_FORMULAS[name].parameters)
     ]
     rule = PriceRule(formula=name, ceiling=ceiling, floor=floor, zero_at_multiple=multiple)
     return rule, ", ".join(parts)

@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tenderscore.input.hierarchy import CriteriaTree
-from tenderscore.rules.formulas import Array
+from tenderscore.rules.arrays import Array
 
 Sampling = Literal["uniform", "dirichlet", "intervals", "rank"]
 SAMPLINGS: tuple[Sampling, ...] = ("uniform", "dirichlet", "intervals", "rank")

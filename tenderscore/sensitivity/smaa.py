@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from tenderscore.rules.formulas import Array
+from tenderscore.rules.arrays import Array
 from tenderscore.sensitivity.model import RankingModel
 from tenderscore.sensitivity.sampling import WeightSampler
 
@@ -152,12 +152,12 @@ def ties_possible(model: RankingModel, panels: tuple[ScorePanel, ...]) -> bool:
     if panels:
         return True
     rows = model.values
-    if model.method != "weighted_sum":
+    if model.method.price_as_money:
         rows = np.column_stack([rows, model.prices])
     if len(np.unique(rows, axis=0)) < len(rows):
         return True
     no_quality = (model.values[:, model.quality] == 0).all(axis=1)
-    return model.method == "price_per_quality_point" and bool(no_quality.any())
+    return bool(model.method.undefined) and bool(no_quality.any())
 
 
 def _in_order(block: Callable[[int], _Tally], count: int) -> Iterator[_Tally]:
@@ -183,7 +183,7 @@ def _product(a: Array, b: Array) -> Array:
 
 def adapt_weights(model: RankingModel, weights: Array) -> Array:
     """Zero the price weights when price enters the figure as money, and renormalise."""
-    if model.method == "weighted_sum":
+    if not model.method.price_as_money:
         return weights
     weights = weights * model.quality
     total = weights.sum(axis=1, keepdims=True)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from tenderscore.rules.formulas import Array
+from tenderscore.rules.aggregation import PairLines
+from tenderscore.rules.arrays import Array
 from tenderscore.sensitivity.model import Group, RankingModel
 
 EDGE = 1e-12
@@ -70,14 +71,10 @@ def weight_line(model: RankingModel, group: Group) -> Line:
 
 def pair_margins(model: RankingModel, line: Line, a: Pairs, b: Pairs) -> tuple[Array, Array]:
     """alpha + beta t: positive while bid a ranks above bid b, for arrays of pairs."""
-    if model.method == "weighted_sum":
-        return line.q0[a] - line.q0[b], line.q1[a] - line.q1[b]
-    if model.method == "monetised_quality":
-        c = model.money_per_point
-        alpha = c * (line.q0[a] - line.q0[b]) - (model.prices[a] - model.prices[b])
-        return alpha, c * (line.q1[a] - line.q1[b])
-    pa, pb = model.prices[a], model.prices[b]
-    return pb * line.q0[a] - pa * line.q0[b], pb * line.q1[a] - pa * line.q1[b]
+    pair = PairLines(
+        line.q0[a], line.q1[a], line.q0[b], line.q1[b], model.prices[a], model.prices[b]
+    )
+    return model.method.pair_margin(pair, model.money_per_point)
 
 
 @dataclass(frozen=True, slots=True)
