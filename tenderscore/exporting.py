@@ -47,7 +47,7 @@ def render_exports(
     names = output_names(document["tender"]["reference"], formats)
     files: dict[str, bytes] = {}
     if "xlsx" in formats:
-        from tenderscore.exporters.xlsx import render_workbook
+        from tenderscore.exporters.workbook import render_workbook
 
         files[names["xlsx"]] = render_workbook(document)
     if "md" in formats:

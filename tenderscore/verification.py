@@ -150,7 +150,7 @@ def verify_export(tender_dir: Path, saved_path: Path) -> list[str]:
         if render_document(saved) != fresh:  # the same text: nothing to walk
             differences += limited(document_differences(saved, json.loads(fresh)))
     else:
-        from tenderscore.exporters.xlsx import render_workbook
+        from tenderscore.exporters.workbook import render_workbook
 
         differences += limited(workbook_differences(saved, render_workbook(document)))
     return differences

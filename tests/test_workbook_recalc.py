@@ -16,7 +16,7 @@ from recalc import recalculate, soffice
 
 from tenderscore.engine.results import Evaluation
 from tenderscore.engine.scoring import evaluate
-from tenderscore.exporters.xlsx import render_workbook
+from tenderscore.exporters.workbook import render_workbook
 from tenderscore.input.loading import load_tender
 from tenderscore.input.tender import Tender
 from tenderscore.report.document import RunInfo, export_document

@@ -3,6 +3,9 @@
 Each command does three things only. Library modules are imported inside the commands so that
 ``tenderscore --help`` does not pay for numpy and pydantic. Every exception is turned into an
 exit code in one place, ``_handle_errors``.
+
+The top layer: may import anything in the package; nothing imports it. Only here may typer and
+rich be imported, text be printed or the process exit.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from typing import Any
 
 from tenderscore.errors import UsageError
 from tenderscore.exporters.escaping import markdown_cell, markdown_text
-from tenderscore.exporters.xlsx import document_leaves
 from tenderscore.figures import number
+from tenderscore.report.criteria import document_leaves
 from tenderscore.rules.aggregation import AGGREGATIONS
 
 TEMPLATE = "report.md.j2"

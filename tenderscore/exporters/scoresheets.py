@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tenderscore.exporters.escaping import set_text
 from tenderscore.exporters.sheetxml import PLAIN, Look, SheetCells, Styles, splice
-from tenderscore.exporters.xlsx import print_across
+from tenderscore.exporters.workbook.writer import print_across
 from tenderscore.input.fingerprints import scoring_sheet_fingerprint
 from tenderscore.input.hierarchy import CriteriaTree, TreeNode
 from tenderscore.input.models import BidFile, ScaleCriterion, TenderFile

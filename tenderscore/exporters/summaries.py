@@ -17,8 +17,8 @@ from tenderscore.exporters.markdown import (
     price_words,
     scored_as,
 )
-from tenderscore.exporters.xlsx import document_section_leaves
 from tenderscore.figures import number
+from tenderscore.report.criteria import document_section_leaves
 
 TEMPLATE = "summary.md.j2"
 

@@ -5,6 +5,6 @@ Every rule is one registry entry holding its name, the parameters it requires, i
 workbook recalculates) and its words (what reports and the terminal say). Adding a rule is one
 entry plus its tests; the tests iterate the registries, so an entry missing a part fails.
 
-This is the bottom layer of the house: it imports numpy and nothing else of tenderscore, so
-input validation, the engine and the exporters can all read the same entries.
+This is the bottom layer of the house. May import: numpy and nothing of tenderscore but its own
+modules, so that input validation, the engine and the exporters can all read the same entries.
 """

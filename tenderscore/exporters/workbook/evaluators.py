@@ -1,0 +1,101 @@
+"""The Evaluators sheet: each panel member's scores and comments, the panel statistics
+and the consensus cells the Scores sheet reads."""
+
+from __future__ import annotations
+
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tenderscore.exporters.workbook.writer import BOLD, WorkbookWriter
+
+
+def write_evaluators(w: WorkbookWriter, sheet: Worksheet) -> None:
+    w.title(sheet, "evaluators' scores, consensus and moderation flags")
+    panel = [e["id"] for e in w.doc["panel"]]
+    roles = {e["id"]: e["role"] for e in w.doc["panel"]}
+    labels = [
+        "Criterion",
+        "Bid",
+        *[f"{e}\n{roles[e]}" for e in panel],
+        "Consensus",
+        "Reason",
+        "Range",
+        "Share of scale",
+        "Flag",
+        *[f"Comment {e}" for e in panel],
+    ]
+    w.header(sheet, 3, labels)
+    r = 4
+    for leaf in w.leaves:
+        if leaf["kind"] != "scale":
+            continue
+        scale = leaf["spec"]["scale"]
+        for bid in w.bids:
+            cell = w.cells[bid["id"]][leaf["id"]]
+            given = cell["evaluator_scores"] or {}
+            comments = cell["evaluator_comments"] or {}
+            w.text(sheet, r, 1, leaf["id"])
+            w.text(sheet, r, 2, bid["name"])
+            columns = []
+            for k, evaluator in enumerate(panel):
+                column = 3 + k
+                if evaluator in given:
+                    w.value(sheet, r, column, given[evaluator])
+                    columns.append(get_column_letter(column))
+            consensus_column = 3 + len(panel)
+            if cell["consensus_reason"] is not None:
+                w.value(sheet, r, consensus_column, cell["raw"])
+                w.text(sheet, r, consensus_column + 1, cell["consensus_reason"])
+            letter = get_column_letter(consensus_column)
+            w.layout.consensus_cells[leaf["id"], bid["id"]] = f"Evaluators!${letter}${r}"
+            if columns:
+                span = f"{columns[0]}{r}:{columns[-1]}{r}"
+                w.layout.panel_ranges[leaf["id"], bid["id"]] = f"Evaluators!{span}"
+                w.value(sheet, r, consensus_column + 2, f"=MAX({span})-MIN({span})")
+                width = scale["max"] - scale["min"]
+                share = f"{get_column_letter(consensus_column + 2)}{r}/{width}"
+                w.value(sheet, r, consensus_column + 3, f"={share}", "0%")
+                threshold = w.doc["method"]["disagreement_share"]
+                w.value(
+                    sheet,
+                    r,
+                    consensus_column + 4,
+                    f'=IF({share}>={threshold},"disagreement","")',
+                )
+            for k, evaluator in enumerate(panel):
+                comment = comments.get(evaluator)
+                if comment:
+                    w.text(sheet, r, consensus_column + 5 + k, comment)
+            w.cells_of(sheet).seal(r)
+            r += 1
+    _panel_statistics(w, sheet, r + 1)
+    sheet.freeze_panes = "C4"
+
+
+def _panel_statistics(w: WorkbookWriter, sheet: Worksheet, r: int) -> None:
+    """Leniency, outliers and agreement, from the moderation analysis."""
+    moderation = w.doc["moderation"]
+    w.text(
+        sheet,
+        r,
+        1,
+        "Evaluators (leniency: mean deviation from the rest of the panel, in scale points)",
+        BOLD,
+    )
+    w.header(sheet, r + 1, ["Evaluator", "Role", "Scores given", "Leniency", "Outlier in"])
+    for k, profile in enumerate(moderation["evaluators"]):
+        row = r + 2 + k
+        w.text(sheet, row, 1, profile["evaluator"])
+        w.text(sheet, row, 2, profile["role"])
+        w.value(sheet, row, 3, profile["scored"])
+        w.value(sheet, row, 4, profile["leniency"], "+0.00;-0.00;0.00")
+        w.value(sheet, row, 5, profile["outlier_share"], "0%")
+    row = r + 3 + len(moderation["evaluators"])
+    w.text(sheet, row, 1, "Inter-rater agreement (Krippendorff's alpha, interval)", BOLD)
+    names = {node["id"]: node["name"] for node in w.doc["criteria"]}
+    for k, (section, alpha) in enumerate(moderation["agreement"].items()):
+        w.text(sheet, row + 1 + k, 1, names[section])
+        if alpha is None:
+            w.text(sheet, row + 1 + k, 2, "n/a")
+        else:
+            w.value(sheet, row + 1 + k, 2, alpha, "0.00")

@@ -1,0 +1,229 @@
+"""The Scores sheet: every bid from raw input to partial value, points, total and rank, in
+live formulas whose Excel text comes from the rules registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tenderscore.exporters.workbook.writer import BOLD, WorkbookWriter, score_aggregate
+from tenderscore.rules.aggregation import ExcelTotal
+from tenderscore.rules.price import ExcelPrice, PriceSettings, price_excel
+from tenderscore.rules.values import SCALE, VALUE_FUNCTIONS, ExcelValue
+
+
+def write_scores(w: WorkbookWriter, sheet: Worksheet) -> None:
+    w.title(sheet, "scores from raw input to rank (formulas)")
+    n = len(w.leaves)
+    first_bid = 5
+    for k, bid in enumerate(w.bids):
+        w.layout.bid_columns[bid["id"]] = get_column_letter(first_bid + k)
+    last_column = get_column_letter(first_bid + len(w.bids) - 1)
+    raw_first = 5
+    value_first = raw_first + n + 2
+    points_first = value_first + n + 2
+    w.layout.points_first = points_first
+    total_row = points_first + n
+    eligible_row = total_row + 1
+    ranked_row = total_row + 2
+    rank_row = total_row + 3
+    gap_row = total_row + 4
+    w.layout.total_row, w.layout.rank_row = total_row, rank_row
+    w.layout.gap_row, w.layout.eligible_row = gap_row, eligible_row
+    w.header(sheet, 3, ["Id", "Criterion", "Kind", "Weight", *[bid["name"] for bid in w.bids]])
+    blocks = (
+        (raw_first, "Raw input (score on its scale, answer, or price scored)"),
+        (value_first, "Partial value v (0-1)"),
+        (points_first, "Points = 100 x weight x v"),
+    )
+    for row, label in blocks:
+        w.text(sheet, row - 1, 1, label, BOLD)
+    quality = w.method.price_as_money
+    weight_note = "quality weight (price is money here)" if quality else "effective weight"
+    for j, leaf in enumerate(w.leaves):
+        for first in (raw_first, value_first, points_first):
+            r = first + j
+            w.text(sheet, r, 1, leaf["id"])
+            w.text(sheet, r, 2, leaf["name"])
+            w.text(sheet, r, 3, leaf["kind"])
+            w.value(sheet, r, 4, _weight_formula(w, leaf, j, points_first), "0.00%")
+        w.layout.leaf_rows[leaf["id"]] = raw_first + j
+    w.note(sheet, points_first, 4, f"Column D: the {weight_note} from the Weights sheet.")
+    price_row = w.price_row()
+    if price_row:
+        w.note(
+            sheet,
+            price_row,
+            2,
+            "The price scored: the bid's total, or the present value of its whole-life "
+            "cost (see tenderscore explain).",
+        )
+    cells = w.cells_of(sheet)
+    for j, leaf in enumerate(w.leaves):
+        raw, value, points = raw_first + j, value_first + j, points_first + j
+        for bid in w.bids:
+            column = w.layout.bid_columns[bid["id"]]
+            _raw(w, sheet, raw, column, leaf, bid, w.cells[bid["id"]][leaf["id"]])
+            formula = _value_formula(w, leaf, column, raw)
+            w.value(sheet, value, w.column_number(column), formula, "0.0000")
+            formula = f"=100*$D{points}*{column}{value}"
+            w.value(sheet, points, w.column_number(column), formula, "0.00")
+        for row in (raw, value, points):
+            cells.seal(row)
+    for bid in w.bids:
+        _bid_totals(w, sheet, w.layout.bid_columns[bid["id"]], bid, points_first, n)
+    labels = {
+        total_row: "Total"
+        if not quality
+        else _total_label(
+            w,
+        ),
+        eligible_row: "Eligible (1 = ranked; as evaluated)",
+        ranked_row: "Total if eligible",
+        rank_row: "Rank",
+        gap_row: "Gap to leader",
+    }
+    for row, label in labels.items():
+        w.text(sheet, row, 1, label, BOLD)
+    w.note(
+        sheet,
+        eligible_row,
+        1,
+        "Gates and minimums are applied by tenderscore and held here as evaluated; "
+        "changing a weight does not re-apply a minimum.",
+    )
+    value_range = f"E{value_first}:{last_column}{value_first + n - 1}"
+    sheet.conditional_formatting.add(
+        value_range,
+        ColorScaleRule(  # type: ignore[no-untyped-call]
+            start_type="num",
+            start_value=0,
+            start_color="F8696B",
+            mid_type="num",
+            mid_value=0.5,
+            mid_color="FFEB84",
+            end_type="num",
+            end_value=1,
+            end_color="63BE7B",
+        ),
+    )
+    sheet.freeze_panes = "E4"
+
+
+def _total_label(w: WorkbookWriter) -> str:
+    return f"{w.method.label} ({w.method.direction_words})"
+
+
+def _weight_formula(w: WorkbookWriter, leaf: dict[str, Any], j: int, points_first: int) -> str:
+    weight = f"Weights!$G${w.layout.weight_rows[leaf['id']]}"
+    if not w.method.price_as_money:
+        return f"={weight}"
+    if leaf["kind"] == "price":
+        return "=0"
+    quality_total = "+".join(
+        f"Weights!$G${w.layout.weight_rows[leaf_['id']]}"
+        for leaf_ in w.leaves
+        if leaf_["kind"] != "price"
+    )
+    return f"=IF(({quality_total})=0,0,{weight}/({quality_total}))"
+
+
+def _raw(
+    w: WorkbookWriter,
+    sheet: Worksheet,
+    row: int,
+    column: str,
+    leaf: dict[str, Any],
+    bid: dict[str, Any],
+    cell: dict[str, Any],
+) -> None:
+    index = w.column_number(column)
+    key = (leaf["id"], bid["id"])
+    if leaf["kind"] == "scale" and key in w.layout.panel_ranges:
+        panel = w.layout.panel_ranges[key]
+        combine = "MEDIAN" if score_aggregate(w.doc, leaf) == "median" else "AVERAGE"
+        consensus = w.layout.consensus_cells[key]
+        w.value(
+            sheet,
+            row,
+            index,
+            f"=IF(ISNUMBER({consensus}),{consensus},{combine}({panel}))",
+            "0.###",
+        )
+        return
+    w.value(sheet, row, index, cell["raw"], "#,##0.####")
+
+
+def _bid_totals(
+    w: WorkbookWriter, sheet: Worksheet, column: str, bid: dict[str, Any], points_first: int, n: int
+) -> None:
+    layout = w.layout
+    index = w.column_number(column)
+    points = f"SUM({column}{points_first}:{column}{points_first + n - 1})"
+    price_row = w.price_row()
+    money = w.doc["method"]["money_per_point"]
+    total = "=" + w.method.excel(ExcelTotal(points, f"{column}{price_row}", money))
+    w.value(sheet, layout.total_row, index, total, "#,##0.00")
+    w.value(sheet, layout.eligible_row, index, 1 if bid["eligible"] else 0)
+    if not bid["eligible"]:
+        reasons = "; ".join(e["reason"] for e in bid["exclusions"])
+        w.note(sheet, layout.eligible_row, index, reasons)
+    first = w.bid_range(layout.total_row + 2)
+    w.value(
+        sheet,
+        layout.total_row + 2,
+        index,
+        f'=IF({column}{layout.eligible_row}=1,{column}{layout.total_row},"")',
+        "#,##0.00",
+    )
+    order = 0 if w.method.higher_is_better else 1
+    w.value(
+        sheet,
+        layout.rank_row,
+        index,
+        f'=IF({column}{layout.eligible_row}=1,RANK({column}{layout.total_row},{first},{order}),"")',
+    )
+    best = "MAX" if w.method.higher_is_better else "MIN"
+    w.value(
+        sheet,
+        layout.gap_row,
+        index,
+        f'=IF({column}{layout.eligible_row}=1,ABS({best}({first})-{column}{layout.total_row}),"")',
+        "#,##0.00",
+    )
+
+
+def _value_formula(w: WorkbookWriter, leaf: dict[str, Any], column: str, row: int) -> str:
+    x = f"{column}{row}"
+    spec = leaf["spec"]
+    if leaf["kind"] == "scale":
+        return "=" + SCALE.excel(ExcelValue(x), spec["scale"])
+    if leaf["kind"] == "price":
+        rule = w.doc["method"]["price"]
+        ref = _eligible_helper(w, row)
+        cells = ExcelPrice(x, f"MIN({ref})", f"MAX({ref})", f"AVERAGE({ref})")
+        return "=" + price_excel(rule["formula"], cells, PriceSettings.from_mapping(rule))
+    function = VALUE_FUNCTIONS[spec["value_function"]["type"]]
+    higher = spec["direction"] == "higher_is_better"
+    ref = _eligible_helper(w, row) if function.relative else ""
+    return "=" + function.excel(ExcelValue(x, ref, higher), spec["value_function"])
+
+
+def _eligible_helper(w: WorkbookWriter, raw_row: int) -> str:
+    """Raw inputs of the eligible bids only ("" for the others), to the right."""
+    sheet = w.book["Scores"]
+    cells = w.cells_of(sheet)
+    columns = list(w.layout.bid_columns.values())
+    start = w.column_number(columns[-1]) + 2
+    if (3, start) not in cells:
+        w.header(sheet, 3, ["Eligible raw inputs (reference for relative formulas)"], start)
+    if (raw_row, start) not in cells:
+        for k, letter in enumerate(columns):
+            eligible = f"{letter}${w.layout.eligible_row}"
+            w.value(sheet, raw_row, start + k, f'=IF({eligible}=1,{letter}{raw_row},"")')
+    first = get_column_letter(start)
+    last = get_column_letter(start + len(columns) - 1)
+    return f"${first}${raw_row}:${last}${raw_row}"

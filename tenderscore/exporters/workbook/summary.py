@@ -1,0 +1,81 @@
+"""The Summary sheet: the ranking, the winner and the section scores at a glance."""
+
+from __future__ import annotations
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tenderscore.exporters.workbook.writer import BOLD, WRAPPED, WorkbookWriter
+from tenderscore.report.criteria import (
+    document_section_leaves,
+)
+
+
+def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
+    tender = w.doc["tender"]
+    w.title(sheet, tender["title"])
+    w.text(
+        sheet,
+        2,
+        1,
+        f"{tender['buyer']} - {w.method.name.replace('_', ' ')}, price "
+        f"formula {w.doc['method']['price_formula']}",
+    )
+    sections = w.doc["sections"]
+    names = {c["id"]: c["name"] for c in w.doc["criteria"]}
+    labels = ["Rank", "Supplier", *[names[s] for s in sections], "Total", "Gap to leader"]
+    w.header(sheet, 4, labels)
+    ranked = [bid for bid in w.bids if bid["eligible"]]
+    layout = w.layout
+    points_rows = {
+        section: [
+            layout.leaf_rows[leaf] - 5 + layout.points_first
+            for leaf in document_section_leaves(w.doc, section)
+            if leaf in layout.leaf_rows
+        ]
+        for section in sections
+    }
+    for offset, bid in enumerate(ranked):
+        r = 5 + offset
+        column = layout.bid_columns[bid["id"]]
+        w.value(sheet, r, 1, f"=Scores!{column}{layout.rank_row}")
+        w.text(sheet, r, 2, bid["name"])
+        for k, section in enumerate(sections):
+            rows = points_rows[section]
+            formula = "=" + "+".join(f"Scores!{column}{row}" for row in rows) if rows else 0
+            w.value(sheet, r, 3 + k, formula, "0.00")
+        w.value(sheet, r, 3 + len(sections), f"=Scores!{column}{layout.total_row}", "#,##0.00")
+        w.value(sheet, r, 4 + len(sections), f"=Scores!{column}{layout.gap_row}", "#,##0.00")
+    last = 4 + len(ranked)
+    winner_row = last + 2
+    w.text(sheet, winner_row, 1, "Winner", BOLD)
+    if ranked:
+        w.value(sheet, winner_row, 2, f"=INDEX($B$5:$B${last},MATCH(1,$A$5:$A${last},0))")
+    r = winner_row + 2
+    excluded = [bid for bid in w.bids if not bid["eligible"]]
+    if excluded:
+        w.text(sheet, r, 1, "Excluded bids", BOLD)
+        for bid in excluded:
+            r += 1
+            w.text(sheet, r, 1, bid["name"])
+            w.text(sheet, r, 2, "; ".join(e["reason"] for e in bid["exclusions"]))
+    r += 2
+    w.text(sheet, r, 1, "Robustness", BOLD)
+    w.text(sheet, r + 1, 1, w.doc["sensitivity"]["headline"], WRAPPED)
+    sheet.merge_cells(
+        start_row=r + 1, start_column=1, end_row=r + 6, end_column=max(6, len(labels))
+    )
+    if ranked and sections:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.grouping = "stacked"
+        chart.overlap = 100
+        chart.title = "Points by section"
+        data = Reference(sheet, min_col=3, max_col=2 + len(sections), min_row=4, max_row=last)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(Reference(sheet, min_col=2, min_row=5, max_row=last))
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.height, chart.width = 7.5, 16
+        sheet.add_chart(chart, f"A{r + 8}")
+    sheet.freeze_panes = "A5"

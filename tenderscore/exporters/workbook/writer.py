@@ -1,0 +1,158 @@
+"""The workbook writer's shared room: looks, where things landed, and the cell helpers.
+
+Every sheet module writes through ``WorkbookWriter``: ``text`` for untrusted text (never a
+formula), ``value`` for numbers and formulas, ``note`` for comments. Cell values go through
+``sheetxml`` (a 2,000-bid tender has 1.8 million of them); openpyxl writes the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tenderscore.exporters.sheetxml import PLAIN, Look, SheetCells, Styles
+from tenderscore.report.criteria import (
+    document_leaves,
+)
+from tenderscore.rules.aggregation import AGGREGATIONS
+
+FONT = "Calibri"
+ROOT = "(top level)"
+WIDTH_SAMPLE_ROWS = 300
+PROSE = 60
+
+
+BOLD = Look(font=Font(name=FONT, size=10, bold=True))
+TITLE = Look(font=Font(name=FONT, size=14, bold=True))
+HEADER = Look(font=BOLD.font, fill=PatternFill("solid", fgColor="DDE4EE"), wrap=True)
+INPUT = Look(fill=PatternFill("solid", fgColor="FFF2CC"), unlocked=True)
+WRAPPED = Look(wrap=True)
+
+
+@dataclass
+class Layout:
+    """Where things landed, so later sheets can refer to them."""
+
+    weight_rows: dict[str, int] = field(default_factory=dict)
+    leaf_rows: dict[str, int] = field(default_factory=dict)
+    bid_columns: dict[str, str] = field(default_factory=dict)
+    consensus_cells: dict[tuple[str, str], str] = field(default_factory=dict)
+    panel_ranges: dict[tuple[str, str], str] = field(default_factory=dict)
+    total_row: int = 0
+    rank_row: int = 0
+    gap_row: int = 0
+    eligible_row: int = 0
+    points_first: int = 0
+
+
+class WorkbookWriter:
+    """The workbook being written, its document, and where each sheet put things."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.doc = document
+        self.book = Workbook()
+        self.layout = Layout()
+        self.leaves = [c for c in document["criteria"] if c["id"] in document_leaves(document)]
+        self.bids = document["bids"]
+        self.names = {bid["id"]: bid["name"] for bid in self.bids}
+        self.method = AGGREGATIONS[document["method"]["aggregation"]]
+        self.cells = {
+            bid["id"]: {cell["criterion"]: cell for cell in bid["criteria"]} for bid in self.bids
+        }
+        self.sheet_cells: dict[Worksheet, SheetCells] = {}
+        self.widths: dict[Worksheet, dict[int, int]] = {}
+        self.styles = Styles(self.book)
+
+    def text(self, sheet: Worksheet, row: int, column: int, value: str, look: Look = PLAIN) -> None:
+        """A text cell, never a formula: text that a spreadsheet would read as one (bid text
+        is untrusted) also gets a quote prefix, so editing the cell keeps it text."""
+        self.cells_of(sheet).text(row, column, value, self.styles.for_text(value, look))
+        self._measure(sheet, row, column, value)
+
+    def value(
+        self, sheet: Worksheet, row: int, column: int, value: Any, fmt: str = "", look: Look = PLAIN
+    ) -> None:
+        """A number, or a formula: a string starting with ``=`` (text goes through ``text``)."""
+        cells, style = self.cells_of(sheet), self.styles.id(look, fmt)
+        if isinstance(value, str):
+            if not value.startswith("="):
+                raise ValueError(f"{value[:40]!r} is not a formula; write text with text()")
+            cells.formula(row, column, value, style)
+        elif value is not None:
+            cells.number(row, column, value, style)
+            self._measure(sheet, row, column, value)
+
+    def note(self, sheet: Worksheet, row: int, column: int, text: str) -> None:
+        sheet.cell(row=row, column=column).comment = Comment(text, "tenderscore")
+
+    def cells_of(self, sheet: Worksheet) -> SheetCells:
+        cells = self.sheet_cells.get(sheet)
+        if cells is None:
+            cells = self.sheet_cells[sheet] = SheetCells()
+        return cells
+
+    def _measure(self, sheet: Worksheet, row: int, column: int, value: object) -> None:
+        """Column widths from the labels and figures near the top (not sentences)."""
+        if not 3 <= row <= WIDTH_SAMPLE_ROWS:
+            return
+        length = max(len(line) for line in str(value).split("\n"))
+        if length <= PROSE:
+            widths = self.widths.setdefault(sheet, {})
+            widths[column] = max(widths.get(column, 8), length + 2)
+
+    def header(self, sheet: Worksheet, row: int, labels: Sequence[str], start: int = 1) -> None:
+        for offset, label in enumerate(labels):
+            self.text(sheet, row, start + offset, label, HEADER)
+
+    def title(self, sheet: Worksheet, text: str) -> None:
+        tender = self.doc["tender"]
+        self.text(sheet, 1, 1, f"{tender['reference']}: {text}", TITLE)
+
+    def column_number(self, letter: str) -> int:
+        return int(column_index_from_string(letter))
+
+    def bid_range(self, row: int) -> str:
+        columns = list(self.layout.bid_columns.values())
+        return f"${columns[0]}${row}:${columns[-1]}${row}"
+
+    def price_row(self) -> int:
+        for leaf in self.leaves:
+            if leaf["kind"] == "price":
+                return self.layout.leaf_rows.get(leaf["id"], 0)
+        return 0
+
+
+def defined_name(node_id: str) -> str:
+    """A valid Excel name for a node's weight cell: w_<id>, dots and dashes made '_'."""
+    return "w_" + "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in node_id)
+
+
+def score_aggregate(document: dict[str, Any], leaf: dict[str, Any]) -> str:
+    return str(leaf["spec"].get("aggregate") or document["method"]["score_aggregation"])
+
+
+def print_across(sheet: Worksheet, *, header_row: int) -> None:
+    """Landscape, every column on the page width, the header row repeated on each page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+
+
+def finish(sheet: Worksheet, widths: dict[int, int]) -> None:
+    """Widths that fit, print set-up, and protection (weights stay editable)."""
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = max(width, 10)
+    print_across(sheet, header_row=3 if sheet.title != "Summary" else 4)
+    sheet.protection.sheet = True
+    sheet.protection.formatCells = False
+    sheet.protection.formatColumns = False

@@ -1,0 +1,33 @@
+"""Walking the export document's criteria: its leaves and what lies beneath a section.
+
+The helpers every renderer uses to find its way in the document, defined once beside it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def document_leaves(document: dict[str, Any]) -> list[str]:
+    """Ids of the weighted leaf criteria, in the engine's order (the tree's, depth first)."""
+    return [c["id"] for c in document["criteria"] if c["kind"] not in ("section", "pass_fail")]
+
+
+def document_has_leaves(document: dict[str, Any], node_id: str) -> bool:
+    return bool(document_section_leaves(document, node_id))
+
+
+def document_section_leaves(document: dict[str, Any], node_id: str) -> list[str]:
+    """Leaf ids beneath ``node_id`` (itself if it is a leaf)."""
+    children: dict[str | None, list[str]] = {}
+    for node in document["criteria"]:
+        children.setdefault(node["parent"], []).append(node["id"])
+    leaves = set(document_leaves(document))
+    found: list[str] = []
+    stack = [node_id]
+    while stack:
+        current = stack.pop()
+        if current in leaves:
+            found.append(current)
+        stack.extend(reversed(children.get(current, [])))
+    return [leaf for leaf in document_leaves(document) if leaf in found]
