@@ -23,6 +23,7 @@ from pathlib import Path
 
 from bench_evaluate import REPO, best_of, generate
 
+from tenderscore import pipeline
 from tenderscore.engine.scoring import evaluate
 from tenderscore.exporting import render_exports
 from tenderscore.input.loading import load_tender
@@ -65,8 +66,9 @@ def best_measured(args: list[str], repeat: int) -> tuple[float, float]:
 
 
 def document_of(tender: Tender) -> dict[str, object]:
-    evaluation = evaluate(tender)
-    return export_document(tender, evaluation, analyse_sensitivity(tender, evaluation), RUN)
+    document = pipeline.run(tender, analysis="full", document=RUN).document
+    assert document is not None
+    return document
 
 
 def bench_example(repeat: int, scratch: Path) -> None:

@@ -14,13 +14,12 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-from tenderscore.engine.scoring import evaluate
+from tenderscore import pipeline
 from tenderscore.errors import InputError, Problem
 from tenderscore.exporting import render_document
-from tenderscore.input.loading import load_tender
 from tenderscore.input.saved import read_export
-from tenderscore.report.document import RunInfo, export_document
-from tenderscore.sensitivity.analysis import analyse_sensitivity, smaa_settings
+from tenderscore.report.document import RunInfo
+from tenderscore.sensitivity.analysis import smaa_settings
 
 MAX_DIFFERENCES = 50
 IGNORED = {("audit", "generated_at"), ("audit", "command"), ("audit", "inputs")}
@@ -136,14 +135,13 @@ def verify_export(tender_dir: Path, saved_path: Path) -> list[str]:
     """
     _, saved = read_export(saved_path)
     audit = saved["audit"] if isinstance(saved, dict) else _workbook_audit(saved_path, saved)
-    tender = load_tender(tender_dir)
-    evaluation = evaluate(tender)
+    tender = pipeline.load(tender_dir)
     settings = smaa_settings(
         tender, samples=int(audit["samples"]), seed=int(audit["seed"]), sampling=audit["sampling"]
     )
-    report = analyse_sensitivity(tender, evaluation, settings=settings)
     run = RunInfo(str(audit["generated_at"]), str(audit["command"]))
-    document = export_document(tender, evaluation, report, run)
+    document = pipeline.run(tender, analysis=settings, document=run).document
+    assert document is not None
     differences = input_differences(audit["inputs"], document["audit"]["inputs"])
     if isinstance(saved, dict):
         fresh = render_document(document)

@@ -24,10 +24,8 @@ from rich.console import Console
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from tenderscore.engine.results import Evaluation
     from tenderscore.input.tender import Tender
     from tenderscore.report.document import RunInfo
-    from tenderscore.sensitivity.analysis import SensitivityReport
 
 app = typer.Typer(
     name="tenderscore",
@@ -156,21 +154,18 @@ def evaluate(
     template: TemplateOption = None,
 ) -> None:
     """Validate, score and rank the bids of a tender, and write the exports."""
+    from tenderscore import pipeline
     from tenderscore.cli.render import render_evaluation, render_reweighting
-    from tenderscore.engine.scoring import evaluate as run
-    from tenderscore.input.loading import load_tender
 
-    tender, label = _reweighted(load_tender(tender_dir), scenario, weights)
+    tender, label = _reweighted(pipeline.load(tender_dir), scenario, weights)
     chosen, targets = _plan_exports(tender, out, formats) if export else ((), {})
-    evaluation = run(tender)
-    report = None
-    if robustness or export:
-        from tenderscore.sensitivity.analysis import analyse_sensitivity
-
-        report = analyse_sensitivity(tender, evaluation, quick=not export)
-    written = (
-        _write_exports(tender, evaluation, report, chosen, targets, template) if report else []
+    result = pipeline.run(
+        tender,
+        analysis="full" if export else "quick" if robustness else "none",
+        document=_run_info() if targets else None,
     )
+    evaluation, report = result.evaluation, result.report
+    written = _write_exports(result.document, chosen, targets, template)
     if json_output:
         from tenderscore.exporters.json import dumps
         from tenderscore.report.evaluation import evaluation_document
@@ -204,21 +199,17 @@ def _plan_exports(
 
 
 def _write_exports(
-    tender: Tender,
-    evaluation: Evaluation,
-    report: SensitivityReport,
+    document: dict[str, Any] | None,
     formats: tuple[str, ...],
     targets: dict[str, Path],
     template: Path | None,
 ) -> list[Path]:
     """Render and write the planned exports; the paths written (none when not exporting)."""
-    if not targets:
+    if document is None or not targets:
         return []
     from tenderscore.exporting import render_exports
     from tenderscore.files import write_outputs
-    from tenderscore.report.document import export_document
 
-    document = export_document(tender, evaluation, report, _run_info())
     files = render_exports(document, formats, template_dir=template)
     write_outputs({targets[name]: data for name, data in files.items()})
     return [targets[name] for name in files]
@@ -309,14 +300,14 @@ def sensitivity(
     progress: Annotated[bool, typer.Option(help="Show a progress bar on a terminal.")] = True,
 ) -> None:
     """Test how robust the ranking is to the weights, the scores, the price and the formula."""
+    from tenderscore import pipeline
     from tenderscore.errors import UsageError
-    from tenderscore.input.loading import load_tender
-    from tenderscore.sensitivity.analysis import analyse_sensitivity, smaa_settings
+    from tenderscore.sensitivity.analysis import smaa_settings
     from tenderscore.sensitivity.sampling import SAMPLINGS
 
     if sampling is not None and sampling not in SAMPLINGS:
         raise UsageError(f"--sampling must be one of {', '.join(SAMPLINGS)}; got {sampling!r}")
-    tender, label = _reweighted(load_tender(tender_dir), scenario, weights)
+    tender, label = _reweighted(pipeline.load(tender_dir), scenario, weights)
     settings = smaa_settings(
         tender,
         samples=samples,
@@ -325,7 +316,8 @@ def sensitivity(
         score_uncertainty=score_uncertainty,
     )
     with _progress_bar(enabled=progress and not json_output) as advance:
-        report = analyse_sensitivity(tender, settings=settings, progress=advance)
+        report = pipeline.run(tender, analysis=settings, progress=advance).report
+    assert report is not None
     if json_output:
         from tenderscore.exporters.json import dumps
         from tenderscore.report.evaluation import sensitivity_document
@@ -381,13 +373,12 @@ def explain(
     bid: Annotated[str, typer.Argument(help="Id of the bid to explain.", show_default=False)],
 ) -> None:
     """Show one bid's full breakdown with the formula used at each step."""
+    from tenderscore import pipeline
     from tenderscore.cli.render import render_explanation
-    from tenderscore.engine.scoring import evaluate as run
     from tenderscore.errors import UsageError, did_you_mean
-    from tenderscore.input.loading import load_tender
 
-    tender = load_tender(tender_dir)
-    evaluation = run(tender)
+    result = pipeline.run(tender_dir)
+    tender, evaluation = result.tender, result.evaluation
     ids = [b.id for b in evaluation.bids]
     if bid not in ids:
         raise UsageError(f"no bid {bid!r}{did_you_mean(bid, ids)} (bids: {', '.join(ids)})")
@@ -523,16 +514,12 @@ def summaries(
     template: TemplateOption = None,
 ) -> None:
     """Write one assessment summary per bidder (Procurement Act 2023 s50)."""
-    from tenderscore.engine.scoring import evaluate as run
+    from tenderscore import pipeline
     from tenderscore.exporters.summaries import render_summaries
-    from tenderscore.input.loading import load_tender
-    from tenderscore.report.document import export_document
-    from tenderscore.sensitivity.analysis import analyse_sensitivity
 
-    tender = load_tender(tender_dir)
-    evaluation = run(tender)
-    report = analyse_sensitivity(tender, evaluation, quick=True)
-    document = export_document(tender, evaluation, report, _run_info())
+    result = pipeline.run(tender_dir, document=_run_info())  # no analysis: summaries show none
+    tender, document = result.tender, result.document
+    assert document is not None
     files = render_summaries(document, compare_winner=compare_winner, template_dir=template)
     directory = out or tender.root / "out" / "summaries"
     _write_files({directory / name: text.encode() for name, text in files.items()}, tender)

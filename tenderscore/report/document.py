@@ -34,8 +34,10 @@ class RunInfo:
 
 @collector_paused()
 def export_document(
-    tender: Tender, evaluation: Evaluation, report: SensitivityReport, run: RunInfo
+    tender: Tender, evaluation: Evaluation, report: SensitivityReport | None, run: RunInfo
 ) -> dict[str, Any]:
+    """The export document; without ``report`` (a bidder's summary needs no sensitivity
+    analysis) its sensitivity section and sampling settings are None."""
     config = tender.config
     formula = PRICE_FORMULAS[config.price.formula]
     document = evaluation_document(evaluation)
@@ -62,14 +64,17 @@ def export_document(
         entry["spec"] = node.model.model_dump(mode="json", exclude={"children"})
     document["panel"] = [evaluator.model_dump(mode="json") for evaluator in config.panel]
     document["moderation"] = moderation_document(moderate(tender))
-    document["sensitivity"] = sensitivity_document(report, ranks=EXPORTED_RANKS)
+    document["sensitivity"] = (
+        None if report is None else sensitivity_document(report, ranks=EXPORTED_RANKS)
+    )
+    settings = None if report is None else report.settings
     document["audit"] = {
         "tool": f"tenderscore {__version__}",
         "generated_at": run.generated_at,
         "command": run.command,
-        "seed": report.settings.seed,
-        "samples": report.settings.samples,
-        "sampling": report.settings.sampling,
+        "seed": None if settings is None else settings.seed,
+        "samples": None if settings is None else settings.samples,
+        "sampling": None if settings is None else settings.sampling,
         "inputs": [
             {
                 "path": input_label(tender.root, source.path),
