@@ -16,6 +16,7 @@ from tenderscore.input.hierarchy import build_tree
 from tenderscore.input.loading import load_tender
 from tenderscore.input.models import TenderFile
 from tenderscore.input.tender import Tender
+from tenderscore.report.wording import robustness_headline
 from tenderscore.rules.aggregation import AGGREGATIONS
 from tenderscore.sensitivity.analysis import analyse_sensitivity, smaa_settings
 from tenderscore.sensitivity.model import RankingModel, ranking_model, weight_groups
@@ -353,7 +354,7 @@ def test_full_report_on_the_example() -> None:
     assert report.scenarios[1].winners == ("castellan",)
     assert {v.bid for v in report.switching} == {"brightwater", "castellan"}
     assert len(report.sweeps) == 4
-    assert "Most critical weight" in report.headline()
+    assert "Most critical weight" in robustness_headline(report)
 
 
 def test_sensitivity_command_and_json() -> None:

@@ -176,8 +176,10 @@ def evaluate(
             render_reweighting(stdout, label, evaluation)
         render_evaluation(stdout, evaluation)
         if report is not None and robustness:
+            from tenderscore.report.wording import robustness_headline
+
             stdout.print(Text("Robustness", style="bold"))
-            stdout.print(Text(report.headline()))
+            stdout.print(Text(robustness_headline(report)))
     for path in written:
         stderr.print(f"wrote {path}", markup=False, soft_wrap=True)
 

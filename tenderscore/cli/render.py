@@ -14,6 +14,7 @@ from tenderscore.engine.results import BidResult, Evaluation
 from tenderscore.figures import number
 from tenderscore.input.models import CriteriaSet, Minimum
 from tenderscore.input.tender import Tender
+from tenderscore.report.wording import minimum_words
 from tenderscore.rules.aggregation import AGGREGATIONS
 
 
@@ -150,11 +151,7 @@ def render_weights(console: Console, tender: Tender) -> None:
 
 
 def _minimum(minimum: Minimum) -> str:
-    if minimum.percent is not None:
-        return f"{minimum.percent:g}%"
-    if minimum.points is not None:
-        return f"{minimum.points:g} points"
-    return f"score {minimum.score:g}"
+    return minimum_words(percent=minimum.percent, points=minimum.points, score=minimum.score)
 
 
 def render_criteria_sets(console: Console, sets: Mapping[str, CriteriaSet]) -> None:

@@ -6,7 +6,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tenderscore.figures import number
+from tenderscore.report.wording import (
+    improvement_words,
+    price_cut_words,
+    robustness_headline,
+    sampling_words,
+    unreachable_words,
+)
 from tenderscore.sensitivity.analysis import SensitivityReport
 from tenderscore.sensitivity.stability import Sweep
 from tenderscore.sensitivity.switching import SwitchingValue
@@ -21,7 +27,7 @@ def _heading(console: Console, title: str) -> None:
 
 
 def render_sensitivity(console: Console, report: SensitivityReport) -> None:
-    console.print(Text(report.headline()))
+    console.print(Text(robustness_headline(report)))
     if not report.intervals:
         return
     _stability(console, report)
@@ -93,8 +99,9 @@ def _probabilities(console: Console, report: SensitivityReport) -> None:
         return
     _heading(
         console,
-        f"Rank probabilities ({smaa.samples:,} samples, {smaa.sampling} weights"
-        f"{', scores resampled' if smaa.score_uncertainty else ''}, seed {smaa.seed})",
+        f"Rank probabilities ({smaa.samples:,} samples, weights sampled "
+        f"{sampling_words(smaa.sampling, score_uncertainty=smaa.score_uncertainty)}, "
+        f"seed {smaa.seed})",
     )
     table = Table()
     table.add_column("Supplier")
@@ -134,25 +141,17 @@ def _switching(console: Console, report: SensitivityReport) -> None:
         parts += [_improvement(v, leaves) for v in others[:SWITCHES_PER_BID]]
         unreachable = sum(1 for v in values if v.kind != "price" and v.needed is None)
         if unreachable:
-            parts.append(f"no single one of {unreachable} other criteria is enough")
+            parts.append(unreachable_words(unreachable))
         console.print(Text(f"  {report.names[bid]}: " + "; ".join(parts) + "."))
 
 
 def _price_cut(value: SwitchingValue, currency: str) -> str:
-    if value.needed is None:
-        return "no price cut alone is enough"
-    cut = 100 * (value.current - value.needed) / value.current
-    return (
-        f"cut its price from {number(value.current)} to {number(value.needed)} {currency} "
-        f"(-{cut:.1f}%)"
-    )
+    return price_cut_words(value.current, value.needed, currency)
 
 
 def _improvement(value: SwitchingValue, leaves: dict[str, str]) -> str:
-    return (
-        f"{number(value.needed or 0)} instead of {number(value.current)} on "
-        f"{leaves[value.criterion]} ({value.change or 0:+.3g} {value.unit})"
-    )
+    words = improvement_words(value.current, value.needed or 0, leaves[value.criterion])
+    return f"{words} ({value.change or 0:+.3g} {value.unit})"
 
 
 def _reversals(console: Console, report: SensitivityReport) -> None:

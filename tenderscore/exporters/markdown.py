@@ -15,6 +15,13 @@ from tenderscore.errors import UsageError
 from tenderscore.exporters.escaping import markdown_cell, markdown_text
 from tenderscore.figures import number
 from tenderscore.report.criteria import document_leaves
+from tenderscore.report.wording import (
+    improvement_words,
+    minimum_words,
+    price_cut_words,
+    sampling_words,
+    unreachable_words,
+)
 from tenderscore.rules.aggregation import AGGREGATIONS
 
 TEMPLATE = "report.md.j2"
@@ -147,18 +154,11 @@ def aggregation_words(document: dict[str, Any]) -> str:
 
 
 def _sampling_words(document: dict[str, Any]) -> str:
-    audit = document["audit"]
-    scores = (
-        " and scores drawn from the panel's individual scores"
-        if (document["sensitivity"]["smaa"] or {}).get("score_uncertainty")
-        else ""
+    resampled = bool((document["sensitivity"]["smaa"] or {}).get("score_uncertainty"))
+    concentration = document["sensitivity"]["settings"]["concentration"]
+    return sampling_words(
+        document["audit"]["sampling"], score_uncertainty=resampled, concentration=concentration
     )
-    return {
-        "uniform": "uniformly (no preference information)",
-        "dirichlet": "around the published weights",
-        "intervals": "within the declared intervals",
-        "rank": "keeping only the published order of importance",
-    }[audit["sampling"]] + scores
 
 
 def scored_as(node: dict[str, Any]) -> str:
@@ -186,11 +186,9 @@ def _minimum(node: dict[str, Any]) -> str:
     minimum = node.get("spec", {}).get("minimum")
     if not minimum:
         return ""
-    if minimum.get("percent") is not None:
-        return f"{minimum['percent']:g}% of the maximum"
-    if minimum.get("points") is not None:
-        return f"{minimum['points']:g} points"
-    return f"a score of {minimum['score']:g}"
+    return minimum_words(
+        percent=minimum.get("percent"), points=minimum.get("points"), score=minimum.get("score")
+    )
 
 
 def _smaa_rows(smaa: dict[str, Any] | None, names: dict[str, str]) -> list[dict[str, Any]]:
@@ -225,21 +223,14 @@ def _switching_sentences(
             if value["needed"] is None:
                 continue
             if value["kind"] == "price":
-                cut = 100 * (value["current"] - value["needed"]) / value["current"]
-                parts.insert(
-                    0,
-                    f"cut its price from {number(value['current'])} to "
-                    f"{number(value['needed'])} {currency} (-{cut:.1f}%)",
-                )
+                parts.insert(0, price_cut_words(value["current"], value["needed"], currency))
             else:
-                parts.append(
-                    f"{number(value['needed'])} instead of {number(value['current'])} "
-                    f"on {node_names[value['criterion']]}"
-                )
+                criterion = node_names[value["criterion"]]
+                parts.append(improvement_words(value["current"], value["needed"], criterion))
         if parts:
             sentences.append(f"{names[bid]}: " + "; or ".join(parts[:4]))
         else:
-            sentences.append(f"{names[bid]}: no single input is enough")
+            sentences.append(f"{names[bid]}: {unreachable_words()}")
     return sentences
 
 

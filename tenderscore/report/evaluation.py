@@ -10,6 +10,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from tenderscore import __version__
+from tenderscore.report.wording import robustness_headline
 
 if TYPE_CHECKING:
     from tenderscore.engine.results import BidResult, CriterionScore, Evaluation
@@ -50,7 +51,7 @@ def evaluation_document(
     }
     if robustness is not None:
         document["robustness"] = {
-            "headline": robustness.headline(),
+            "headline": robustness_headline(robustness),
             "most_critical": robustness.most_critical.id if robustness.most_critical else None,
             "win_probability": None
             if robustness.smaa is None
@@ -121,7 +122,7 @@ def sensitivity_document(report: SensitivityReport, *, ranks: int | None = None)
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "tenderscore", "version": __version__},
         "tender": {"reference": report.evaluation.reference, "title": report.evaluation.title},
-        "headline": report.headline(),
+        "headline": robustness_headline(report),
         "ranked": list(report.ranked),
         "settings": dataclasses.asdict(report.settings),
         "most_critical": critical.id if critical else None,

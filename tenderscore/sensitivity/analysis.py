@@ -10,7 +10,6 @@ from tenderscore.engine.results import Evaluation
 from tenderscore.engine.scoring import evaluate
 from tenderscore.input.models import ScaleCriterion
 from tenderscore.input.tender import Tender
-from tenderscore.rules.aggregation import AGGREGATIONS
 from tenderscore.sensitivity.model import RankingModel, ranking_model, weight_groups
 from tenderscore.sensitivity.rescoring import rescorer
 from tenderscore.sensitivity.reversal import (
@@ -68,60 +67,6 @@ class SensitivityReport:
     def formula_dependent(self) -> bool:
         winners = {outcome.order[0] for outcome in self.formulas}
         return len(winners) > 1
-
-    def headline(self) -> str:
-        """One paragraph a committee can read: margin, critical weight, win probabilities."""
-        ranked = self.evaluation.ranked
-        if len(ranked) < 2:
-            return "Fewer than two bids are in contention: there is no ranking to test."
-        leader, second = ranked[0], ranked[1]
-        name = self.names
-        unit = AGGREGATIONS[self.evaluation.method].unit
-        if second.rank == 1:
-            tied = " and ".join(bid.name for bid in ranked if bid.rank == 1)
-            said = [f"{tied} share first place ({leader.total:,.2f}{unit})."]
-        else:
-            said = [
-                f"{leader.name} leads {second.name} by {second.gap_to_leader or 0:.4g}{unit} "
-                f"({leader.total:,.2f} to {second.total:,.2f})."
-            ]
-        critical = self.most_critical
-        if critical is not None:
-            said.append(f"Most critical weight: {critical.sentences(name)[0]}")
-        elif self.intervals:
-            said.append("No single weight change within its whole range changes the winner.")
-        if self.smaa is not None:
-            order = np.argsort(-self.smaa.win_probability)
-            shares = ", ".join(
-                f"{name[self.smaa.bids[i]]} {100 * self.smaa.win_probability[i]:.1f}%"
-                for i in order
-                if self.smaa.win_probability[i] > 0
-            )
-            scores = " and scores resampled from the panel" if self.smaa.score_uncertainty else ""
-            said.append(
-                f"With weights sampled {_describe_sampling(self.settings)}{scores}, the "
-                f"probability of winning is: {shares} ({self.smaa.samples:,} samples, "
-                f"seed {self.smaa.seed})."
-            )
-        if self.formulas and self.formula_dependent:
-            others = sorted({o.formula for o in self.formulas if o.order[0] != leader.id})
-            said.append(
-                f"The winner depends on the price formula: under {', '.join(others)} "
-                "another bid would win."
-            )
-        if any(r.winner_changes for r in self.reversals):
-            said.append("Withdrawing a losing bid would change the winner (see rank reversal).")
-        return " ".join(said)
-
-
-def _describe_sampling(settings: SmaaSettings) -> str:
-    return {
-        "uniform": "uniformly (no preference information)",
-        "dirichlet": f"around the published weights (Dirichlet, concentration "
-        f"{settings.concentration:g})",
-        "intervals": "within the declared intervals",
-        "rank": "keeping only the published order of importance",
-    }[settings.sampling]
 
 
 def smaa_settings(
