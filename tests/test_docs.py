@@ -47,3 +47,29 @@ def test_readme_python_api_example_runs() -> None:
     assert result.ranked[0].rank == 1
     reweighted = evaluate(tender.with_weights({"ethics": 30}))
     assert sum(n.effective_weight for n in reweighted.nodes if n.depth == 0) == pytest.approx(1)
+
+
+METHODS = (REPO / "docs" / "methods.md").read_text()
+
+
+def test_every_rule_in_the_registries_is_defined_in_methods() -> None:
+    from tenderscore.rules.aggregation import AGGREGATIONS
+    from tenderscore.rules.price import PRICE_FORMULAS
+    from tenderscore.rules.values import SCALE, VALUE_FUNCTIONS
+
+    names = [*PRICE_FORMULAS, *VALUE_FUNCTIONS, SCALE.name, *AGGREGATIONS]
+    assert [name for name in names if f"`{name}`" not in METHODS] == []
+
+
+def test_every_cited_section_of_methods_exists() -> None:
+    sections = set(re.findall(r"^## (\d+)\. ", METHODS, flags=re.M))
+    cited: set[str] = set()
+    for path in [*(REPO / "tenderscore").rglob("*.py"), *(REPO / "tests").glob("*.py")]:
+        cited |= set(re.findall(r"methods\.md section (\d+)", path.read_text()))
+    assert cited
+    assert cited <= sections
+
+
+def test_readme_links_the_method_and_architecture_pages() -> None:
+    assert "(docs/methods.md)" in README
+    assert "(docs/architecture.md)" in README
