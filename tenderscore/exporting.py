@@ -70,6 +70,9 @@ def render_saved(
 ) -> dict[str, bytes]:
     """``render_exports`` for a document read back from ``path``: a part missing or of the
     wrong kind (a file edited by hand) is reported as the file's problem, not as a crash."""
+    from tenderscore.report.schema import check_saved
+
+    check_saved(path, document)
     try:
         return render_exports(document, formats, template_dir=template_dir)
     except (KeyError, TypeError, IndexError, AttributeError) as exc:

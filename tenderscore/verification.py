@@ -19,6 +19,7 @@ from tenderscore.errors import InputError, Problem
 from tenderscore.exporting import render_document
 from tenderscore.input.saved import read_export
 from tenderscore.report.document import RunInfo
+from tenderscore.report.schema import check_saved
 from tenderscore.sensitivity.analysis import smaa_settings
 
 MAX_DIFFERENCES = 50
@@ -134,6 +135,8 @@ def verify_export(tender_dir: Path, saved_path: Path) -> list[str]:
     matching export reproduces exactly.
     """
     _, saved = read_export(saved_path)
+    if isinstance(saved, dict):
+        check_saved(saved_path, saved)
     audit = saved["audit"] if isinstance(saved, dict) else _workbook_audit(saved_path, saved)
     tender = pipeline.load(tender_dir)
     settings = smaa_settings(

@@ -30,6 +30,23 @@ SECTIONS = (
 )
 
 
+MAX_EXPORT_BYTES = 1 << 30  # a 2,000-bid x 60-criterion export is 115 MiB
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key given twice (json keeps the last one silently)."""
+    document: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in document:
+            raise ValueError(f"the key {key!r} is given twice in one object")
+        document[key] = value
+    return document
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 @collector_paused()
 def read_export(path: Path) -> tuple[str, dict[str, Any] | bytes]:
     """A saved export: ('json', document) or ('xlsx', workbook bytes).
@@ -39,13 +56,17 @@ def read_export(path: Path) -> tuple[str, dict[str, Any] | bytes]:
             by a version of tenderscore whose export layout differs.
     """
     try:
+        if path.stat().st_size > MAX_EXPORT_BYTES:
+            raise InputError([Problem(path, "larger than any export tenderscore writes (1 GiB)")])
         data = path.read_bytes()
     except OSError as exc:
         raise InputError([Problem(path, f"cannot read file: {exc.strerror or exc}")]) from exc
     if path.suffix.lower() == ".xlsx":
         return "xlsx", data
     try:
-        document = json.loads(data)
+        document = json.loads(
+            data, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant
+        )
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError([Problem(path, f"not a JSON export: {exc}")]) from exc
     if not isinstance(document, dict) or document.get("schema") != EXPORT_SCHEMA:
