@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tenderscore.errors import InputError, Problem, UsageError
+from tenderscore.errors import UsageError
 from tenderscore.memory import collector_paused
 
 FORMATS = ("xlsx", "md", "json")
+
+if TYPE_CHECKING:  # the document's types import pydantic
+    from tenderscore.report.types import ExportDocument
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -37,7 +40,7 @@ def output_names(reference: str, formats: Sequence[str]) -> dict[str, str]:
 
 @collector_paused()
 def render_exports(
-    document: dict[str, Any], formats: Sequence[str], *, template_dir: Path | None = None
+    document: ExportDocument, formats: Sequence[str], *, template_dir: Path | None = None
 ) -> dict[str, bytes]:
     """File name -> bytes for each requested format (no file is written here).
 
@@ -68,26 +71,15 @@ def render_exports(
 def render_saved(
     path: Path, document: dict[str, Any], formats: Sequence[str], *, template_dir: Path | None
 ) -> dict[str, bytes]:
-    """``render_exports`` for a document read back from ``path``: a part missing or of the
-    wrong kind (a file edited by hand) is reported as the file's problem, not as a crash."""
-    from tenderscore.report.schema import check_saved
+    """``render_exports`` for a document read back from ``path``, once it is checked against
+    the document's types: an edited file is reported as the file's problem, naming the field,
+    and a renderer failing on a checked document is a bug (an internal error), not the file's."""
+    from tenderscore.report.types import check_saved
 
-    check_saved(path, document)
-    try:
-        return render_exports(document, formats, template_dir=template_dir)
-    except (KeyError, TypeError, IndexError, AttributeError) as exc:
-        raise InputError(
-            [
-                Problem(
-                    path,
-                    f"cannot render this export ({type(exc).__name__}: {exc}); was it edited? "
-                    "run tenderscore evaluate again",
-                )
-            ]
-        ) from exc
+    return render_exports(check_saved(path, document), formats, template_dir=template_dir)
 
 
-def render_document(document: dict[str, Any]) -> bytes:
+def render_document(document: ExportDocument) -> bytes:
     from tenderscore.exporters.json import dumps_utf8
 
     return dumps_utf8(document)

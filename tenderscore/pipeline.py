@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from tenderscore.engine.results import Evaluation
     from tenderscore.input.tender import Tender
     from tenderscore.report.document import RunInfo
+    from tenderscore.report.types import ExportDocument
     from tenderscore.sensitivity.analysis import SensitivityReport, SmaaSettings
     from tenderscore.sensitivity.smaa import Progress
 
@@ -31,7 +32,7 @@ class PipelineResult:
     tender: Tender
     evaluation: Evaluation
     report: SensitivityReport | None = None
-    document: dict[str, Any] | None = None
+    document: ExportDocument | None = None
 
 
 def run(

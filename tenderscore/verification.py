@@ -19,14 +19,14 @@ from tenderscore.errors import InputError, Problem
 from tenderscore.exporting import render_document
 from tenderscore.input.saved import read_export
 from tenderscore.report.document import RunInfo
-from tenderscore.report.schema import check_saved
+from tenderscore.report.types import InputRecord, check_saved
 from tenderscore.sensitivity.analysis import smaa_settings
 
 MAX_DIFFERENCES = 50
 IGNORED = {("audit", "generated_at"), ("audit", "command"), ("audit", "inputs")}
 
 
-def input_differences(recorded: list[dict[str, str]], current: list[dict[str, str]]) -> list[str]:
+def input_differences(recorded: list[InputRecord], current: list[InputRecord]) -> list[str]:
     """Input files added, removed or changed since the export."""
     before = {item["path"]: item["sha256"] for item in recorded}
     now = {item["path"]: item["sha256"] for item in current}
@@ -134,10 +134,9 @@ def verify_export(tender_dir: Path, saved_path: Path) -> list[str]:
     The fresh run uses the seed, sample count and sampling recorded in the export, so a
     matching export reproduces exactly.
     """
-    _, saved = read_export(saved_path)
-    if isinstance(saved, dict):
-        check_saved(saved_path, saved)
-    audit = saved["audit"] if isinstance(saved, dict) else _workbook_audit(saved_path, saved)
+    _, read = read_export(saved_path)
+    saved = check_saved(saved_path, read) if isinstance(read, dict) else read
+    audit: Any = saved["audit"] if isinstance(saved, dict) else _workbook_audit(saved_path, saved)
     tender = pipeline.load(tender_dir)
     settings = smaa_settings(
         tender, samples=int(audit["samples"]), seed=int(audit["seed"]), sampling=audit["sampling"]

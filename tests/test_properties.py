@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +12,10 @@ from hypothesis import strategies as st
 
 from tenderscore.engine.results import Evaluation
 from tenderscore.engine.scoring import evaluate
+from tenderscore.exporters.json import dumps
+from tenderscore.report.document import RunInfo, export_document
+from tenderscore.report.types import check_saved
+from tenderscore.sensitivity.analysis import analyse_sensitivity
 
 from conftest import ABSOLUTE, RELATIVE, inline_tender, numeric
 
@@ -159,3 +165,17 @@ def test_improving_a_score_never_lowers_the_rank(
     assert before is not None
     assert after is not None
     assert after <= before
+
+
+@settings(max_examples=25, deadline=None)
+@given(spec=tenders(), formula=st.sampled_from([ABSOLUTE, RELATIVE]))
+def test_every_export_document_is_of_its_declared_type(
+    spec: dict[str, Any], formula: dict[str, Any]
+) -> None:
+    """What ``export_document`` builds (cast to ``ExportDocument``) passes the strict check a
+    saved export must pass, after the JSON round trip: the type describes what is built."""
+    tender = inline_tender(**spec, price=formula)
+    evaluation = evaluate(tender)
+    report = analyse_sensitivity(tender, evaluation, quick=True)
+    document = export_document(tender, evaluation, report, RunInfo("t", "c"))
+    check_saved(Path("doc.json"), json.loads(dumps(document)))

@@ -26,6 +26,7 @@ from rich.text import Text
 if TYPE_CHECKING:
     from tenderscore.input.tender import Tender
     from tenderscore.report.document import RunInfo
+    from tenderscore.report.types import ExportDocument
 
 app = typer.Typer(
     name="tenderscore",
@@ -201,7 +202,7 @@ def _plan_exports(
 
 
 def _write_exports(
-    document: dict[str, Any] | None,
+    document: ExportDocument | None,
     formats: tuple[str, ...],
     targets: dict[str, Path],
     template: Path | None,

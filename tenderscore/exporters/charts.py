@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from tenderscore.report.types import ExportDocument, sensitivity_of
+
 CHART_BIDS = 20  # the leading bids; a chart of hundreds of bars is not read
 
 PALETTE = ("#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#bf9000")
@@ -41,7 +43,7 @@ def _svg(figure: Any) -> bytes:
     return buffer.getvalue()
 
 
-def points_by_section(document: dict[str, Any]) -> bytes:
+def points_by_section(document: ExportDocument) -> bytes:
     """Stacked horizontal bars: each ranked bid's points by top-level section."""
     sections = document["sections"]
     names = {c["id"]: c["name"] for c in document["criteria"]}
@@ -62,9 +64,9 @@ def points_by_section(document: dict[str, Any]) -> bytes:
     return _svg(figure)
 
 
-def tornado(document: dict[str, Any]) -> bytes:
+def tornado(document: ExportDocument) -> bytes:
     """For each top-level section, the weight range over which the winner stays the same."""
-    intervals = [i for i in document["sensitivity"]["stability"] if i["top_level"]]
+    intervals = [i for i in sensitivity_of(document)["stability"] if i["top_level"]]
     figure = _figure(7, 0.6 + 0.45 * max(len(intervals), 1))
     axes = figure.add_subplot()
     labels = [i["name"] for i in reversed(intervals)]

@@ -15,6 +15,13 @@ from tenderscore.errors import UsageError
 from tenderscore.exporters.escaping import markdown_cell, markdown_text
 from tenderscore.figures import number
 from tenderscore.report.criteria import document_leaves
+from tenderscore.report.types import (
+    CriterionPart,
+    ExportDocument,
+    SmaaPart,
+    SwitchingPart,
+    sensitivity_of,
+)
 from tenderscore.report.wording import (
     improvement_words,
     minimum_words,
@@ -30,7 +37,7 @@ MODERATION_LINES = 50  # the report lists the most disputed items; the rest are 
 
 
 def render_report(
-    document: dict[str, Any], charts: dict[str, str], *, template_dir: Path | None = None
+    document: ExportDocument, charts: dict[str, str], *, template_dir: Path | None = None
 ) -> str:
     """The report for ``document``; ``charts`` maps 'points' and 'tornado' to file names."""
     from jinja2 import TemplateError
@@ -80,12 +87,12 @@ def _environment(template_dir: Path | None, name: str) -> Any:
     return environment
 
 
-def _context(document: dict[str, Any], charts: dict[str, str]) -> dict[str, Any]:
+def _context(document: ExportDocument, charts: dict[str, str]) -> dict[str, Any]:
     bids = document["bids"]
     ranked = [bid for bid in bids if bid["eligible"]]
     names = {bid["id"]: bid["name"] for bid in bids}
     node_names = {node["id"]: node["name"] for node in document["criteria"]}
-    sensitivity = document["sensitivity"]
+    sensitivity = sensitivity_of(document)
     intervals = sensitivity["stability"]
     critical = next((i for i in intervals if i["id"] == sensitivity["most_critical"]), None)
     leaves = document_leaves(document)
@@ -126,7 +133,7 @@ def _context(document: dict[str, Any], charts: dict[str, str]) -> dict[str, Any]
     }
 
 
-def price_words(document: dict[str, Any]) -> str:
+def price_words(document: ExportDocument) -> str:
     method = document["method"]
     rule = method["price"]
     tender = document["tender"]
@@ -138,8 +145,12 @@ def price_words(document: dict[str, Any]) -> str:
     )
     parameters = [
         f"{key.replace('_', ' ')} {number(value)}"
-        for key, value in rule.items()
-        if key != "formula" and value is not None
+        for key, value in (
+            ("ceiling", rule["ceiling"]),
+            ("floor", rule["floor"]),
+            ("zero_at_multiple", rule["zero_at_multiple"]),
+        )
+        if value is not None
     ]
     extra = f" ({', '.join(parameters)})" if parameters else ""
     return (
@@ -148,20 +159,21 @@ def price_words(document: dict[str, Any]) -> str:
     )
 
 
-def aggregation_words(document: dict[str, Any]) -> str:
+def aggregation_words(document: ExportDocument) -> str:
     method = document["method"]
     return AGGREGATIONS[method["aggregation"]].description(method["money_per_point"])
 
 
-def _sampling_words(document: dict[str, Any]) -> str:
-    resampled = bool((document["sensitivity"]["smaa"] or {}).get("score_uncertainty"))
-    concentration = document["sensitivity"]["settings"]["concentration"]
+def _sampling_words(document: ExportDocument) -> str:
+    settings = sensitivity_of(document)["settings"]
     return sampling_words(
-        document["audit"]["sampling"], score_uncertainty=resampled, concentration=concentration
+        settings["sampling"],
+        score_uncertainty=settings["score_uncertainty"],
+        concentration=settings["concentration"],
     )
 
 
-def scored_as(node: dict[str, Any]) -> str:
+def scored_as(node: CriterionPart) -> str:
     spec = node.get("spec", {})
     kind = node["kind"]
     if kind == "section":
@@ -182,7 +194,7 @@ def scored_as(node: dict[str, Any]) -> str:
     return "between the lowest and highest answers received" + unit
 
 
-def _minimum(node: dict[str, Any]) -> str:
+def _minimum(node: CriterionPart) -> str:
     minimum = node.get("spec", {}).get("minimum")
     if not minimum:
         return ""
@@ -191,7 +203,7 @@ def _minimum(node: dict[str, Any]) -> str:
     )
 
 
-def _smaa_rows(smaa: dict[str, Any] | None, names: dict[str, str]) -> list[dict[str, Any]]:
+def _smaa_rows(smaa: SmaaPart | None, names: dict[str, str]) -> list[dict[str, Any]]:
     if smaa is None:
         return []
     rows = []
@@ -210,10 +222,10 @@ def _smaa_rows(smaa: dict[str, Any] | None, names: dict[str, str]) -> list[dict[
 
 
 def _switching_sentences(
-    document: dict[str, Any], names: dict[str, str], node_names: dict[str, str]
+    document: ExportDocument, names: dict[str, str], node_names: dict[str, str]
 ) -> list[str]:
-    by_bid: dict[str, list[dict[str, Any]]] = {}
-    for value in document["sensitivity"]["switching_values"]:
+    by_bid: dict[str, list[SwitchingPart]] = {}
+    for value in sensitivity_of(document)["switching_values"]:
         by_bid.setdefault(value["bid"], []).append(value)
     currency = document["tender"]["currency"]
     sentences = []
@@ -235,7 +247,7 @@ def _switching_sentences(
 
 
 def _moderation_lines(
-    document: dict[str, Any], names: dict[str, str], node_names: dict[str, str]
+    document: ExportDocument, names: dict[str, str], node_names: dict[str, str]
 ) -> list[str]:
     """The moderation agenda in sentences: disputed scores first, then weak reasons."""
     lines = []

@@ -19,6 +19,7 @@ from tenderscore.exporters.markdown import (
 )
 from tenderscore.figures import number
 from tenderscore.report.criteria import document_section_leaves
+from tenderscore.report.types import BidPart, CellPart, ExportDocument
 
 TEMPLATE = "summary.md.j2"
 
@@ -28,7 +29,7 @@ def summary_name(reference: str, bid_id: str) -> str:
 
 
 def render_summaries(
-    document: dict[str, Any], *, compare_winner: bool = True, template_dir: Path | None = None
+    document: ExportDocument, *, compare_winner: bool = True, template_dir: Path | None = None
 ) -> dict[str, str]:
     """File name -> Markdown for every bidder."""
     from jinja2 import TemplateError
@@ -47,7 +48,7 @@ def render_summaries(
         raise UsageError(f"summary template error: {exc.message or exc}") from exc
 
 
-def _context(document: dict[str, Any], bid: dict[str, Any], compare: bool) -> dict[str, Any]:
+def _context(document: ExportDocument, bid: BidPart, compare: bool) -> dict[str, Any]:
     ranked = [b for b in document["bids"] if b["eligible"]]
     winner = next((b for b in ranked if b["rank"] == 1), None)
     node_names = {node["id"]: node["name"] for node in document["criteria"]}
@@ -66,7 +67,7 @@ def _context(document: dict[str, Any], bid: dict[str, Any], compare: bool) -> di
             for leaf in document_section_leaves(document, section)
         ]
 
-    def cell_score(cell: dict[str, Any]) -> str:
+    def cell_score(cell: CellPart) -> str:
         spec = specs[cell["criterion"]]
         if cell["kind"] == "scale":
             scale = spec["scale"]
@@ -76,7 +77,7 @@ def _context(document: dict[str, Any], bid: dict[str, Any], compare: bool) -> di
         unit = f" {spec['unit']}" if spec.get("unit") else ""
         return f"answer {cell['raw']:g}{unit}"
 
-    def cell_reasons(cell: dict[str, Any]) -> list[str]:
+    def cell_reasons(cell: CellPart) -> list[str]:
         if cell["consensus_reason"]:
             return [f"Panel (moderated): {cell['consensus_reason']}"]
         comments = cell.get("evaluator_comments") or {}

@@ -5,19 +5,19 @@ The helpers every renderer uses to find its way in the document, defined once be
 
 from __future__ import annotations
 
-from typing import Any
+from tenderscore.report.types import ExportDocument
 
 
-def document_leaves(document: dict[str, Any]) -> list[str]:
+def document_leaves(document: ExportDocument) -> list[str]:
     """Ids of the weighted leaf criteria, in the engine's order (the tree's, depth first)."""
     return [c["id"] for c in document["criteria"] if c["kind"] not in ("section", "pass_fail")]
 
 
-def document_has_leaves(document: dict[str, Any], node_id: str) -> bool:
+def document_has_leaves(document: ExportDocument, node_id: str) -> bool:
     return bool(document_section_leaves(document, node_id))
 
 
-def document_section_leaves(document: dict[str, Any], node_id: str) -> list[str]:
+def document_section_leaves(document: ExportDocument, node_id: str) -> list[str]:
     """Leaf ids beneath ``node_id`` (itself if it is a leaf)."""
     children: dict[str | None, list[str]] = {}
     for node in document["criteria"]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from tenderscore import __version__
 from tenderscore.engine.moderation import moderate, moderation_document
@@ -18,6 +18,7 @@ from tenderscore.input.saved import EXPORT_SCHEMA, EXPORT_VERSION
 from tenderscore.input.tender import Tender
 from tenderscore.memory import collector_paused
 from tenderscore.report.evaluation import evaluation_document, sensitivity_document
+from tenderscore.report.types import ExportDocument
 from tenderscore.rules.price import PRICE_FORMULAS
 from tenderscore.sensitivity.analysis import SensitivityReport
 
@@ -35,7 +36,7 @@ class RunInfo:
 @collector_paused()
 def export_document(
     tender: Tender, evaluation: Evaluation, report: SensitivityReport | None, run: RunInfo
-) -> dict[str, Any]:
+) -> ExportDocument:
     """The export document; without ``report`` (a bidder's summary needs no sensitivity
     analysis) its sensitivity section and sampling settings are None."""
     config = tender.config
@@ -84,7 +85,7 @@ def export_document(
             for source in tender.sources
         ],
     }
-    return document
+    return cast(ExportDocument, document)  # tests check built documents against the type
 
 
 def input_label(root: Path, path: Path) -> str:

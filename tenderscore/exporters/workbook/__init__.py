@@ -11,7 +11,6 @@ so a saved JSON result renders the same workbook. Cell values go through ``sheet
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from tenderscore.exporters.sheetxml import splice
 from tenderscore.exporters.workbook.audit import write_audit
@@ -21,9 +20,10 @@ from tenderscore.exporters.workbook.scores import write_scores
 from tenderscore.exporters.workbook.summary import write_summary
 from tenderscore.exporters.workbook.weights import write_weights
 from tenderscore.exporters.workbook.writer import WorkbookWriter, finish
+from tenderscore.report.types import ExportDocument
 
 
-def render_workbook(document: dict[str, Any]) -> bytes:
+def render_workbook(document: ExportDocument) -> bytes:
     """The workbook for ``document`` (see ``export_document``) as .xlsx bytes."""
     writer = WorkbookWriter(document)
     summary = writer.book.active

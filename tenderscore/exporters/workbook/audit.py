@@ -16,7 +16,7 @@ def write_audit(w: WorkbookWriter, sheet: Worksheet) -> None:
         ("Command", audit["command"]),
         ("Seed", str(audit["seed"])),
         ("Samples", str(audit["samples"])),
-        ("Weight sampling", audit["sampling"]),
+        ("Weight sampling", str(audit["sampling"])),
     ]
     for k, (label, value) in enumerate(rows):
         w.text(sheet, 3 + k, 1, label, BOLD)

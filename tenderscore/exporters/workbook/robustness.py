@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from openpyxl.chart import LineChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tenderscore.exporters.workbook.writer import BOLD, WRAPPED, WorkbookWriter
+from tenderscore.report.types import SensitivityPart, sensitivity_of
 
 
 def write_robustness(w: WorkbookWriter, sheet: Worksheet) -> None:
-    report = w.doc["sensitivity"]
+    report = sensitivity_of(w.doc)
     w.title(sheet, "robustness (values from tenderscore sensitivity)")
     w.text(sheet, 2, 1, report["headline"], WRAPPED)
     sheet.merge_cells("A2:H5")
@@ -79,7 +78,7 @@ def write_robustness(w: WorkbookWriter, sheet: Worksheet) -> None:
                 w.value(sheet, r + 2 + k, 2 + s_index, entry["rank"])
 
 
-def _smaa_table(w: WorkbookWriter, sheet: Worksheet, report: dict[str, Any], r: int) -> int:
+def _smaa_table(w: WorkbookWriter, sheet: Worksheet, report: SensitivityPart, r: int) -> int:
     smaa = report["smaa"]
     if smaa is None:
         return r
@@ -103,7 +102,7 @@ def _smaa_table(w: WorkbookWriter, sheet: Worksheet, report: dict[str, Any], r: 
     return r + 2 + len(smaa["bids"])
 
 
-def _sweep_table(w: WorkbookWriter, sheet: Worksheet, report: dict[str, Any], r: int) -> int:
+def _sweep_table(w: WorkbookWriter, sheet: Worksheet, report: SensitivityPart, r: int) -> int:
     sweeps = report["sweeps"]
     if not sweeps:
         return r

@@ -3,13 +3,12 @@ live formulas whose Excel text comes from the rules registry."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tenderscore.exporters.workbook.writer import BOLD, WorkbookWriter, score_aggregate
+from tenderscore.report.types import BidPart, CellPart, CriterionPart
 from tenderscore.rules.aggregation import ExcelTotal
 from tenderscore.rules.price import ExcelPrice, PriceSettings, price_excel
 from tenderscore.rules.values import SCALE, VALUE_FUNCTIONS, ExcelValue
@@ -117,7 +116,7 @@ def _total_label(w: WorkbookWriter) -> str:
     return f"{w.method.label} ({w.method.direction_words})"
 
 
-def _weight_formula(w: WorkbookWriter, leaf: dict[str, Any], j: int, points_first: int) -> str:
+def _weight_formula(w: WorkbookWriter, leaf: CriterionPart, j: int, points_first: int) -> str:
     weight = f"Weights!$G${w.layout.weight_rows[leaf['id']]}"
     if not w.method.price_as_money:
         return f"={weight}"
@@ -136,9 +135,9 @@ def _raw(
     sheet: Worksheet,
     row: int,
     column: str,
-    leaf: dict[str, Any],
-    bid: dict[str, Any],
-    cell: dict[str, Any],
+    leaf: CriterionPart,
+    bid: BidPart,
+    cell: CellPart,
 ) -> None:
     index = w.column_number(column)
     key = (leaf["id"], bid["id"])
@@ -158,13 +157,13 @@ def _raw(
 
 
 def _bid_totals(
-    w: WorkbookWriter, sheet: Worksheet, column: str, bid: dict[str, Any], points_first: int, n: int
+    w: WorkbookWriter, sheet: Worksheet, column: str, bid: BidPart, points_first: int, n: int
 ) -> None:
     layout = w.layout
     index = w.column_number(column)
     points = f"SUM({column}{points_first}:{column}{points_first + n - 1})"
     price_row = w.price_row()
-    money = w.doc["method"]["money_per_point"]
+    money = w.doc["method"]["money_per_point"] or 0.0
     total = "=" + w.method.excel(ExcelTotal(points, f"{column}{price_row}", money))
     w.value(sheet, layout.total_row, index, total, "#,##0.00")
     w.value(sheet, layout.eligible_row, index, 1 if bid["eligible"] else 0)
@@ -196,7 +195,7 @@ def _bid_totals(
     )
 
 
-def _value_formula(w: WorkbookWriter, leaf: dict[str, Any], column: str, row: int) -> str:
+def _value_formula(w: WorkbookWriter, leaf: CriterionPart, column: str, row: int) -> str:
     x = f"{column}{row}"
     spec = leaf["spec"]
     if leaf["kind"] == "scale":

@@ -9,6 +9,7 @@ from tenderscore.exporters.workbook.writer import BOLD, WRAPPED, WorkbookWriter
 from tenderscore.report.criteria import (
     document_section_leaves,
 )
+from tenderscore.report.types import sensitivity_of
 
 
 def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
@@ -61,7 +62,7 @@ def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
             w.text(sheet, r, 2, "; ".join(e["reason"] for e in bid["exclusions"]))
     r += 2
     w.text(sheet, r, 1, "Robustness", BOLD)
-    w.text(sheet, r + 1, 1, w.doc["sensitivity"]["headline"], WRAPPED)
+    w.text(sheet, r + 1, 1, sensitivity_of(w.doc)["headline"], WRAPPED)
     sheet.merge_cells(
         start_row=r + 1, start_column=1, end_row=r + 6, end_column=max(6, len(labels))
     )

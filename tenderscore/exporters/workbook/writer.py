@@ -22,6 +22,7 @@ from tenderscore.exporters.sheetxml import PLAIN, Look, SheetCells, Styles
 from tenderscore.report.criteria import (
     document_leaves,
 )
+from tenderscore.report.types import CriterionPart, ExportDocument
 from tenderscore.rules.aggregation import AGGREGATIONS
 
 FONT = "Calibri"
@@ -56,8 +57,8 @@ class Layout:
 class WorkbookWriter:
     """The workbook being written, its document, and where each sheet put things."""
 
-    def __init__(self, document: dict[str, Any]) -> None:
-        self.doc = document
+    def __init__(self, document: ExportDocument) -> None:
+        self.doc: ExportDocument = document
         self.book = Workbook()
         self.layout = Layout()
         self.leaves = [c for c in document["criteria"] if c["id"] in document_leaves(document)]
@@ -135,7 +136,7 @@ def defined_name(node_id: str) -> str:
     return "w_" + "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in node_id)
 
 
-def score_aggregate(document: dict[str, Any], leaf: dict[str, Any]) -> str:
+def score_aggregate(document: ExportDocument, leaf: CriterionPart) -> str:
     return str(leaf["spec"].get("aggregate") or document["method"]["score_aggregation"])
 
 
