@@ -46,6 +46,25 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def write_secret(path: Path, data: bytes) -> None:
+    """Create ``path`` holding ``data``, readable by its owner only (0600), never replacing
+    a file that exists (two runs cannot each make a different secret).
+
+    Raises:
+        OutputError: when the file exists or the operating system refuses the write.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _sync_directory(path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
 def _mode_for(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o777

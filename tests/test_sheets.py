@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -81,7 +82,7 @@ def test_round_trip_gives_the_same_evaluation(unscored: Path) -> None:
             {"B4": "0000000000000000"},
             "Scores!B4: made from different criteria (fingerprint '0000000000000000'",
         ),
-        ({"C6": "acme"}, "Scores!C6: unknown bid 'acme'"),
+        ({"C6": "acme"}, "Scores!C6: Bid: unknown bid 'acme'"),
         ({"B2": "ZZZ"}, "Scores!B2: unknown evaluator 'ZZZ' (panel: IAM, DEC, HPA)"),
     ],
 )
@@ -166,3 +167,59 @@ def test_bid_text_is_text_in_the_scoring_sheets(unscored: Path) -> None:
                 assert row[3].quotePrefix
                 found += 1
     assert found > 0
+
+
+def test_a_sheet_passed_off_as_another_evaluators_is_refused(unscored: Path) -> None:
+    """Every sheet carries the same fingerprint; only the seal, keyed with the tender's secret,
+    ties it to its evaluator (issue: inputs, evaluator impersonation)."""
+    _fill(unscored, edit={"B2": "DEC"})
+    message = run_cli(["validate", unscored], exit_code=2).stderr
+    assert "Scores!D4: the seal does not match evaluator 'DEC'" in message
+    assert "has not scored it" not in message or "DEC" in message
+
+
+def test_a_sheet_with_another_role_is_refused(unscored: Path) -> None:
+    _fill(unscored, edit={"B3": "Chief Constable"})
+    message = run_cli(["validate", unscored], exit_code=2).stderr
+    assert "Scores!B3: role 'Chief Constable' is not IAM's" in message
+
+
+def test_the_key_is_private_and_in_no_sheet(unscored: Path) -> None:
+    _fill(unscored)
+    key_file = unscored / ".tenderscore" / "sheet-key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    key = key_file.read_bytes()
+    assert len(key) == 32
+    for path in (unscored / "out" / "sheets").glob("*.xlsx"):
+        with zipfile.ZipFile(path) as book:
+            for name in book.namelist():
+                part = book.read(name)
+                assert key not in part
+                assert key.hex().encode() not in part
+    run_cli(["sheets", unscored])  # a second run keeps the key, so filled sheets stay valid
+    assert key_file.read_bytes() == key
+    load_tender(unscored)
+
+
+def test_sheets_without_the_tenders_key_are_not_read(unscored: Path) -> None:
+    _fill(unscored)
+    (unscored / ".tenderscore" / "sheet-key").unlink()
+    message = run_cli(["validate", unscored], exit_code=2).stderr
+    assert "scoring sheets are here but the tender has no key" in message
+
+
+def test_one_broken_bid_file_gives_one_problem_not_a_cascade(unscored: Path) -> None:
+    """A YAML syntax error in one bid file used to hide the scoring sheets (121 problems, 120
+    of them 'has not scored it'): the sheets are read anyway, and their rows for the unread
+    bid are one line that points to the bid file."""
+    _fill(unscored)
+    broken = unscored / "bids" / "albion-analytics.yaml"
+    broken.write_text(broken.read_text().replace("name:", "name: [", 1))
+    message = run_cli(["validate", unscored], exit_code=2).stderr
+    lines = [line for line in message.splitlines() if line.strip()]
+    assert "has not scored it" not in message
+    assert any(line.startswith(f"{broken}:") for line in lines)
+    folded = [line for line in lines if "rows not checked" in line]
+    assert folded
+    assert all("albion-analytics.yaml" in line for line in folded)
+    assert len(lines) <= 1 + len(folded) + 1  # the bid file, one line per sheet, the count

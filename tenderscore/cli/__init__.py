@@ -494,11 +494,12 @@ def sheets(
 ) -> None:
     """Write one scoring workbook per evaluator; filled ones go in TENDER_DIR/scores/."""
     from tenderscore.exporters.scoresheets import render_sheets
+    from tenderscore.input.keys import sheet_key
     from tenderscore.input.loading import load_tender
 
     tender = load_tender(tender_dir, require_scores=False)
     directory = out or tender.root / "out" / "sheets"
-    books = render_sheets(tender.config, tender.tree, tender.bids)
+    books = render_sheets(tender.config, tender.tree, tender.bids, sheet_key(tender.root))
     _write_files({directory / name: data for name, data in books.items()}, tender)
 
 

@@ -18,11 +18,20 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from tenderscore.exporters.escaping import set_text
 from tenderscore.exporters.sheetxml import PLAIN, Look, SheetCells, Styles, splice
 from tenderscore.exporters.workbook.writer import print_across
-from tenderscore.input.fingerprints import scoring_sheet_fingerprint
+from tenderscore.input.fingerprints import scoring_sheet_fingerprint, sheet_seal
 from tenderscore.input.hierarchy import CriteriaTree, TreeNode
 from tenderscore.input.models import BidFile, ScaleCriterion, TenderFile
 from tenderscore.input.panel import assigned_evaluators
-from tenderscore.input.scoresheets import COLUMNS, COMMENT, FIRST_ROW, SCORE, SHEET, sheet_name
+from tenderscore.input.scoresheets import (
+    COLUMNS,
+    COMMENT,
+    FIRST_ROW,
+    SCORE,
+    SEAL_COLUMN,
+    SEAL_ROW,
+    SHEET,
+    sheet_name,
+)
 
 BOLD = Look(font=Font(name="Calibri", bold=True))
 INPUT = Look(fill=PatternFill("solid", fgColor="FFF2CC"), unlocked=True)
@@ -30,9 +39,10 @@ INPUT_TEXT = Look(fill=INPUT.fill, unlocked=True, wrap=True)
 
 
 def render_sheets(
-    config: TenderFile, tree: CriteriaTree, bids: tuple[BidFile, ...]
+    config: TenderFile, tree: CriteriaTree, bids: tuple[BidFile, ...], key: bytes
 ) -> dict[str, bytes]:
-    """File name -> workbook bytes, one per panel member with scale criteria to score."""
+    """File name -> workbook bytes, one per panel member with scale criteria to score, each
+    sealed to its evaluator with the tender's ``key`` (see ``fingerprints.sheet_seal``)."""
     stamp = scoring_sheet_fingerprint(config, tree)
     books = {}
     for evaluator in config.panel:
@@ -44,7 +54,7 @@ def render_sheets(
         ]
         if leaves:
             books[sheet_name(config.reference, evaluator.id)] = _workbook(
-                config, evaluator.id, evaluator.role, leaves, bids, stamp
+                config, evaluator.id, evaluator.role, leaves, bids, stamp, key
             )
     return books
 
@@ -56,6 +66,7 @@ def _workbook(
     leaves: list[TreeNode],
     bids: tuple[BidFile, ...],
     stamp: str,
+    key: bytes,
 ) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -75,6 +86,8 @@ def _workbook(
     for row, (label, value) in enumerate(header, start=1):
         text(row, 1, label, BOLD)
         text(row, 2, value)
+    text(SEAL_ROW, SEAL_COLUMN - 1, "Seal", BOLD)
+    text(SEAL_ROW, SEAL_COLUMN, sheet_seal(key, stamp, evaluator))
     for column, label in enumerate(COLUMNS, start=1):
         text(FIRST_ROW - 1, column, label, BOLD)
     row = FIRST_ROW

@@ -9,6 +9,7 @@ export's audit section so ``verify`` can tell whether an input changed.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -25,6 +26,22 @@ def content_digest(content: Any, *, length: int = 16) -> str:
     """SHA-256 of ``content`` as canonical JSON (sorted keys), its first ``length`` hex digits."""
     text = json.dumps(content, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+def sheet_seal(key: bytes, fingerprint: str, evaluator: str) -> str:
+    """HMAC-SHA256 binding a scoring sheet to the one evaluator it was made for.
+
+    ``key`` is the tender's secret, which never leaves the tender directory: a sheet whose
+    evaluator cell is changed to another panel member's id no longer matches its seal, and
+    nobody without the key can make a seal that does.
+    """
+    message = f"tenderscore scoring sheet\n{fingerprint}\n{evaluator}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def same_seal(found: object, expected: str) -> bool:
+    """Compare seals in constant time (a seal is a secret-derived value)."""
+    return isinstance(found, str) and hmac.compare_digest(found.encode(), expected.encode())
 
 
 def scoring_sheet_fingerprint(config: TenderFile, tree: CriteriaTree) -> str:

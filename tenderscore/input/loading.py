@@ -13,8 +13,10 @@ from tenderscore.errors import InputError, Problem, did_you_mean
 from tenderscore.input.catalogue import shipped_criteria
 from tenderscore.input.consistency import Sourced, check_bids, check_tender
 from tenderscore.input.hierarchy import CriteriaTree, build_tree
+from tenderscore.input.keys import KEY_FILE, read_sheet_key
 from tenderscore.input.models import BidFile, CriteriaSet, EvaluatorScore, TenderFile, Weighting
 from tenderscore.input.schema_errors import validate_document
+from tenderscore.input.scoresheets import BID_FIELD, read_sheet
 from tenderscore.input.tender import SourceFile, Tender
 from tenderscore.input.yamlfile import DataPath, read_yaml
 from tenderscore.memory import collector_paused
@@ -70,6 +72,8 @@ class _Loader:
         self.root = path.parent if path.is_file() else path
         self.problems: list[Problem] = []
         self.sources: list[SourceFile] = []
+        self.unread_bids: list[Path] = []  # bid files that could not be read
+        self.refused_sheets: list[Path] = []  # scoring sheets refused as a whole
 
     def read(
         self, model: type[TenderFile] | type[BidFile] | type[CriteriaSet], path: Path, role: str
@@ -101,9 +105,13 @@ class _Loader:
         weighting = self.weighting(tender, criteria)
         tree = build_tree(nodes, weighting=weighting, overrides=config.weights)
         self.problems += check_tender(tender, criteria, prefix, tree)
-        if not self.problems:
-            bids = self.merge_sheets(config, tree, bids)
-        self.problems += check_bids(tender, tree, bids, require_scores=self.require_scores)
+        bids = self.merge_sheets(config, tree, bids)
+        complete = not self.refused_sheets  # a refused sheet's scores are all "missing"
+        self.problems += check_bids(
+            tender, tree, bids, require_scores=self.require_scores and complete
+        )
+        if self.require_scores and not complete:
+            self.problems.append(self.scores_not_checked())
         if self.problems:
             raise InputError(self.problems)
         return Tender(
@@ -168,8 +176,21 @@ class _Loader:
         paths = sorted(directory.glob("*.xlsx")) if directory.is_dir() else []
         if not paths:
             return bids
-        from tenderscore.input.scoresheets import read_sheet  # openpyxl: only when there are sheets
-
+        try:
+            key = read_sheet_key(self.root)
+        except InputError as exc:
+            self.problems += exc.problems
+            return bids
+        if key is None:
+            self.problems.append(
+                Problem(
+                    directory,
+                    f"scoring sheets are here but the tender has no key ({KEY_FILE}), so no "
+                    "sheet can be checked as its evaluator's: read sheets in the tender "
+                    "directory where `tenderscore sheets` made them",
+                )
+            )
+            return bids
         by_id = {bid.model.id: bid for bid in bids}
         added: dict[str, dict[str, dict[str, EvaluatorScore]]] = {}
         for path in paths:
@@ -179,8 +200,10 @@ class _Loader:
                 self.problems.append(Problem(path, f"cannot read file: {exc.strerror or exc}"))
                 continue
             self.sources.append(SourceFile(path, "scores", hashlib.sha256(data).hexdigest()))
-            found, problems = read_sheet(path, data, config, tree, set(by_id))
-            self.problems += problems
+            found, problems = read_sheet(path, data, config, tree, set(by_id), key)
+            if problems and not found:
+                self.refused_sheets.append(path)
+            self.problems += self.fold_unread_bids(path, problems)
             for entry in found:
                 given = by_id[entry.bid].model.scores.get(entry.criterion, {})
                 merged = added.setdefault(entry.bid, {}).setdefault(entry.criterion, {})
@@ -208,6 +231,34 @@ class _Loader:
             result.append(bid)
         return result
 
+    def fold_unread_bids(self, path: Path, problems: list[Problem]) -> list[Problem]:
+        """A sheet's rows for bids whose files could not be read are one problem, not one
+        per row: they follow from the bid files' own problems."""
+        if not self.unread_bids:
+            return problems
+        kept = [p for p in problems if p.field != BID_FIELD]
+        folded = len(problems) - len(kept)
+        if folded:
+            files = ", ".join(p.name for p in self.unread_bids)
+            kept.append(
+                Problem(
+                    path,
+                    f"{folded} rows not checked: their bids' files ({files}) "
+                    "could not be read; fix those first",
+                )
+            )
+        return kept
+
+    def scores_not_checked(self) -> Problem:
+        """One problem in place of every missing score, which would follow from a refused
+        sheet: its evaluator's scores are all missing until it is fixed."""
+        causes = [p.name for p in self.refused_sheets]
+        return Problem(
+            self.root,
+            "missing scores were not looked for, since the scoring sheet "
+            f"{', '.join(causes)} was refused: fix it first, then validate again",
+        )
+
     def read_bids(self) -> list[Sourced]:
         directory = self.root / BIDS_DIR
         if not directory.is_dir():
@@ -224,5 +275,11 @@ class _Loader:
                 Problem(directory, f"{len(paths):,} bid files; the limit is {MAX_BIDS:,}")
             )
             return []
-        bids = [self.read(BidFile, path, "bid") for path in paths]
-        return [bid for bid in bids if bid is not None]
+        bids = []
+        for path in paths:
+            bid = self.read(BidFile, path, "bid")
+            if bid is None:
+                self.unread_bids.append(path)
+            else:
+                bids.append(bid)
+        return bids

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
 from tenderscore.errors import Problem
+from tenderscore.input.fingerprints import same_seal, sheet_seal
 from tenderscore.input.fingerprints import scoring_sheet_fingerprint as fingerprint
 from tenderscore.input.hierarchy import CriteriaTree
 from tenderscore.input.models import ScaleCriterion, TenderFile
@@ -25,6 +24,8 @@ SHEET = "Scores"
 FIRST_ROW = 6
 COLUMNS = ("Criterion", "Question", "Bid", "Supplier", "Score", "Comment (cite the bid)")
 SCORE, COMMENT = 5, 6
+SEAL_ROW, SEAL_COLUMN = 4, 4  # D4, beside the fingerprint
+BID_FIELD = "Bid"  # the field of a row whose bid is not known (see loading: folded)
 
 
 def sheet_name(reference: str, evaluator: str) -> str:
@@ -42,9 +43,21 @@ class SheetScore:
 
 
 def read_sheet(
-    path: Path, data: bytes, config: TenderFile, tree: CriteriaTree, bid_ids: set[str]
+    path: Path,
+    data: bytes,
+    config: TenderFile,
+    tree: CriteriaTree,
+    bid_ids: set[str],
+    key: bytes,
 ) -> tuple[list[SheetScore], list[Problem]]:
-    """Scores from one filled workbook, or the problems found in it, each at its cell."""
+    """Scores from one filled workbook, or the problems found in it, each at its cell.
+
+    The sheet must carry the seal made for the evaluator it names, and that evaluator's role:
+    a sheet whose evaluator cell was changed is refused, not read as someone else's scores.
+    """
+
+    from openpyxl import load_workbook  # imported here: loading a tender without sheets
+    from openpyxl.utils import get_column_letter  # does not pay for openpyxl
 
     def problem(cell: str, message: str) -> Problem:
         return Problem(path, message, cell=f"{SHEET}!{cell}")
@@ -67,9 +80,28 @@ def read_sheet(
                 "make new sheets with `tenderscore sheets`",
             )
         ]
-    panel = [e.id for e in config.panel]
+    panel = {e.id: e.role for e in config.panel}
     if evaluator not in panel:
-        return [], [problem("B2", f"unknown evaluator {evaluator!r} (panel: {', '.join(panel)})")]
+        known = ", ".join(panel)
+        return [], [problem("B2", f"unknown evaluator {evaluator!r} (panel: {known})")]
+    seal = rows[SEAL_ROW - 1][SEAL_COLUMN - 1] if len(rows[SEAL_ROW - 1]) >= SEAL_COLUMN else None
+    if not same_seal(seal, sheet_seal(key, stamp, evaluator)):
+        return [], [
+            problem(
+                f"{get_column_letter(SEAL_COLUMN)}{SEAL_ROW}",
+                f"the seal does not match evaluator {evaluator!r}: this sheet was not made for "
+                f"{evaluator} by this tender (or its evaluator cell was changed); score on the "
+                f"sheet `tenderscore sheets` made for {evaluator}",
+            )
+        ]
+    if label.get("Role") != panel[evaluator]:
+        return [], [
+            problem(
+                "B3",
+                f"role {label.get('Role')!r} is not {evaluator}'s ({panel[evaluator]!r}); the "
+                "evaluator and role cells must be as the sheet was made",
+            )
+        ]
     scores: list[SheetScore] = []
     problems: list[Problem] = []
     for offset, row in enumerate(rows[FIRST_ROW - 1 :]):
@@ -83,7 +115,9 @@ def read_sheet(
             problems.append(problem(f"A{number}", f"unknown scale criterion {criterion!r}"))
             continue
         if bid not in bid_ids:
-            problems.append(problem(f"C{number}", f"unknown bid {bid!r}"))
+            problems.append(
+                Problem(path, f"unknown bid {bid!r}", field=BID_FIELD, cell=f"{SHEET}!C{number}")
+            )
             continue
         if evaluator not in assigned_evaluators(config, tree, criterion):
             problems.append(
