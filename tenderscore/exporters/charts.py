@@ -43,6 +43,14 @@ def _svg(figure: Any) -> bytes:
     return buffer.getvalue()
 
 
+def chart_text(text: str) -> str:
+    """Untrusted text as a chart label: control characters dropped (they make the SVG not
+    well-formed XML) and every dollar sign literal (matplotlib reads $...$ as mathematics, and
+    a bid named 'A$^$ Ltd' crashed the chart)."""
+    printable = "".join(ch for ch in text if ch.isprintable())
+    return printable.replace("$", r"\$")
+
+
 def points_by_section(document: ExportDocument) -> bytes:
     """Stacked horizontal bars: each ranked bid's points by top-level section."""
     sections = document["sections"]
@@ -50,12 +58,14 @@ def points_by_section(document: ExportDocument) -> bytes:
     ranked = [bid for bid in document["bids"] if bid["eligible"]][:CHART_BIDS]
     figure = _figure(7, 0.6 + 0.45 * max(len(ranked), 1))
     axes = figure.add_subplot()
-    labels = [bid["name"] for bid in reversed(ranked)]
+    rows = list(range(len(ranked)))  # positions, not names: two bids of one name stay two bars
     left = [0.0] * len(ranked)
     for k, section in enumerate(sections):
         values = [bid["section_points"][section] for bid in reversed(ranked)]
-        axes.barh(labels, values, left=left, color=PALETTE[k % len(PALETTE)], label=names[section])
+        colour = PALETTE[k % len(PALETTE)]
+        axes.barh(rows, values, left=left, color=colour, label=chart_text(names[section]))
         left = [a + b for a, b in zip(left, values, strict=True)]
+    axes.set_yticks(rows, [chart_text(bid["name"]) for bid in reversed(ranked)])
     axes.set_xlabel("points")
     axes.legend(
         loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=min(len(sections), 4), frameon=False
@@ -69,18 +79,19 @@ def tornado(document: ExportDocument) -> bytes:
     intervals = [i for i in sensitivity_of(document)["stability"] if i["top_level"]]
     figure = _figure(7, 0.6 + 0.45 * max(len(intervals), 1))
     axes = figure.add_subplot()
-    labels = [i["name"] for i in reversed(intervals)]
+    rows = list(range(len(intervals)))
     lows = [100 * i["winner_low"]["weight"] for i in reversed(intervals)]
     highs = [100 * i["winner_high"]["weight"] for i in reversed(intervals)]
     now = [100 * i["weight"] for i in reversed(intervals)]
     axes.barh(
-        labels,
+        rows,
         [h - lo for lo, h in zip(lows, highs, strict=True)],
         left=lows,
         color="#9dc3e6",
         label="winner unchanged",
     )
-    axes.scatter(now, labels, color="#1f4e79", zorder=3, label="published weight")
+    axes.scatter(now, rows, color="#1f4e79", zorder=3, label="published weight")
+    axes.set_yticks(rows, [chart_text(i["name"]) for i in reversed(intervals)])
     axes.set_xlim(0, 100)
     axes.set_xlabel("weight of the section (%)")
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, frameon=False)

@@ -12,7 +12,7 @@ from typing import Any
 
 from tenderscore.errors import Problem, did_you_mean
 from tenderscore.input.hierarchy import CriteriaTree, TreeNode, iter_nodes
-from tenderscore.input.models import BidFile, Minimum, ScaleCriterion, TenderFile
+from tenderscore.input.models import LARGEST, BidFile, Minimum, ScaleCriterion, TenderFile
 from tenderscore.input.panel import assigned_evaluators
 from tenderscore.input.yamlfile import DataPath, YamlDocument
 from tenderscore.rules.costs import whole_life_cost
@@ -310,8 +310,12 @@ def _answer_problems(doc: YamlDocument, node: TreeNode, answer: Any) -> list[Pro
         return []
     if isinstance(answer, bool) or not isinstance(answer, int | float):
         return [doc.problem(path, f"expected a number; got {answer!r}")]
-    if answer != answer or answer in (float("inf"), float("-inf")):
-        return [doc.problem(path, f"expected a finite number; got {answer!r}")]
+    if not -LARGEST <= answer <= LARGEST:  # NaN fails too
+        return [
+            doc.problem(
+                path, f"expected a number between -{LARGEST:g} and {LARGEST:g}; got {answer!r}"
+            )
+        ]
     return []
 
 

@@ -36,8 +36,16 @@ Identifier = Annotated[
     ),
 ]
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
-Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+LARGEST = 1e15
+"""The largest magnitude of any figure a person types: a thousand million million, beyond any
+public contract's value, yet far enough below float's range that sums over a term's years and
+lines, products with weights and spreads between bids can never overflow."""
+LARGEST_WEIGHT = 1e6
+LARGEST_SCALE = 100  # points on a scoring scale: 0-100 is the widest in use
+
+Money = Annotated[float, Field(ge=0, le=LARGEST, allow_inf_nan=False)]
+FiniteFloat = Annotated[float, Field(ge=-LARGEST, le=LARGEST, allow_inf_nan=False)]
+Weight = Annotated[float, Field(ge=0, le=LARGEST_WEIGHT, allow_inf_nan=False)]
 
 
 class StrictModel(BaseModel):
@@ -84,7 +92,7 @@ class NodeBase(StrictModel):
 
 
 class WeightedNode(NodeBase):
-    weight: FiniteFloat | None = Field(
+    weight: Weight | None = Field(
         None,
         ge=0,
         description="Weight within the parent: a percentage (siblings sum to 100) or points, "
@@ -108,6 +116,11 @@ class Scale(StrictModel):
     def _check_scale(self) -> Scale:
         if self.max <= self.min:
             raise ValueError(f"max must be above min; got min {self.min}, max {self.max}")
+        if self.max - self.min > LARGEST_SCALE or max(abs(self.min), abs(self.max)) > 1000:
+            raise ValueError(
+                f"a scoring scale spans at most {LARGEST_SCALE} points (e.g. 0-100); "
+                f"got {self.min}-{self.max}"
+            )
         stray = sorted(p for p in self.descriptors if not self.min <= p <= self.max)
         if stray:
             raise ValueError(f"descriptors must be for points {self.min}-{self.max}; got {stray}")
@@ -304,7 +317,7 @@ class Scenario(StrictModel):
     """A named alternative weight set, evaluated side by side with the published weights."""
 
     description: str | None = None
-    weights: dict[Identifier, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
+    weights: dict[Identifier, Weight] = Field(
         min_length=1,
         description="Node id -> weight; each level is renormalised, so any scale will do.",
     )
@@ -370,7 +383,7 @@ class TenderFile(StrictModel):
     weighting: Weighting | None = Field(
         None, description="For inline criteria: percent (default) or points."
     )
-    weights: dict[Identifier, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
+    weights: dict[Identifier, Weight] = Field(
         default_factory=dict,
         description="Weights that replace those of a referenced criteria set, by node id.",
     )

@@ -93,7 +93,9 @@ def formula_outcomes(rescorer: Rescorer) -> list[FormulaOutcome]:
     prices = rescorer.raw[:, rescorer.price_column]
     declared = rescorer.rule
     outcomes = []
-    for name in PRICE_FORMULAS:
+    for name, formula in PRICE_FORMULAS.items():
+        if formula.divides_by_price and bool((prices <= 0).any()):
+            continue  # undefined for a price of 0 or less: the tender's own formula is not one
         rule, parameters = _rule_for(name, declared, prices)
         values = rescorer.values(rescorer.raw, rule=rule)
         goodness = rescorer.goodness(values, rescorer.raw)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from tenderscore.engine.results import Evaluation
 from tenderscore.engine.scoring import evaluate
 from tenderscore.errors import UsageError
+from tenderscore.input.models import LARGEST_WEIGHT
 from tenderscore.input.tender import Tender
 
 
@@ -56,10 +57,10 @@ def parse_weights(text: str) -> dict[str, float]:
             number = float(value)
         except ValueError:
             number = float("nan")
-        if not sep or not node.strip() or number != number or number < 0:
+        if not sep or not node.strip() or not 0 <= number <= LARGEST_WEIGHT:  # NaN fails too
             raise UsageError(
-                f"--weights expects id=number pairs separated by commas, e.g. "
-                f"cost=50,ethics=15; got {part!r}"
+                f"--weights expects id=number pairs separated by commas, each number from 0 to "
+                f"{LARGEST_WEIGHT:g}, e.g. cost=50,ethics=15; got {part!r}"
             )
         weights[node.strip()] = number
     if not weights:

@@ -1,0 +1,119 @@
+"""Inputs that validated but crashed or misled: each is now a located exit 2 or handled
+(issue: inputs, 'inputs that crash or stall'). Built from the shipped example in the test."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, run_cli
+
+ALBION = "bids/albion-analytics.yaml"
+
+
+@pytest.fixture
+def tender(tmp_path: Path) -> Path:
+    target = tmp_path / "tender"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("out"))
+    return target
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_a_price_of_zero_under_linear_range_evaluates(tender: Path) -> None:
+    """Formula robustness left the formulas that divide by the price out (log(0) went into the
+    JSON as -inf and nothing was written for anyone)."""
+    _replace(tender / "tender.yaml", "formula: relative_to_lowest", "formula: linear_range")
+    bid = tender / ALBION
+    bid.write_text(
+        re.sub(
+            r"price:\n  whole_life:.*?answers:",
+            "price:\n  total: 0\nanswers:",
+            bid.read_text(),
+            flags=re.S,
+        )
+    )
+    run_cli(["evaluate", tender, "--format", "json"])
+    saved = (tender / "out" / "WPF-2026-DA-014-evaluation.json").read_text()
+    assert '"formula": "logarithmic"' not in saved
+    assert '"formula": "linear_range"' in saved
+
+
+def test_a_negative_adjustment_under_the_absolute_formula_evaluates(tender: Path) -> None:
+    _replace(
+        tender / "tender.yaml",
+        "formula: relative_to_lowest",
+        "formula: absolute\n  floor: 1000000\n  ceiling: 9000000",
+    )
+    _replace(tender / ALBION, "unit_cost: 410", "unit_cost: -900000")
+    run_cli(["evaluate", tender, "--no-export"])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "implementation: 420000",
+            "implementation: 1.0e+308",
+            ":6:23: price.whole_life.one_off.implementation: expected less than or equal to",
+        ),
+        (
+            "explanation_turnaround: 5",
+            "explanation_turnaround: 1.7e+308",
+            ":24:27: answers.explanation_turnaround: expected a number between -1e+15 and 1e+15",
+        ),
+        (
+            "explanation_turnaround: 5",
+            "explanation_turnaround: -.inf",
+            "answers.explanation_turnaround: expected a number between -1e+15 and 1e+15",
+        ),
+    ],
+)
+def test_figures_beyond_any_contract_are_refused_at_their_line(
+    tender: Path, old: str, new: str, message: str
+) -> None:
+    _replace(tender / ALBION, old, new)
+    assert message in run_cli(["validate", tender], exit_code=2).stderr
+
+
+def test_weights_and_scales_are_bounded(tender: Path) -> None:
+    assert "each number from 0 to 1e+06" in (
+        run_cli(["evaluate", tender, "--weights", "cost=inf"], exit_code=2).stderr
+    )
+    assert (
+        "got 'cost=nan'"
+        in run_cli(["evaluate", tender, "--weights", "cost=nan"], exit_code=2).stderr
+    )
+    _replace(tender / "tender.yaml", "weights: {cost: 30,", "weights: {cost: 1.0e+308,")
+    message = run_cli(["validate", tender], exit_code=2).stderr
+    assert "scenarios.ethics-led.weights.cost: expected less than or equal to 1000000" in message
+
+
+def test_a_scale_of_a_billion_billion_points_is_refused(tmp_path: Path) -> None:
+    """`sheets` ran for more than ten minutes over a scale with max 10^18."""
+    criteria = (EXAMPLE.parent.parent / "criteria" / "police-data-platform.yaml").read_text()
+    tender = tmp_path / "tender"
+    shutil.copytree(EXAMPLE, tender, ignore=shutil.ignore_patterns("out"))
+    (tender / "criteria.yaml").write_text(
+        criteria.replace("scale: {min: 0, max: 5", "scale: {min: 0, max: 1000000000000000000", 1)
+        if "scale: {min: 0, max: 5" in criteria
+        else criteria.replace("max: 5", "max: 1000000000000000000", 1)
+    )
+    _replace(tender / "tender.yaml", "criteria: police-data-platform", "criteria: criteria.yaml")
+    message = run_cli(["validate", tender], exit_code=2).stderr
+    assert "a scoring scale spans at most 100 points" in message
+
+
+def test_a_supplier_named_like_mathematics_is_drawn_as_text(tender: Path) -> None:
+    _replace(tender / ALBION, "name: Albion Analytics Ltd", r'name: "A$^$ Ltd\x07"')
+    run_cli(["evaluate", tender, "--format", "md"])
+    chart = (tender / "out" / "WPF-2026-DA-014-points.svg").read_text()
+    assert "A$^$ Ltd" in chart
+    assert "\x07" not in chart
