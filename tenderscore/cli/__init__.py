@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from enum import IntEnum
@@ -463,10 +464,16 @@ def init(
     from tenderscore.errors import UsageError, did_you_mean
     from tenderscore.input.catalogue import shipped_criteria
     from tenderscore.input.loading import load_criteria_set
+    from tenderscore.input.models import IDENTIFIER
     from tenderscore.input.scaffold import scaffold
 
     if (directory / "tender.yaml").exists():
         raise UsageError(f"{directory / 'tender.yaml'} exists; refusing to overwrite a tender")
+    if not re.fullmatch(IDENTIFIER, reference) or len(reference) > 64:
+        raise UsageError(
+            f"--reference must be letters, digits, '.', '_' or '-' (it names the output files), "
+            f"at most 64 characters, starting with a letter or digit; got {reference!r}"
+        )
     shipped = shipped_criteria()
     path = shipped.get(criteria) or Path(criteria)
     if not path.is_file():

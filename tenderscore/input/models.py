@@ -376,9 +376,11 @@ class TenderFile(StrictModel):
         description="Annual real discount rate for whole-life costs, e.g. 0.035 (HM Treasury "
         "Green Book); omit to compare undiscounted costs.",
     )
-    criteria: str | list[Node] = Field(
-        description="A shipped criteria set by name (see 'tenderscore criteria'), a path to a "
-        "criteria file relative to tender.yaml, or the criteria tree inline."
+    criteria: Annotated[str, Field(min_length=1)] | Annotated[list[Node], Field(min_length=1)] = (
+        Field(
+            description="A shipped criteria set by name (see 'tenderscore criteria'), a path to a "
+            "criteria file relative to tender.yaml, or the criteria tree inline."
+        )
     )
     weighting: Weighting | None = Field(
         None, description="For inline criteria: percent (default) or points."

@@ -43,7 +43,13 @@ def _drop_losing_branches(data: Any, errors: list[Any]) -> list[Any]:
     for error, path in zip(errors, paths, strict=True):
         through_union = len(path) < len(error["loc"]) and error["type"] != "missing"
         deeper = any(len(other) > len(path) and other[: len(path)] == path for other in paths)
-        if not (through_union and deeper):
+        # A branch that wanted another type, beside one whose type fitted ("expected a string"
+        # beside "should have at least 1 item" for an empty list): the data chose the latter.
+        wrong_type = error["type"].endswith("_type") and any(
+            other == path and not e["type"].endswith("_type")
+            for other, e in zip(paths, errors, strict=True)
+        )
+        if not (through_union and (deeper or wrong_type)):
             kept.append(error)
     return kept
 
@@ -111,19 +117,63 @@ def _problem(model: type[BaseModel], document: YamlDocument, error: Any) -> Prob
     message = _expected(error)
     got = _value_at(document.data, path)
     if got is not _MISSING and kind not in ("value_error", "assertion_error"):
-        message += f"; got {_describe(got)}"
-        if isinstance(got, bool) and "string" in message:
-            message += " (YAML reads yes/no/on/off/true/false as booleans: put it in quotes)"
+        message += f"; got {_describe(got)}" + _hint(kind, got)
     return document.problem(path, message)
 
 
+_WORDS = {
+    "dict_type": "expected a mapping (indented 'key: value' lines)",
+    "model_type": "expected a mapping (indented 'key: value' lines)",
+    "model_attributes_type": "expected a mapping (indented 'key: value' lines)",
+    "list_type": "expected a list (lines starting with '- ', or [a, b])",
+    "string_type": "expected text",
+    "float_type": "expected a number",
+    "int_type": "expected a whole number",
+    "bool_type": "expected true or false",
+    "finite_number": "expected a finite number",
+}
+
+
 def _expected(error: Any) -> str:
-    message: str = error["msg"]
-    if error["type"] == "value_error":
+    """Pydantic's error in the words of someone writing YAML."""
+    kind, message, context = error["type"], str(error["msg"]), error.get("ctx") or {}
+    if kind == "value_error":
         return message.removeprefix("Value error, ")
+    if kind in _WORDS:
+        return _WORDS[kind]
+    if kind == "too_short":
+        return f"expected at least {context.get('min_length', 1)} item(s)"
+    if kind == "too_long":
+        return f"expected at most {context.get('max_length')} item(s)"
+    bounds = {
+        "less_than_equal": "at most {le}",
+        "less_than": "less than {lt}",
+        "greater_than_equal": "at least {ge}",
+        "greater_than": "more than {gt}",
+    }
+    if kind in bounds:
+        return "expected a number " + bounds[kind].format(
+            **{k: f"{v:g}" for k, v in context.items()}
+        )
     if message.startswith("Input should be "):
         return "expected " + message.removeprefix("Input should be ")
     return message[0].lower() + message[1:]
+
+
+def _hint(kind: str, got: Any) -> str:
+    """How to fix the commonest slips: a number in quotes, thousands separators, yes/no."""
+    if isinstance(got, bool) and kind == "string_type":
+        return " (YAML reads yes/no/on/off/true/false as booleans: put it in quotes)"
+    if isinstance(got, str) and kind in ("float_type", "int_type"):
+        bare = got.strip().replace(",", "").replace("_", "")
+        try:
+            float(bare)
+        except ValueError:
+            return ""
+        if "," in got:
+            return f" (write numbers without thousands separators: {bare})"
+        return " (a number typed as text: remove the quotes)"
+    return ""
 
 
 def _describe(value: Any) -> str:
