@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,93 @@ def test_one_broken_bid_file_gives_one_problem_not_a_cascade(unscored: Path) -> 
     assert folded
     assert all("albion-analytics.yaml" in line for line in folded)
     assert len(lines) <= 1 + len(folded) + 1  # the bid file, one line per sheet, the count
+
+
+def _part(book: Path, name: str, edit: Callable[[bytes], bytes]) -> None:
+    """Rewrite one part of a workbook's zip package, as a hostile editor would."""
+    with zipfile.ZipFile(book) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    edited = edit(parts[name])
+    assert edited != parts[name], "the edit changed nothing: the test would prove nothing"
+    parts[name] = edited
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as package:
+        for part, data in parts.items():
+            package.writestr(part, data)
+
+
+SHEET_PART = "xl/worksheets/sheet1.xml"
+
+
+def _iam_sheet(unscored: Path) -> Path:
+    _fill(unscored)
+    return next((unscored / "scores").glob("*-IAM.xlsx"))
+
+
+def test_a_formula_in_a_score_cell_is_refused_not_read_as_its_cached_value(
+    unscored: Path,
+) -> None:
+    """<f>1</f><v>5</v>: a viewer shows 5, and the old reader took 5 silently."""
+    book = _iam_sheet(unscored)
+    _part(
+        book,
+        SHEET_PART,
+        lambda xml: re.sub(
+            rb'(<c r="E6"[^>]*?)(/>|>.*?</c>)', rb"\1><f>1</f><v>5</v></c>", xml, count=1
+        ),
+    )
+    message = run_cli(["validate", unscored], exit_code=2).stderr
+    assert "Scores!E6: a formula (=1) where a value is typed" in message
+
+
+def test_a_sheet_declaring_the_whole_grid_is_read_in_bounded_memory(unscored: Path) -> None:
+    """A 6 KB sheet declaring A1:XFD1048576 gave MemoryError; rows beyond a declared
+    dimension were ignored, so a cell could hide outside it."""
+    book = _iam_sheet(unscored)
+    _part(
+        book,
+        SHEET_PART,
+        lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', xml),
+    )
+    load_tender(unscored)  # read as usual, bounded to the sheet's six columns
+    _part(
+        book,
+        SHEET_PART,
+        lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:F5"', xml),
+    )
+    assert len(evaluate(load_tender(unscored)).bids) == 5  # rows past A1:F5 are still read
+
+
+def test_hostile_packages_are_refused_naming_the_file(unscored: Path) -> None:
+    book = _iam_sheet(unscored)
+    original = book.read_bytes()
+    book.write_bytes(b"not a zip")
+    assert "not an .xlsx workbook" in run_cli(["validate", unscored], exit_code=2).stderr
+    book.write_bytes(original)
+    _part(book, SHEET_PART, lambda xml: xml[: len(xml) // 2])  # malformed XML
+    message = run_cli(["validate", unscored], exit_code=2).stderr
+    assert f"{book}: cannot read this workbook" in message
+    book.write_bytes(original)
+    _part(
+        book,
+        "xl/sharedStrings.xml" if False else SHEET_PART,
+        lambda xml: xml + b" " * (600 * 2**20),
+    )
+    assert "is it a zip bomb?" in run_cli(["validate", unscored], exit_code=2).stderr
+
+
+def test_a_comment_longer_than_a_cell_holds_is_refused(unscored: Path) -> None:
+    _fill(unscored, edit={"F6": "x" * 40_000})
+    message = run_cli(["validate", unscored], exit_code=2).stderr
+    assert "Scores!F6: 32,767 characters or more, Excel's limit for a cell" in message
+
+
+def test_a_million_rows_stop_early_with_one_message(unscored: Path) -> None:
+    book = _iam_sheet(unscored)
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (r, r)
+        for r in range(1000, 200_000)
+    )
+    _part(book, SHEET_PART, lambda xml: xml.replace(b"</sheetData>", rows + b"</sheetData>"))
+    message = run_cli(["validate", unscored], exit_code=2).stderr
+    assert "rows: not a sheet made for this tender" in message
+    assert message.count("\n") < 10

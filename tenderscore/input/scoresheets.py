@@ -9,6 +9,7 @@ a workbook is ever evaluated.
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,12 @@ COLUMNS = ("Criterion", "Question", "Bid", "Supplier", "Score", "Comment (cite t
 SCORE, COMMENT = 5, 6
 SEAL_ROW, SEAL_COLUMN = 4, 4  # D4, beside the fingerprint
 BID_FIELD = "Bid"  # the field of a row whose bid is not known (see loading: folded)
+SPARE_ROWS = 100  # beyond one row per bid and criterion, before a sheet is refused as foreign
+MAX_PROBLEMS = 50  # problems listed for one sheet
+MAX_PARTS = 200
+MAX_PART_BYTES = 256 * 2**20  # uncompressed; a 90,000-row filled sheet is about 35 MiB
+MAX_UNPACKED_BYTES = 512 * 2**20
+MAX_CELL_CHARS = 32_767
 
 
 def sheet_name(reference: str, evaluator: str) -> str:
@@ -56,18 +63,19 @@ def read_sheet(
     a sheet whose evaluator cell was changed is refused, not read as someone else's scores.
     """
 
-    from openpyxl import load_workbook  # imported here: loading a tender without sheets
-    from openpyxl.utils import get_column_letter  # does not pay for openpyxl
+    from openpyxl.utils import get_column_letter  # imported here: loading a tender without
+    # sheets does not pay for openpyxl
 
     def problem(cell: str, message: str) -> Problem:
         return Problem(path, message, cell=f"{SHEET}!{cell}")
 
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book[SHEET]
-    except Exception as exc:  # a corrupt or foreign file: report it, never trace back
-        return [], [Problem(path, f"not a tenderscore scoring sheet: {exc}")]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    most = FIRST_ROW + len(bid_ids) * len(tree.leaves) + SPARE_ROWS
+    rows = read_rows(path, data, most_rows=most)
+    if isinstance(rows, Problem):
+        return [], [rows]
+    typed = _typed_cells(rows)
+    if typed:
+        return [], [problem(cell, message) for cell, message in typed[:MAX_PROBLEMS]]
     label = {str(r[0]): r[1] for r in rows[: FIRST_ROW - 2] if r and r[0]}
     evaluator = str(label.get("Evaluator", ""))
     stamp = fingerprint(config, tree)
@@ -105,6 +113,11 @@ def read_sheet(
     scores: list[SheetScore] = []
     problems: list[Problem] = []
     for offset, row in enumerate(rows[FIRST_ROW - 1 :]):
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(
+                Problem(path, f"more problems in this sheet after the first {MAX_PROBLEMS}")
+            )
+            break
         number = FIRST_ROW + offset
         if not row or row[0] is None:
             continue
@@ -160,3 +173,90 @@ def read_sheet(
 
 def _cell(row: list[Any], column: int) -> Any:
     return row[column - 1] if len(row) >= column else None
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A cell holding a formula: never evaluated, never read as its cached value."""
+
+    text: str
+
+
+def read_rows(path: Path, data: bytes, *, most_rows: int) -> list[list[Any]] | Problem:
+    """The values of the sheet's first columns, row by row, or why they cannot be read.
+
+    Bounded before any XML is parsed (parts, their uncompressed sizes) and while reading
+    (rows, width, cell length): a filled sheet comes from outside and may be hostile. Rows
+    beyond the sheet's declared dimension are read too (the dimension is not trusted), and a
+    formula cell is returned as a ``Formula``, never as the value its author cached.
+    """
+    from openpyxl import load_workbook
+
+    refused = _package_problem(data)
+    if refused:
+        return Problem(path, refused)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        if SHEET not in book.sheetnames:
+            return Problem(path, f"not a tenderscore scoring sheet: no sheet named {SHEET!r}")
+        sheet = book[SHEET]
+        sheet.reset_dimensions()
+        rows: list[list[Any]] = []
+        for cells in sheet.iter_rows(max_col=len(COLUMNS)):
+            if len(rows) >= most_rows:
+                return Problem(
+                    path, f"more than {most_rows:,} rows: not a sheet made for this tender"
+                )
+            rows.append([_value(cell) for cell in cells])
+        book.close()
+    except Exception as exc:  # malformed XML, bad encoding, a foreign file: never a traceback
+        return Problem(path, f"cannot read this workbook ({type(exc).__name__}: {exc})"[:300])
+    return rows
+
+
+def _package_problem(data: bytes) -> str:
+    """Why the zip package is refused before parsing, or ''."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            parts = package.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        return "not an .xlsx workbook (not a zip package)"
+    if len(parts) > MAX_PARTS:
+        return f"{len(parts):,} parts in the package; a scoring sheet has far fewer"
+    total = sum(part.file_size for part in parts)
+    if total > MAX_UNPACKED_BYTES or any(p.file_size > MAX_PART_BYTES for p in parts):
+        return (
+            f"unpacks to {total / 2**20:,.0f} MiB; a scoring sheet unpacks to less than "
+            f"{MAX_UNPACKED_BYTES // 2**20} MiB (is it a zip bomb?)"
+        )
+    return ""
+
+
+def _value(cell: Any) -> Any:
+    value = getattr(cell, "value", None)
+    if getattr(cell, "data_type", None) == "f":
+        return Formula(str(value))
+    return value
+
+
+def _typed_cells(rows: list[list[Any]]) -> list[tuple[str, str]]:
+    """Cells no evaluator could have typed: formulas, and text longer than Excel allows."""
+    from openpyxl.utils import get_column_letter
+
+    found = []
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            where = f"{get_column_letter(c)}{r}"
+            if isinstance(value, Formula):
+                found.append(
+                    (
+                        where,
+                        f"a formula ({value.text[:40]}) where a value is typed: "
+                        "type the score or comment itself",
+                    )
+                )
+            elif isinstance(value, str) and len(value) >= MAX_CELL_CHARS:
+                # openpyxl cuts longer text to the limit as it reads: at the limit, it was cut
+                limit = f"{MAX_CELL_CHARS:,} characters or more, Excel's limit for a cell"
+                found.append((where, f"{limit}: shorten it"))
+    return found
