@@ -159,3 +159,61 @@ def test_init_refuses_a_reference_that_would_inject_yaml(tmp_path: Path) -> None
     result = run_cli(["init", tmp_path / "t", "--reference", "R1\nbuyer: X"], exit_code=2)
     assert "--reference must be letters, digits" in result.stderr
     assert not (tmp_path / "t").exists()
+
+
+def test_odd_files_in_bids_are_refused_without_hanging_or_leaking(
+    tender: Path, tmp_path: Path
+) -> None:
+    """A FIFO hung the tool, a link to /dev/zero ran it out of memory, and a link to a file
+    outside the tender printed that file's first line in the error."""
+    import os
+
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("root:x:0:0:the first line of a private file\n")
+    os.mkfifo(tender / "bids" / "pipe.yaml")
+    (tender / "bids" / "zero.yaml").symlink_to("/dev/zero")
+    (tender / "bids" / "leak.yaml").symlink_to(secret)
+    message = run_cli(["validate", tender], exit_code=2).stderr
+    assert "pipe.yaml: not a regular file (a pipe, a device or a directory)" in message
+    assert "zero.yaml: a link that leads outside" in message
+    assert "leak.yaml: a link that leads outside" in message
+    assert "first line of a private file" not in message
+
+
+def test_a_filled_sheet_that_is_a_pipe_is_refused(tender: Path) -> None:
+    import os
+
+    from tenderscore.input.keys import sheet_key
+
+    sheet_key(tender)  # sheets were made for this tender
+    (tender / "scores").mkdir()
+    os.mkfifo(tender / "scores" / "pipe.xlsx")
+    message = run_cli(["validate", tender], exit_code=2).stderr
+    assert "pipe.xlsx: not a regular file" in message
+
+
+HOSTILE_TEMPLATES = {
+    "a loop of a billion": "{% for i in range(10**9) %}x{% endfor %}",
+    "nested loops that print nothing": (
+        "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}"
+    ),
+    "a template including itself": "{% include 'report.md.j2' %}",
+    "a macro calling itself": "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+    "a string of ten gigabytes": "{{ 'x' * 10**10 }}",
+    "a power of a hundred million": "{{ 2 ** 100000000 }}",
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_TEMPLATES))
+def test_a_hostile_report_template_stops_in_bounded_time(
+    case: str, tender: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tenderscore.exporters import templating
+
+    monkeypatch.setattr(templating, "MAX_SECONDS", 2)  # the bound itself, made quick to test
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "report.md.j2").write_text(HOSTILE_TEMPLATES[case])
+    result = run_cli(["evaluate", tender, "--format", "md", "--template", templates], exit_code=2)
+    assert "report template" in result.stderr
+    assert not (tender / "out" / "WPF-2026-DA-014-report.md").exists()

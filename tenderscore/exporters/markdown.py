@@ -11,8 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tenderscore.errors import UsageError
-from tenderscore.exporters.escaping import markdown_cell, markdown_text
+from tenderscore.exporters.templating import environment, render
 from tenderscore.figures import number
 from tenderscore.report.criteria import document_leaves
 from tenderscore.report.types import (
@@ -40,51 +39,10 @@ def render_report(
     document: ExportDocument, charts: dict[str, str], *, template_dir: Path | None = None
 ) -> str:
     """The report for ``document``; ``charts`` maps 'points' and 'tornado' to file names."""
-    from jinja2 import TemplateError
-
-    environment = _environment(template_dir, TEMPLATE)
+    bounded = environment(template_dir, TEMPLATE)
     names = {bid["id"]: bid["name"] for bid in document["bids"]}
-    environment.filters["bid_name"] = lambda bid_id: names.get(bid_id, bid_id)
-    try:
-        return str(environment.get_template(TEMPLATE).render(_context(document, charts)))
-    except TemplateError as exc:
-        line = getattr(exc, "lineno", None)
-        where = f" ({getattr(exc, 'filename', TEMPLATE)}, line {line})" if line else ""
-        raise UsageError(f"report template error{where}: {exc.message or exc}") from exc
-
-
-def _environment(template_dir: Path | None, name: str) -> Any:
-    """The sandboxed environment; ``template_dir`` must hold the template ``name`` it
-    replaces (a directory without it would silently give the built-in one).
-
-    Raises:
-        UsageError: when ``template_dir`` has no ``name``.
-    """
-    if template_dir is not None and not (template_dir / name).is_file():
-        raise UsageError(f"--template {template_dir}: no {name} there to use")
-    from jinja2 import (
-        ChoiceLoader,
-        FileSystemLoader,
-        PackageLoader,
-        PrefixLoader,
-        StrictUndefined,
-    )
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    builtin = PackageLoader("tenderscore", "templates")
-    loaders: list[Any] = [FileSystemLoader(str(template_dir))] if template_dir else []
-    loaders += [PrefixLoader({"builtin": builtin}), builtin]
-    environment = ImmutableSandboxedEnvironment(
-        loader=ChoiceLoader(loaders),
-        undefined=StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    environment.filters["md"] = markdown_text
-    environment.filters["cell"] = markdown_cell
-    return environment
+    bounded.filters["bid_name"] = lambda bid_id: names.get(bid_id, bid_id)
+    return render(bounded, TEMPLATE, _context(document, charts), what="report")
 
 
 def _context(document: ExportDocument, charts: dict[str, str]) -> dict[str, Any]:

@@ -10,13 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tenderscore.errors import UsageError
 from tenderscore.exporters.markdown import (
-    _environment,
     aggregation_words,
     price_words,
     scored_as,
 )
+from tenderscore.exporters.templating import environment, render
 from tenderscore.figures import number
 from tenderscore.report.criteria import document_section_leaves
 from tenderscore.report.types import BidPart, CellPart, ExportDocument
@@ -32,20 +31,14 @@ def render_summaries(
     document: ExportDocument, *, compare_winner: bool = True, template_dir: Path | None = None
 ) -> dict[str, str]:
     """File name -> Markdown for every bidder."""
-    from jinja2 import TemplateError
-
-    environment = _environment(template_dir, TEMPLATE)
+    bounded = environment(template_dir, TEMPLATE)
     reference = document["tender"]["reference"]
-    try:
-        template = environment.get_template(TEMPLATE)
-        return {
-            summary_name(reference, bid["id"]): str(
-                template.render(_context(document, bid, compare_winner))
-            )
-            for bid in document["bids"]
-        }
-    except TemplateError as exc:
-        raise UsageError(f"summary template error: {exc.message or exc}") from exc
+    return {
+        summary_name(reference, bid["id"]): render(
+            bounded, TEMPLATE, _context(document, bid, compare_winner), what="summary"
+        )
+        for bid in document["bids"]
+    }
 
 
 def _context(document: ExportDocument, bid: BidPart, compare: bool) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tenderscore.errors import InputError, Problem
 from tenderscore.files import write_secret
+from tenderscore.input.reading import read_input
 
 KEY_FILE = Path(".tenderscore") / "sheet-key"
 KEY_BYTES = 32
@@ -26,10 +27,9 @@ def read_sheet_key(root: Path) -> bytes | None:
     path = root / KEY_FILE
     if not path.exists():
         return None
-    try:
-        key = path.read_bytes()[: KEY_BYTES + 1] if path.is_file() else b""
-    except OSError as exc:
-        raise InputError([Problem(path, f"cannot read file: {exc.strerror or exc}")]) from exc
+    key = read_input(path, limit=KEY_BYTES + 1, within=root)
+    if isinstance(key, Problem):
+        raise InputError([key])
     if len(key) != KEY_BYTES:
         raise InputError(
             [Problem(path, f"not a tenderscore key (expected {KEY_BYTES} bytes); restore it")]

@@ -15,6 +15,7 @@ from tenderscore.input.consistency import Sourced, check_bids, check_tender
 from tenderscore.input.hierarchy import CriteriaTree, build_tree
 from tenderscore.input.keys import KEY_FILE, read_sheet_key
 from tenderscore.input.models import BidFile, CriteriaSet, EvaluatorScore, TenderFile, Weighting
+from tenderscore.input.reading import read_input
 from tenderscore.input.schema_errors import validate_document
 from tenderscore.input.scoresheets import BID_FIELD, read_sheet
 from tenderscore.input.tender import SourceFile, Tender
@@ -25,6 +26,7 @@ TENDER_FILE = "tender.yaml"
 BIDS_DIR = "bids"
 SCORES_DIR = "scores"
 MAX_BIDS = 10_000
+MAX_SHEET_BYTES = 128 * 2**20  # a filled 2,000-bid sheet is about 6 MiB
 
 
 @collector_paused()
@@ -55,9 +57,11 @@ def load_criteria_set(path: Path) -> CriteriaSet:
 
 
 def _read_model(
-    model: type[TenderFile] | type[BidFile] | type[CriteriaSet], path: Path
+    model: type[TenderFile] | type[BidFile] | type[CriteriaSet],
+    path: Path,
+    within: Path | None = None,
 ) -> tuple[Sourced | None, list[Problem]]:
-    document = read_yaml(path)
+    document = read_yaml(path, within=within)
     if isinstance(document, list):
         return None, document
     result = validate_document(model, document)
@@ -78,7 +82,8 @@ class _Loader:
     def read(
         self, model: type[TenderFile] | type[BidFile] | type[CriteriaSet], path: Path, role: str
     ) -> Sourced | None:
-        sourced, problems = _read_model(model, path)
+        within = self.root if role == "bid" else None  # bids come from outside
+        sourced, problems = _read_model(model, path, within)
         self.problems += problems
         if sourced is not None:
             self.sources.append(
@@ -194,10 +199,10 @@ class _Loader:
         by_id = {bid.model.id: bid for bid in bids}
         added: dict[str, dict[str, dict[str, EvaluatorScore]]] = {}
         for path in paths:
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                self.problems.append(Problem(path, f"cannot read file: {exc.strerror or exc}"))
+            data = read_input(path, limit=MAX_SHEET_BYTES, within=self.root)
+            if isinstance(data, Problem):
+                self.problems.append(data)
+                self.refused_sheets.append(path)
                 continue
             self.sources.append(SourceFile(path, "scores", hashlib.sha256(data).hexdigest()))
             found, problems = read_sheet(path, data, config, tree, set(by_id), key)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tenderscore.errors import InputError, Problem
+from tenderscore.input.reading import read_input
 from tenderscore.memory import collector_paused
 
 EXPORT_SCHEMA = "tenderscore/export"
@@ -55,12 +56,9 @@ def read_export(path: Path) -> tuple[str, dict[str, Any] | bytes]:
         InputError: when the file cannot be read, is not a tenderscore export, or was written
             by a version of tenderscore whose export layout differs.
     """
-    try:
-        if path.stat().st_size > MAX_EXPORT_BYTES:
-            raise InputError([Problem(path, "larger than any export tenderscore writes (1 GiB)")])
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(path, f"cannot read file: {exc.strerror or exc}")]) from exc
+    data = read_input(path, limit=MAX_EXPORT_BYTES)
+    if isinstance(data, Problem):
+        raise InputError([data])
     if path.suffix.lower() == ".xlsx":
         return "xlsx", data
     try:

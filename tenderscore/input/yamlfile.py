@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from tenderscore.errors import Problem
+from tenderscore.input.reading import read_input
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_EXPANDED_NODES = 2_000_000
@@ -95,21 +96,14 @@ def format_path(path: Sequence[str | int]) -> str:
     return text
 
 
-def read_yaml(path: Path) -> YamlDocument | list[Problem]:
-    """Parse ``path``; return the document, or the problems that stop it being read at all."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return [
-                Problem(
-                    path,
-                    f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} "
-                    "(is this really a tender file?)",
-                )
-            ]
-        text = path.read_bytes()
-    except OSError as exc:
-        return [Problem(path, f"cannot read file: {exc.strerror or exc}")]
+def read_yaml(path: Path, *, within: Path | None = None) -> YamlDocument | list[Problem]:
+    """Parse ``path``; return the document, or the problems that stop it being read at all.
+
+    ``within``: the directory the file must stay inside (see ``reading.read_input``).
+    """
+    text = read_input(path, limit=MAX_FILE_BYTES, within=within)
+    if isinstance(text, Problem):
+        return [text]
     return parse_yaml(path, text)
 
 
