@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,3 +63,30 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """``"; did you mean 'x'?"`` for the closest of ``choices`` to ``word``, or nothing."""
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {match[0]!r}?" if match else ""
+
+
+SHOWN_ALIKE = 10  # problems of one kind in one file listed before the rest are counted
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_FIGURE = re.compile(r"\d[\d,.]*")
+
+
+def summarised(problems: Iterable[Problem], *, alike: int = SHOWN_ALIKE) -> list[str]:
+    """The lines to show for ``problems``: each one, until ``alike`` of one kind in one file
+    have been shown; then one line counting the rest (650,000 unknown answers printed
+    650,000 lines)."""
+    seen: dict[tuple[str, str], int] = {}
+    lines: list[str] = []
+    for problem in problems:
+        key = (str(problem.path), _kind(problem.message))
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= alike:
+            lines.append(str(problem))
+    for (path, kind), count in seen.items():
+        if count > alike:
+            lines.append(f"{path}: and {count - alike:,} more like this: {kind}")
+    return lines
+
+
+def _kind(message: str) -> str:
+    """A problem's message with its particulars (quoted names, figures) blanked."""
+    return _FIGURE.sub("N", _QUOTED.sub("'...'", message))[:80]

@@ -217,3 +217,15 @@ def test_a_hostile_report_template_stops_in_bounded_time(
     result = run_cli(["evaluate", tender, "--format", "md", "--template", templates], exit_code=2)
     assert "report template" in result.stderr
     assert not (tender / "out" / "WPF-2026-DA-014-report.md").exists()
+
+
+def test_forty_thousand_unknown_keys_are_summarised(tender: Path) -> None:
+    """Validation was quadratic in the errors (65 s for 40,000 unknown keys) and printed one
+    line each; the time is measured in bench/bench_hostile.py, the lines here."""
+    bid = tender / ALBION
+    bid.write_text(bid.read_text() + "".join(f"junk_{i}: 1\n" for i in range(40_000)))
+    message = run_cli(["validate", tender], exit_code=2).stderr
+    lines = message.splitlines()
+    assert lines[-1] == "40000 problems found."
+    assert "and 39,990 more like this: unknown key '...'" in message
+    assert len(lines) == 12

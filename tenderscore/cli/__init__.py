@@ -60,13 +60,13 @@ def _handle_errors(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from tenderscore.errors import InputError, OutputError, UsageError
+        from tenderscore.errors import InputError, OutputError, UsageError, summarised
 
         try:
             return command(*args, **kwargs)
         except InputError as exc:
-            for problem in exc.problems:
-                stderr.print(str(problem), markup=False, soft_wrap=True)
+            for line in summarised(exc.problems):
+                stderr.print(line, markup=False, soft_wrap=True)
             count = len(exc.problems)
             stderr.print(f"{count} problem{'s' if count != 1 else ''} found.", markup=False)
             raise typer.Exit(ExitCode.BAD_INPUT) from None

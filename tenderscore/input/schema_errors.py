@@ -38,20 +38,28 @@ def _drop_losing_branches(data: Any, errors: list[Any]) -> list[Any]:
     For ``criteria: str | list[Node]`` a list with one bad weight fails both branches; the
     useful error is the one inside the list, not "expected a string".
     """
-    paths = [data_path(data, tuple(error["loc"])) for error in errors]
+    paths = [tuple(data_path(data, tuple(error["loc"]))) for error in errors]
+    # Linear in the errors (a bid with 40,000 unknown keys took 65 s when every error was
+    # compared with every other): the paths that have a deeper error below them, and the
+    # paths that have an error other than a wrong type.
+    above_deeper = {path[:k] for path in paths for k in range(len(path))}
+    type_fitted = {
+        path for path, error in zip(paths, errors, strict=True) if not _wrong_type(error)
+    }
     kept = []
     for error, path in zip(errors, paths, strict=True):
         through_union = len(path) < len(error["loc"]) and error["type"] != "missing"
-        deeper = any(len(other) > len(path) and other[: len(path)] == path for other in paths)
+        deeper = path in above_deeper
         # A branch that wanted another type, beside one whose type fitted ("expected a string"
         # beside "should have at least 1 item" for an empty list): the data chose the latter.
-        wrong_type = error["type"].endswith("_type") and any(
-            other == path and not e["type"].endswith("_type")
-            for other, e in zip(paths, errors, strict=True)
-        )
+        wrong_type = _wrong_type(error) and path in type_fitted
         if not (through_union and (deeper or wrong_type)):
             kept.append(error)
     return kept
+
+
+def _wrong_type(error: Any) -> bool:
+    return str(error["type"]).endswith("_type")
 
 
 def _deduplicate(problems: list[Problem]) -> list[Problem]:
