@@ -229,3 +229,22 @@ def test_forty_thousand_unknown_keys_are_summarised(tender: Path) -> None:
     assert lines[-1] == "40000 problems found."
     assert "and 39,990 more like this: unknown key '...'" in message
     assert len(lines) == 12
+
+
+def test_ids_that_differ_only_in_case_are_duplicates(tender: Path) -> None:
+    """Summaries are named by bid id: 'Albion' and 'albion' overwrote each other on Windows
+    and macOS."""
+    twin = tender / "bids" / "twin.yaml"
+    twin.write_text((tender / ALBION).read_text().replace("id: albion", "id: Albion", 1))
+    message = run_cli(["validate", tender], exit_code=2).stderr
+    assert "duplicate bid id 'Albion'" in message or "duplicate bid id 'albion'" in message
+    assert "ids that differ only in letter case name the same file" in message
+
+
+def test_weight_names_stay_distinct_in_the_workbook() -> None:
+    """q-1, q_1 and q.1 were all given the defined name w_q_1."""
+    from tenderscore.exporters.workbook.writer import defined_name
+
+    names = {defined_name(node) for node in ("q-1", "q_1", "q.1", "q__1", "q_h1")}
+    assert len(names) == 5
+    assert defined_name("q-1") == "w_q_h1"

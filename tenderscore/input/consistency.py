@@ -89,36 +89,53 @@ def _weight_problems(
         yield criteria.document.problem(full, problem.message)
 
 
+def same_name(identifier: str) -> str:
+    """The form two ids are compared in: file systems on Windows and macOS and Excel's
+    defined names ignore letter case, so 'Acme' and 'acme' would overwrite each other."""
+    return identifier.casefold()
+
+
+def _case_note(first: str, again: str) -> str:
+    if first == again:
+        return ""
+    return f" (as {first!r}: ids that differ only in letter case name the same file)"
+
+
 def _duplicate_node_ids(criteria: Sourced, prefix: DataPath) -> list[Problem]:
-    seen: dict[str, DataPath] = {}
+    seen: dict[str, tuple[DataPath, str]] = {}
     problems = []
     for node, path in iter_nodes(criteria.model.criteria, prefix):
-        if node.id in seen:
-            first = criteria.document.position(seen[node.id])
+        key = same_name(node.id)
+        if key in seen:
+            first_path, first_id = seen[key]
+            first = criteria.document.position(first_path)
             problems.append(
                 criteria.document.problem(
                     (*path, "id"),
                     f"duplicate criterion id {node.id!r} (first at line "
-                    f"{first.line if first else '?'}); ids must be unique across the tree",
+                    f"{first.line if first else '?'}); ids must be unique across the tree"
+                    f"{_case_note(first_id, node.id)}",
                 )
             )
         else:
-            seen[node.id] = path
+            seen[key] = (path, node.id)
     return problems
 
 
 def _panel_problems(tender: Sourced, tree: CriteriaTree) -> list[Problem]:
     config: TenderFile = tender.model
     problems = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for index, evaluator in enumerate(config.panel):
-        if evaluator.id in seen:
+        key = same_name(evaluator.id)
+        if key in seen:
+            note = _case_note(seen[key], evaluator.id)
             problems.append(
                 tender.document.problem(
-                    ("panel", index, "id"), f"duplicate evaluator id {evaluator.id!r}"
+                    ("panel", index, "id"), f"duplicate evaluator id {evaluator.id!r}{note}"
                 )
             )
-        seen.add(evaluator.id)
+        seen.setdefault(key, evaluator.id)
         for s_index, node_id in enumerate(evaluator.sections or []):
             if node_id not in tree.nodes:
                 problems.append(
@@ -217,16 +234,17 @@ def _duplicate_bid_ids(bids: Sequence[Sourced]) -> list[Problem]:
     first: dict[str, Sourced] = {}
     problems = []
     for bid in bids:
-        bid_id = bid.model.id
-        if bid_id in first:
+        key = same_name(bid.model.id)
+        if key in first:
             problems.append(
                 bid.document.problem(
                     ("id",),
-                    f"duplicate bid id {bid_id!r}; also used in {first[bid_id].document.path}",
+                    f"duplicate bid id {bid.model.id!r}; also used in {first[key].document.path}"
+                    f"{_case_note(first[key].model.id, bid.model.id)}",
                 )
             )
         else:
-            first[bid_id] = bid
+            first[key] = bid
     return problems
 
 

@@ -132,8 +132,12 @@ class WorkbookWriter:
 
 
 def defined_name(node_id: str) -> str:
-    """A valid Excel name for a node's weight cell: w_<id>, dots and dashes made '_'."""
-    return "w_" + "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in node_id)
+    """A valid Excel name for a node's weight cell, w_<id>, distinct for distinct ids.
+
+    Excel names take letters, digits, '.' and '_' but not '-': '_' is written '__' and '-'
+    '_h', so q-1, q_1 and q.1 stay w_q_h1, w_q__1 and w_q.1 (they were all w_q_1).
+    """
+    return "w_" + node_id.replace("_", "__").replace("-", "_h")
 
 
 def score_aggregate(document: ExportDocument, leaf: CriterionPart) -> str:
