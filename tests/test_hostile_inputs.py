@@ -248,3 +248,30 @@ def test_weight_names_stay_distinct_in_the_workbook() -> None:
     names = {defined_name(node) for node in ("q-1", "q_1", "q.1", "q__1", "q_h1")}
     assert len(names) == 5
     assert defined_name("q-1") == "w_q_h1"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Evil\r- item", "Evil - item"),  # a carriage return started a list
+        ("a\r\n\r\n    code", "a code"),  # a blank line and an indent made a code block
+        ("x\u2028# heading", "x \\# heading"),
+        ("tab\tthen\x0bvertical", "tab then vertical"),
+        ("see https://evil.example", "see https\\://evil.example"),
+        ("www.evil.example", "www\\.evil.example"),
+        ("mail bids@evil.example", "mail bids\\@evil.example"),
+        ("v3.5: ok", "v3.5: ok"),  # ordinary figures and colons are left alone
+    ],
+)
+def test_bid_text_cannot_change_the_structure_of_a_report(text: str, shown: str) -> None:
+    from tenderscore.exporters.escaping import markdown_text
+
+    assert markdown_text(text) == shown
+
+
+def test_a_name_with_line_breaks_stays_in_its_line_of_the_report(tender: Path) -> None:
+    _replace(tender / ALBION, "name: Albion Analytics Ltd", r'name: "Albion\r# Owned\r\n- x"')
+    run_cli(["evaluate", tender, "--format", "md"])
+    report = (tender / "out" / "WPF-2026-DA-014-report.md").read_text()
+    assert "Albion \\# Owned - x" in report
+    assert not [line for line in report.splitlines() if line.startswith(("# Owned", "- x"))]

@@ -13,8 +13,9 @@ from typing import Any
 # with the full-width forms of = + - @, which spreadsheets also read as formula starts
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&{}!])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&{}!@])")
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", flags=re.MULTILINE)
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|www)([:.])")  # '@' is in the set above
 
 
 def set_text(cell: Any, text: str) -> None:
@@ -26,11 +27,20 @@ def set_text(cell: Any, text: str) -> None:
 
 
 def markdown_text(text: object) -> str:
-    """Escape Markdown and HTML syntax so bid text renders literally."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    """Bid text as literal Markdown: one line, syntax escaped, nothing that links.
+
+    Every run of white space (newlines, carriage returns, tabs, Unicode line and paragraph
+    separators) becomes one space, so no part of the text can start a list, a rule, a heading
+    or an indented code block, nor end the paragraph or heading it stands in; characters
+    with a meaning are backslash-escaped; and the starts of GitHub's automatic links
+    (``http://``, ``www.``, an e-mail's ``@``) are escaped so a bare address stays text.
+    """
+    one_line = " ".join(str(text).split())
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)
+    escaped = _AUTOLINK.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
 def markdown_cell(text: object) -> str:
-    """``markdown_text`` for a table cell: one line, pipes escaped."""
-    return " ".join(markdown_text(text).split())
+    """``markdown_text`` for a table cell (already one line, pipes escaped)."""
+    return markdown_text(text)
