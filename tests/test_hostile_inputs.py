@@ -275,3 +275,20 @@ def test_a_name_with_line_breaks_stays_in_its_line_of_the_report(tender: Path) -
     report = (tender / "out" / "WPF-2026-DA-014-report.md").read_text()
     assert "Albion \\# Owned - x" in report
     assert not [line for line in report.splitlines() if line.startswith(("# Owned", "- x"))]
+
+
+def test_names_cannot_control_the_terminal(tender: Path) -> None:
+    """Escape sequences in names and unknown keys were printed raw by evaluate, explain and
+    validate (a name could retitle or clear the officer's terminal)."""
+    evil = r"Albion\e]0;pwned\a\e[2J\u202Eevil"
+    _replace(tender / ALBION, "name: Albion Analytics Ltd", f'name: "{evil}"')
+    for args in (["evaluate", tender, "--no-export"], ["explain", tender, "albion"]):
+        output = run_cli(args).stdout
+        assert "\x1b" not in output
+        assert "\x07" not in output
+        assert "\u202e" not in output
+        assert "Albion\ufffd]0;pwned" in output
+    _replace(tender / ALBION, "id: albion", 'id: albion\n"bad\\e[31mkey": 1')
+    message = run_cli(["validate", tender], exit_code=2).stderr
+    assert "\x1b" not in message
+    assert "bad\ufffd[31mkey" in message

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.text import Text
+
+from tenderscore.cli.terminal import SafeConsole
 
 if TYPE_CHECKING:
     from tenderscore.input.tender import Tender
@@ -38,8 +39,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-stdout = Console(highlight=False)
-stderr = Console(stderr=True, highlight=False)
+stdout = SafeConsole(highlight=False)
+stderr = SafeConsole(stderr=True, highlight=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -1,0 +1,35 @@
+"""What reaches a terminal: bid and evaluator text with no control characters in it.
+
+A supplier named ``"Acme\\x1b]0;...\\x07"`` or ``"\\x1b[2J"`` could retitle or clear the
+officer's terminal, and a right-to-left override (U+202E) can make text read backwards.
+Rich strips only five control characters, so every segment of data is cleaned here just
+before it is written, while rich's own styling and cursor controls pass untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rich.console import Console
+from rich.segment import Segment
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional formatting marks.
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+SHOWN_INSTEAD = "\ufffd"
+
+
+def shown(text: str) -> str:
+    """``text`` with every character that could control a terminal replaced by U+FFFD."""
+    return UNSAFE.sub(SHOWN_INSTEAD, text)
+
+
+class SafeConsole(Console):
+    """A rich console that cleans the data it writes (see the module docstring)."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        cleaned = (
+            segment if segment.control else Segment(shown(segment.text), segment.style)
+            for segment in buffer
+        )
+        return super()._render_buffer(cleaned)
