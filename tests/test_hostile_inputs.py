@@ -292,3 +292,20 @@ def test_names_cannot_control_the_terminal(tender: Path) -> None:
     message = run_cli(["validate", tender], exit_code=2).stderr
     assert "\x1b" not in message
     assert "bad\ufffd[31mkey" in message
+
+
+@pytest.mark.parametrize(
+    "twin_name",
+    ["Albion Analytics Ltd", "\u0410lbion Analytics Ltd", "Albion\u200b Analytics  Ltd"],
+    ids=["exact", "cyrillic-a", "zero-width"],
+)
+def test_names_that_look_the_same_are_warned_about(tender: Path, twin_name: str) -> None:
+    twin = tender / "bids" / "twin.yaml"
+    twin.write_text(
+        (tender / ALBION)
+        .read_text()
+        .replace("id: albion", "id: twin", 1)
+        .replace("name: Albion Analytics Ltd", f'name: "{twin_name}"', 1)
+    )
+    output = run_cli(["evaluate", tender, "--no-export"]).stdout
+    assert "bids 'albion', 'twin' have supplier names that look the same in print" in output

@@ -6,6 +6,7 @@ bid's own merits (other bids, a dominant weight, a tie) or when a price needs in
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 
 import numpy as np
@@ -25,6 +26,7 @@ def collect_findings(tender: Tender, evaluation: Evaluation) -> Iterator[Finding
     yield from _tie_findings(evaluation)
     yield from _price_findings(tender, evaluation)
     yield from _discrimination_findings(tender, evaluation)
+    yield from _look_alike_findings(evaluation)
 
 
 def _method_findings(tender: Tender, evaluation: Evaluation) -> Iterator[Finding]:
@@ -132,4 +134,38 @@ def _discrimination_findings(tender: Tender, evaluation: Evaluation) -> Iterator
                 f"its {100 * evaluation.weights[j]:.1f}% of the weight does not separate "
                 "them, so the other criteria decide.",
                 criterion=leaf.id,
+            )
+
+
+# Latin letters' commonest look-alikes in Cyrillic and Greek (after NFKC and casefolding).
+_LOOK_ALIKES = str.maketrans(
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u04bb\u0501"
+    "\u03b1\u03bf\u03c1\u03c5\u03ba\u03bd\u03c7\u03b9",
+    "aeopcyxijshdaopukvxi",
+)
+
+
+def name_likeness(name: str) -> str:
+    """The form in which two supplier names that look the same on the page are equal:
+    compatibility forms folded, case ignored, invisible characters dropped, white space
+    collapsed, and Cyrillic and Greek look-alikes of Latin letters read as Latin."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    visible = "".join(ch for ch in folded if unicodedata.category(ch) not in ("Cf", "Cc", "Mn"))
+    return " ".join(visible.split()).translate(_LOOK_ALIKES)
+
+
+def _look_alike_findings(evaluation: Evaluation) -> Iterator[Finding]:
+    """Two bids whose supplier names look the same: a duplicate submission, or a name made
+    to pass for another (a zero-width character or a Cyrillic 'a' is invisible in print)."""
+    by_likeness: dict[str, list[str]] = {}
+    for bid in evaluation.bids:
+        by_likeness.setdefault(name_likeness(bid.name), []).append(bid.id)
+    for ids in by_likeness.values():
+        if len(ids) > 1:
+            yield Finding(
+                "look_alike_names",
+                f"bids {', '.join(repr(i) for i in ids)} have supplier names that look the "
+                "same in print: check they are different suppliers, and give each its legal "
+                "name",
+                bids=tuple(ids),
             )
