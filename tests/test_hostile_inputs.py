@@ -309,3 +309,12 @@ def test_names_that_look_the_same_are_warned_about(tender: Path, twin_name: str)
     )
     output = run_cli(["evaluate", tender, "--no-export"]).stdout
     assert "bids 'albion', 'twin' have supplier names that look the same in print" in output
+
+
+def test_a_duplicate_key_does_not_hide_the_files_other_problems(tender: Path) -> None:
+    _replace(tender / ALBION, "name: Albion Analytics Ltd", "name: Albion\nname: Albion again")
+    _replace(tender / ALBION, "exit: 150000", "exit: lots")
+    message = run_cli(["validate", tender], exit_code=2).stderr
+    assert "'name'" in message
+    assert "twice" in message or "duplicate" in message
+    assert "price.whole_life.exit: expected a number; got 'lots'" in message

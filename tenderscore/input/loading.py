@@ -66,7 +66,9 @@ def _read_model(
         return None, document
     result = validate_document(model, document)
     if isinstance(result, list):
-        return None, result
+        return None, [*document.problems, *result]
+    if document.problems:  # read and valid, but not usable as written (e.g. a key twice)
+        return None, list(document.problems)
     return Sourced(result, document), []
 
 

@@ -45,6 +45,9 @@ class YamlDocument:
     path: Path
     data: Any
     text: bytes
+    problems: tuple[Problem, ...] = ()
+    """What is wrong with the file though it could be read (a key given twice): the data is
+    still validated, so every problem of the file is reported at once."""
     _positions: tuple[dict[DataPath, Position], dict[DataPath, Position]] | None = None
 
     def position(self, path: Sequence[str | int], *, key: bool = False) -> Position | None:
@@ -114,9 +117,8 @@ def parse_yaml(path: Path, text: bytes) -> YamlDocument | list[Problem]:
         if node is None:
             return [Problem(path, "file is empty; expected a YAML mapping", line=1, column=1)]
         builder = _Builder(path, loader, record=False)
-        document = YamlDocument(path=path, data=builder.build(node, ()), text=text)
-        if builder.problems:
-            return builder.problems
+        data = builder.build(node, ())
+        document = YamlDocument(path=path, data=data, text=text, problems=tuple(builder.problems))
     except _TooLarge as exc:
         return [
             Problem(
