@@ -314,3 +314,16 @@ def test_a_million_rows_stop_early_with_one_message(unscored: Path) -> None:
     message = run_cli(["validate", unscored], exit_code=2).stderr
     assert "rows: not a sheet made for this tender" in message
     assert message.count("\n") < 10
+
+
+def test_weights_that_do_not_add_up_give_one_problem_with_sheets_in(unscored: Path) -> None:
+    """Top-level weights summing to 110 hid the scoring sheets, and every score in them was
+    reported missing as well."""
+    _fill(unscored)
+    tender_file = unscored / "tender.yaml"
+    tender_file.write_text(
+        tender_file.read_text().replace("tie_break:", "weights: {cost: 50}\ntie_break:", 1)
+    )
+    message = run_cli(["validate", unscored], exit_code=2).stderr
+    assert "has not scored it" not in message
+    assert message.splitlines()[-1] == "1 problem found."

@@ -22,6 +22,7 @@ from tenderscore.input.models import Identifier
 from tenderscore.rules.aggregation import AggregationName
 from tenderscore.rules.price import PriceFormulaName
 from tenderscore.rules.values import ValueFunctionName
+from tenderscore.sensitivity.sampling import Sampling
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 Direction = Literal["higher_is_better", "lower_is_better"]
@@ -277,7 +278,7 @@ class SwitchingPart(TypedDict):
 class SmaaSettingsPart(TypedDict):
     samples: int
     seed: int
-    sampling: str
+    sampling: Sampling
     concentration: float
     intervals: dict[str, list[float]]
     score_uncertainty: bool
@@ -288,7 +289,7 @@ class SmaaPart(TypedDict):
     leaves: list[Identifier]
     samples: int
     seed: int
-    sampling: str
+    sampling: Sampling
     score_uncertainty: bool
     win_probability: list[float]
     ranks_kept: int
@@ -359,7 +360,7 @@ class AuditPart(TypedDict):
     command: str
     seed: int | None
     samples: int | None
-    sampling: str | None
+    sampling: Sampling | None
     inputs: list[InputRecord]
 
 
@@ -417,7 +418,16 @@ def check_saved(path: Path, document: dict[str, Any]) -> ExportDocument:
         raise InputError(problems) from None
     if document["sensitivity"] is None:
         raise InputError([Problem(path, "sensitivity: an export has one (was it edited?)")])
-    return document  # type: ignore[return-value]  # checked above
+    from tenderscore.report.integrity import broken_references  # it reads these types
+
+    typed: ExportDocument = document  # type: ignore[assignment]  # checked above
+    broken = list(broken_references(typed))
+    if broken:
+        raise InputError(
+            Problem(path, f"{where}: {what} (was it edited? run tenderscore evaluate again)")
+            for where, what in broken[:SHOWN]
+        )
+    return typed
 
 
 def _location(loc: tuple[int | str, ...]) -> str:
