@@ -318,3 +318,19 @@ def test_a_duplicate_key_does_not_hide_the_files_other_problems(tender: Path) ->
     assert "'name'" in message
     assert "twice" in message or "duplicate" in message
     assert "price.whole_life.exit: expected a number; got 'lots'" in message
+
+
+def test_a_tender_yaml_mistake_does_not_hide_the_bids_problems(tender: Path) -> None:
+    """Schema errors in tender.yaml hid every bid's cross-checks until the next run."""
+    _replace(tender / "tender.yaml", "currency: GBP", "currency: pounds")
+    _replace(tender / ALBION, "pilot_disparity:", "pilot_disparty:")
+    message = run_cli(["validate", tender], exit_code=2).stderr
+    assert "tender.yaml:6:11: currency:" in message
+    assert "answers.pilot_disparty: no such criterion 'pilot_disparty'" in message
+
+
+def test_when_the_bids_cannot_be_checked_the_run_says_so(tender: Path) -> None:
+    _replace(tender / "tender.yaml", "term_years: 7", "term_years: seven")
+    message = run_cli(["validate", tender], exit_code=2).stderr
+    assert "the bids were read but not checked against the criteria" in message
+    assert message.splitlines()[-1] == "2 problems found."

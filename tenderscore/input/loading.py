@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from tenderscore.errors import InputError, Problem, did_you_mean
 from tenderscore.input.catalogue import shipped_criteria
 from tenderscore.input.consistency import Sourced, check_bids, check_tender
@@ -72,6 +74,46 @@ def _read_model(
     return Sourced(result, document), []
 
 
+# Top-level keys of tender.yaml that no check of a bid depends on: when these are all that is
+# wrong, the bids are still checked in the same run (with a stand-in, never used for output).
+_ASIDE = {
+    "reference": "TENDER",
+    "title": "-",
+    "buyer": "-",
+    "currency": None,
+    "discount_rate": None,
+    "score_aggregation": None,
+    "abnormally_low_threshold": None,
+    "moderation": None,
+    "sensitivity": None,
+    "scenarios": None,
+}
+
+
+def _lenient_tender(path: Path) -> Sourced | None:
+    """``path`` validated with its wrong keys set aside, when only keys in ``_ASIDE`` are
+    wrong; None otherwise. Its problems were already reported: this only lets the bids be
+    checked in the same run (the load still fails)."""
+    document = read_yaml(path)
+    if isinstance(document, list) or not isinstance(document.data, dict):
+        return None
+    data = dict(document.data)
+    for _ in range(3):
+        try:
+            return Sourced(TenderFile.model_validate(data), document)
+        except ValidationError as exc:
+            wrong = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+            if not wrong or not wrong <= _ASIDE.keys():
+                return None
+            for key in wrong:
+                stand_in = _ASIDE[key]
+                if stand_in is None:
+                    data.pop(key, None)
+                else:
+                    data[key] = stand_in
+    return None
+
+
 class _Loader:
     def __init__(self, path: Path, *, require_scores: bool = True) -> None:
         self.require_scores = require_scores
@@ -102,10 +144,19 @@ class _Loader:
                 [Problem(tender_path, f"missing {TENDER_FILE}; is {self.root} a tender directory?")]
             )
         tender = self.read(TenderFile, tender_path, "tender")
+        if tender is None:  # still check the bids if what is wrong does not bear on them
+            tender = _lenient_tender(tender_path)
         criteria, prefix, label = self.resolve_criteria(tender) if tender else (None, (), "")
         bids = self.read_bids()
         if tender is None or criteria is None:
-            # Bids cannot be checked against criteria that could not be read.
+            if bids:
+                self.problems.append(
+                    Problem(
+                        self.root / BIDS_DIR,
+                        f"the bids were read but not checked against the criteria: fix "
+                        f"{TENDER_FILE} first",
+                    )
+                )
             raise InputError(self.problems)
         config: TenderFile = tender.model
         nodes = tuple(criteria.model.criteria)
