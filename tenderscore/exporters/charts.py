@@ -7,6 +7,7 @@ text, and everything drawn from the export document in a fixed order.
 from __future__ import annotations
 
 import io
+import warnings
 from typing import Any
 
 from tenderscore.report.types import ExportDocument, sensitivity_of
@@ -37,9 +38,15 @@ def _svg(figure: Any) -> bytes:
 
     FigureCanvasSVG(figure)
     buffer = io.BytesIO()
-    figure.savefig(
-        buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight"
-    )
+    with warnings.catch_warnings():
+        # A name in a script the chart font lacks is drawn as boxes; the name is in full in
+        # the report beside the chart, so matplotlib's warning is not the reader's concern.
+        warnings.filterwarnings(
+            "ignore", message="Glyph .* missing from font", category=UserWarning
+        )
+        figure.savefig(
+            buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight"
+        )
     return buffer.getvalue()
 
 

@@ -149,14 +149,7 @@ class _Loader:
         criteria, prefix, label = self.resolve_criteria(tender) if tender else (None, (), "")
         bids = self.read_bids()
         if tender is None or criteria is None:
-            if bids:
-                self.problems.append(
-                    Problem(
-                        self.root / BIDS_DIR,
-                        f"the bids were read but not checked against the criteria: fix "
-                        f"{TENDER_FILE} first",
-                    )
-                )
+            # Bids cannot be checked against criteria that could not be read.
             raise InputError(self.problems)
         config: TenderFile = tender.model
         nodes = tuple(criteria.model.criteria)
