@@ -327,3 +327,23 @@ def test_a_tender_yaml_mistake_does_not_hide_the_bids_problems(tender: Path) -> 
     message = run_cli(["validate", tender], exit_code=2).stderr
     assert "tender.yaml:6:11: currency:" in message
     assert "answers.pilot_disparty: no such criterion 'pilot_disparty'" in message
+
+
+def test_a_thousands_separator_in_a_flow_mapping_is_one_clear_problem(tender: Path) -> None:
+    """`{licences: 290,000}` gave three messages in pydantic's words ('annual[0]: expected a
+    valid list; got None') for one slip."""
+    annual = re.compile(r"    annual:\n(      .*\n)+")
+    bid = tender / ALBION
+    bid.write_text(annual.sub("    annual: {licences: 290,000}\n", bid.read_text(), count=1))
+    message = run_cli(["validate", tender], exit_code=2).stderr
+    assert "price.whole_life.annual: a number written with a thousands separator" in message
+    assert message.splitlines()[-1] == "1 problem found."
+
+
+def test_the_chart_stays_well_formed_xml_whatever_the_names(tender: Path) -> None:
+    from defusedxml import ElementTree
+
+    _replace(tender / ALBION, "name: Albion Analytics Ltd", r'name: "A\x01l\x1bb<i>&\u202eon"')
+    run_cli(["evaluate", tender, "--format", "md"])
+    for chart in (tender / "out").glob("*.svg"):
+        ElementTree.fromstring(chart.read_bytes())  # raises on XML that is not well-formed

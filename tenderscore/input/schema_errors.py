@@ -122,11 +122,29 @@ def _problem(model: type[BaseModel], document: YamlDocument, error: Any) -> Prob
         return document.problem(
             path, f"required key {path[-1]!r} is missing", field=format_path(path)
         )
+    if _separator_split(document.data, path):
+        return document.problem(path[:-1], THOUSANDS)
     message = _expected(error)
     got = _value_at(document.data, path)
     if got is not _MISSING and kind not in ("value_error", "assertion_error"):
         message += f"; got {_describe(got)}" + _hint(kind, got)
     return document.problem(path, message)
+
+
+THOUSANDS = (
+    "a number written with a thousands separator (such as 290,000) is read here as two "
+    "entries, 290 and a key 000 with no value: write numbers without separators (290000)"
+)
+
+
+def _separator_split(data: Any, path: DataPath) -> bool:
+    """Whether ``path`` is a key YAML made of the digits after a thousands separator: in
+    ``{licences: 290,000}`` the comma ends the entry, and ``000`` becomes a key (the number 0)
+    with no value."""
+    if not path or not isinstance(path[-1], int) or isinstance(path[-1], bool):
+        return False
+    parent = _value_at(data, path[:-1])
+    return isinstance(parent, dict) and path[-1] in parent and parent[path[-1]] is None
 
 
 _WORDS = {
