@@ -6,7 +6,6 @@ and raised together as one ``InputError``, so a user fixes a tender in one pass.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -14,6 +13,7 @@ from pydantic import ValidationError
 from tenderscore.errors import InputError, Problem, did_you_mean
 from tenderscore.input.catalogue import shipped_criteria
 from tenderscore.input.consistency import Sourced, check_bids, check_tender
+from tenderscore.input.fingerprints import file_digest
 from tenderscore.input.hierarchy import CriteriaTree, build_tree
 from tenderscore.input.keys import KEY_FILE, read_sheet_key
 from tenderscore.input.models import BidFile, CriteriaSet, EvaluatorScore, TenderFile, Weighting
@@ -130,9 +130,7 @@ class _Loader:
         sourced, problems = _read_model(model, path, within)
         self.problems += problems
         if sourced is not None:
-            self.sources.append(
-                SourceFile(path, role, hashlib.sha256(sourced.document.text).hexdigest())
-            )
+            self.sources.append(SourceFile(path, role, file_digest(sourced.document.text)))
         return sourced
 
     def load(self) -> Tender:
@@ -250,7 +248,7 @@ class _Loader:
                 self.problems.append(data)
                 self.refused_sheets.append(path)
                 continue
-            self.sources.append(SourceFile(path, "scores", hashlib.sha256(data).hexdigest()))
+            self.sources.append(SourceFile(path, "scores", file_digest(data)))
             found, problems = read_sheet(path, data, config, tree, set(by_id), key)
             if problems and not found:
                 self.refused_sheets.append(path)
