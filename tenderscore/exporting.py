@@ -25,17 +25,33 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return formats
 
 
-def output_names(reference: str, formats: Sequence[str]) -> dict[str, str]:
-    """File names by role: xlsx, md, json, and the report's charts."""
+WHAT_IF_DIR = "what-if"
+
+
+def output_names(
+    reference: str, formats: Sequence[str], *, what_if: str | None = None
+) -> dict[str, str]:
+    """File names by role: xlsx, md, json, and the report's charts.
+
+    A what-if run's names carry ``what-if-<name>``, so that no what-if output can ever take an
+    official file's name, wherever it is written.
+    """
+    stem = reference if what_if is None else f"{reference}-{WHAT_IF_DIR}-{what_if}"
     names = {
-        "xlsx": f"{reference}-evaluation.xlsx",
-        "md": f"{reference}-report.md",
-        "json": f"{reference}-evaluation.json",
+        "xlsx": f"{stem}-evaluation.xlsx",
+        "md": f"{stem}-report.md",
+        "json": f"{stem}-evaluation.json",
     }
     chosen = {role: names[role] for role in formats}
     if "md" in formats:
-        chosen |= {"points": f"{reference}-points.svg", "tornado": f"{reference}-tornado.svg"}
+        chosen |= {"points": f"{stem}-points.svg", "tornado": f"{stem}-tornado.svg"}
     return chosen
+
+
+def output_directory(out: Path, what_if: str | None) -> Path:
+    """Where a run's set is written: ``out`` for the official run, ``out/what-if/<name>/`` for
+    a what-if, which writing the official set never touches."""
+    return out if what_if is None else out / WHAT_IF_DIR / what_if
 
 
 @collector_paused()
@@ -47,7 +63,7 @@ def render_exports(
     The JSON comes last: on large tenders it is the biggest file, and the workbook's
     working memory is freed before it is made.
     """
-    names = output_names(document["tender"]["reference"], formats)
+    names = output_names(document["tender"]["reference"], formats, what_if=document["run"]["name"])
     files: dict[str, bytes] = {}
     if "xlsx" in formats:
         from tenderscore.exporters.workbook import render_workbook

@@ -18,7 +18,7 @@ from tenderscore import pipeline
 from tenderscore.errors import InputError, Problem
 from tenderscore.exporting import render_document
 from tenderscore.input.saved import read_export
-from tenderscore.report.document import RunInfo
+from tenderscore.report.document import RunInfo, WhatIf
 from tenderscore.report.types import InputRecord, check_saved
 from tenderscore.sensitivity.analysis import smaa_settings
 
@@ -137,11 +137,17 @@ def verify_export(tender_dir: Path, saved_path: Path) -> list[str]:
     _, read = read_export(saved_path)
     saved = check_saved(saved_path, read) if isinstance(read, dict) else read
     audit: Any = saved["audit"] if isinstance(saved, dict) else _workbook_audit(saved_path, saved)
+    recorded = saved["run"] if isinstance(saved, dict) else audit["run"]
+    what_if = None
+    if not recorded["official"]:  # a what-if is verified as the what-if it says it is
+        what_if = WhatIf(recorded["label"] or "", recorded["name"] or "", recorded["weights"])
     tender = pipeline.load(tender_dir)
+    if what_if is not None:
+        tender = tender.with_weights(what_if.weights)
     settings = smaa_settings(
         tender, samples=int(audit["samples"]), seed=int(audit["seed"]), sampling=audit["sampling"]
     )
-    run = RunInfo(str(audit["generated_at"]), str(audit["command"]))
+    run = RunInfo(str(audit["generated_at"]), str(audit["command"]), what_if)
     document = pipeline.run(tender, analysis=settings, document=run).document
     assert document is not None
     differences = input_differences(audit["inputs"], document["audit"]["inputs"])
@@ -154,6 +160,20 @@ def verify_export(tender_dir: Path, saved_path: Path) -> list[str]:
 
         differences += limited(workbook_differences(saved, render_workbook(document)))
     return differences
+
+
+def _weights(path: Path, text: object) -> dict[str, float]:
+    """The what-if weights recorded on the Audit sheet (JSON text), checked to be weights."""
+    try:
+        weights = json.loads(str(text)) if text else {}
+    except ValueError:
+        weights = None
+    if not isinstance(weights, dict) or not all(
+        isinstance(k, str) and isinstance(v, int | float) and not isinstance(v, bool)
+        for k, v in weights.items()
+    ):
+        raise InputError([Problem(path, "Audit!B4: the what-if weights are not weights")])
+    return {key: float(value) for key, value in weights.items()}
 
 
 def _workbook_audit(path: Path, data: bytes) -> dict[str, Any]:
@@ -186,7 +206,15 @@ def _workbook_audit(path: Path, data: bytes) -> dict[str, Any]:
         for row in rows[header + 1 :]
         if row and row[0]
     ]
+    described = str(labels.get("Run", "official"))
+    name, _, label = described.removeprefix("what-if ").partition(": ")
     return {
+        "run": {
+            "official": described == "official",
+            "name": None if described == "official" else name,
+            "label": None if described == "official" else label,
+            "weights": _weights(path, labels.get("What-if weights")),
+        },
         "generated_at": labels.get("Generated at", ""),
         "command": labels.get("Command", ""),
         "seed": labels.get("Seed", 0),

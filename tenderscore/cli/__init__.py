@@ -18,17 +18,13 @@ import sys
 from collections.abc import Callable, Iterator
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.text import Text
 
-from tenderscore.cli.terminal import SafeConsole
-
-if TYPE_CHECKING:
-    from tenderscore.input.tender import Tender
-    from tenderscore.report.document import RunInfo
-    from tenderscore.report.types import ExportDocument
+from tenderscore.cli import runs
+from tenderscore.cli.terminal import stderr, stdout
 
 app = typer.Typer(
     name="tenderscore",
@@ -39,8 +35,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-stdout = SafeConsole(highlight=False)
-stderr = SafeConsole(stderr=True, highlight=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -160,111 +154,33 @@ def evaluate(
     from tenderscore import pipeline
     from tenderscore.cli.render import render_evaluation, render_reweighting
 
-    tender, label = _reweighted(pipeline.load(tender_dir), scenario, weights)
-    chosen, targets = _plan_exports(tender, out, formats) if export else ((), {})
+    tender, what_if = runs.reweighted(pipeline.load(tender_dir), scenario, weights)
+    chosen, targets = runs.plan_exports(tender, out, formats, what_if) if export else ((), {})
     result = pipeline.run(
         tender,
         analysis="full" if export else "quick" if robustness else "none",
-        document=_run_info() if targets else None,
+        document=runs.run_info(what_if) if targets else None,
     )
     evaluation, report = result.evaluation, result.report
-    written = _write_exports(result.document, chosen, targets, template)
+    written = runs.write_exports(result.document, chosen, targets, template)
     if json_output:
         from tenderscore.exporters.json import dumps
+        from tenderscore.report.document import run_part
         from tenderscore.report.evaluation import evaluation_document
 
-        sys.stdout.write(dumps(evaluation_document(evaluation, report if robustness else None)))
+        document = evaluation_document(evaluation, report if robustness else None)
+        sys.stdout.write(dumps({**document, "run": run_part(what_if)}))
     else:
-        if label:
-            render_reweighting(stdout, label, evaluation)
+        if what_if is not None:
+            render_reweighting(stdout, what_if.label, evaluation)
         render_evaluation(stdout, evaluation)
         if report is not None and robustness:
             from tenderscore.report.wording import robustness_headline
 
             stdout.print(Text("Robustness", style="bold"))
-            stdout.print(Text(robustness_headline(report)))
+            stdout.print(Text(robustness_headline(report, published=what_if is None)))
     for path in written:
         stderr.print(f"wrote {path}", markup=False, soft_wrap=True)
-
-
-def _plan_exports(
-    tender: Tender, out: Path | None, formats: str
-) -> tuple[tuple[str, ...], dict[str, Path]]:
-    """The formats and the output path of each file, refused before any work if one of them
-    is an input."""
-    from tenderscore.exporting import output_names, parse_formats
-    from tenderscore.files import refuse_inputs_as_outputs
-
-    directory = out or tender.root / "out"
-    chosen = parse_formats(formats)
-    names = output_names(tender.config.reference, chosen)
-    targets = {name: directory / name for name in names.values()}
-    refuse_inputs_as_outputs(targets.values(), [source.path for source in tender.sources])
-    return chosen, targets
-
-
-def _write_exports(
-    document: ExportDocument | None,
-    formats: tuple[str, ...],
-    targets: dict[str, Path],
-    template: Path | None,
-) -> list[Path]:
-    """Render and write the planned exports; the paths written (none when not exporting)."""
-    if document is None or not targets:
-        return []
-    from tenderscore.exporting import render_exports
-    from tenderscore.files import write_outputs
-
-    files = render_exports(document, formats, template_dir=template)
-    write_outputs({targets[name]: data for name, data in files.items()})
-    return [targets[name] for name in files]
-
-
-def _write_files(
-    files: dict[Path, bytes], tender: Tender | None = None, *, inputs: list[Path] | None = None
-) -> None:
-    """Refuse outputs that are inputs, write every file atomically, and say what was written."""
-    from tenderscore.files import refuse_inputs_as_outputs, write_outputs
-
-    sources = [source.path for source in tender.sources] if tender else []
-    refuse_inputs_as_outputs(files, [*sources, *(inputs or [])])
-    write_outputs(files)
-    for path in files:
-        stderr.print(f"wrote {path}", markup=False, soft_wrap=True)
-
-
-def _run_info() -> RunInfo:
-    """When and how this run was made; SOURCE_DATE_EPOCH fixes the time for reproducibility."""
-    import datetime
-    import shlex
-
-    from tenderscore.report.document import RunInfo
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (
-        datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
-        if epoch and epoch.isdigit()
-        else datetime.datetime.now(tz=datetime.UTC)
-    )
-    command = shlex.join(["tenderscore", *sys.argv[1:]])
-    return RunInfo(moment.isoformat(timespec="seconds"), command)
-
-
-def _reweighted(tender: Tender, scenario: str | None, weights: str | None) -> tuple[Tender, str]:
-    """The tender re-weighted by --scenario and/or --weights, and a label saying how."""
-    from tenderscore.sensitivity.scenarios import parse_weights, scenario_weights
-
-    changes: dict[str, float] = {}
-    labels = []
-    if scenario:
-        changes |= scenario_weights(tender, scenario)
-        labels.append(f"scenario {scenario}")
-    if weights:
-        changes |= parse_weights(weights)
-        labels.append(f"--weights {weights}")
-    if not changes:
-        return tender, ""
-    return tender.with_weights(changes), " and ".join(labels)
 
 
 @app.command()
@@ -312,7 +228,7 @@ def sensitivity(
 
     if sampling is not None and sampling not in SAMPLINGS:
         raise UsageError(f"--sampling must be one of {', '.join(SAMPLINGS)}; got {sampling!r}")
-    tender, label = _reweighted(pipeline.load(tender_dir), scenario, weights)
+    tender, what_if = runs.reweighted(pipeline.load(tender_dir), scenario, weights)
     settings = smaa_settings(
         tender,
         samples=samples,
@@ -332,9 +248,9 @@ def sensitivity(
     from tenderscore.cli.render import render_reweighting
     from tenderscore.cli.sensitivity_view import render_sensitivity
 
-    if label:
-        render_reweighting(stdout, label, report.evaluation)
-    render_sensitivity(stdout, report)
+    if what_if is not None:
+        render_reweighting(stdout, what_if.label, report.evaluation)
+    render_sensitivity(stdout, report, published=what_if is None)
 
 
 @contextlib.contextmanager
@@ -424,7 +340,7 @@ def export(
         raise UsageError("export re-renders from the JSON export, not from a workbook")
     files = render_saved(result, document, parse_formats(formats), template_dir=template)
     directory = out or result.parent
-    _write_files({directory / name: data for name, data in files.items()}, inputs=[result])
+    runs.write_files({directory / name: data for name, data in files.items()}, inputs=[result])
 
 
 @app.command()
@@ -488,7 +404,7 @@ def init(
         files["tender.yaml"] = files["tender.yaml"].replace(
             f"criteria: {criteria_set.name}", f"criteria: {path.resolve()}"
         )
-    _write_files({directory / name: text.encode() for name, text in files.items()})
+    runs.write_files({directory / name: text.encode() for name, text in files.items()})
 
 
 @app.command()
@@ -508,7 +424,7 @@ def sheets(
     tender = load_tender(tender_dir, require_scores=False)
     directory = out or tender.root / "out" / "sheets"
     books = render_sheets(tender.config, tender.tree, tender.bids, sheet_key(tender.root))
-    _write_files({directory / name: data for name, data in books.items()}, tender)
+    runs.write_files({directory / name: data for name, data in books.items()}, tender)
 
 
 @app.command()
@@ -529,12 +445,12 @@ def summaries(
     from tenderscore import pipeline
     from tenderscore.exporters.summaries import render_summaries
 
-    result = pipeline.run(tender_dir, document=_run_info())  # no analysis: summaries show none
+    result = pipeline.run(tender_dir, document=runs.run_info())  # no analysis: summaries show none
     tender, document = result.tender, result.document
     assert document is not None
     files = render_summaries(document, compare_winner=compare_winner, template_dir=template)
     directory = out or tender.root / "out" / "summaries"
-    _write_files({directory / name: text.encode() for name, text in files.items()}, tender)
+    runs.write_files({directory / name: text.encode() for name, text in files.items()}, tender)
 
 
 @app.command()

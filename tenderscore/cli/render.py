@@ -14,7 +14,7 @@ from tenderscore.engine.results import BidResult, Evaluation
 from tenderscore.figures import number
 from tenderscore.input.models import CriteriaSet, Minimum
 from tenderscore.input.tender import Tender
-from tenderscore.report.wording import minimum_words
+from tenderscore.report.wording import WHAT_IF, minimum_words
 from tenderscore.rules.aggregation import AGGREGATIONS
 
 
@@ -67,7 +67,7 @@ def render_reweighting(console: Console, label: str, evaluation: Evaluation) -> 
         f"{node_id} {100 * sections[node_id].effective_weight:.4g}%"
         for node_id in evaluation.sections
     )
-    console.print(Text(f"Re-weighted ({label}); effective section weights: {shown}"))
+    console.print(Text(f"{WHAT_IF} ({label}); effective section weights: {shown}", style="bold"))
 
 
 def _total(evaluation: Evaluation, value: float) -> str:

@@ -26,13 +26,15 @@ def _heading(console: Console, title: str) -> None:
     console.print(Text(title, style="bold"))
 
 
-def render_sensitivity(console: Console, report: SensitivityReport) -> None:
-    console.print(Text(robustness_headline(report)))
+def render_sensitivity(
+    console: Console, report: SensitivityReport, *, published: bool = True
+) -> None:
+    console.print(Text(robustness_headline(report, published=published)))
     if not report.intervals:
         return
     _stability(console, report)
     _sweeps(console, report)
-    _probabilities(console, report)
+    _probabilities(console, report, published=published)
     _switching(console, report)
     _reversals(console, report)
     _formulas(console, report)
@@ -93,15 +95,16 @@ def _leader_at(report: SensitivityReport, sweep: Sweep, k: int) -> str:
     return pick(figures, key=lambda bid: figures[bid])
 
 
-def _probabilities(console: Console, report: SensitivityReport) -> None:
+def _probabilities(console: Console, report: SensitivityReport, *, published: bool) -> None:
     smaa = report.smaa
     if smaa is None:
         return
+    how = sampling_words(
+        smaa.sampling, score_uncertainty=smaa.score_uncertainty, published=published
+    )
     _heading(
         console,
-        f"Rank probabilities ({smaa.samples:,} samples, weights sampled "
-        f"{sampling_words(smaa.sampling, score_uncertainty=smaa.score_uncertainty)}, "
-        f"seed {smaa.seed})",
+        f"Rank probabilities ({smaa.samples:,} samples, weights sampled {how}, seed {smaa.seed})",
     )
     table = Table()
     table.add_column("Supplier")

@@ -33,3 +33,7 @@ class SafeConsole(Console):
             for segment in buffer
         )
         return super()._render_buffer(cleaned)
+
+
+stdout = SafeConsole(highlight=False)
+stderr = SafeConsole(stderr=True, highlight=False)

@@ -22,6 +22,7 @@ from tenderscore.report.types import (
     sensitivity_of,
 )
 from tenderscore.report.wording import (
+    WHAT_IF,
     improvement_words,
     minimum_words,
     price_cut_words,
@@ -77,6 +78,8 @@ def _context(document: ExportDocument, charts: dict[str, str]) -> dict[str, Any]
         "smaa": sensitivity["smaa"],
         "smaa_rows": _smaa_rows(sensitivity["smaa"], names),
         "sampling_words": _sampling_words(document),
+        "run": document["run"],
+        "what_if_mark": WHAT_IF,
         "switching": _switching_sentences(document, names, node_names),
         "moderation": _moderation_lines(document, names, node_names),
         "agreement": document["moderation"]["agreement"],
@@ -128,6 +131,7 @@ def _sampling_words(document: ExportDocument) -> str:
         settings["sampling"],
         score_uncertainty=settings["score_uncertainty"],
         concentration=settings["concentration"],
+        published=document["run"]["official"],
     )
 
 

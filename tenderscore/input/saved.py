@@ -15,8 +15,9 @@ from tenderscore.input.reading import read_input
 from tenderscore.memory import collector_paused
 
 EXPORT_SCHEMA = "tenderscore/export"
-EXPORT_VERSION = 2  # 2: moderation reasons by evaluator, ten ranks kept, price formula words
+EXPORT_VERSION = 3  # 3: official or what-if run; 2: reasons by evaluator, ten ranks kept
 SECTIONS = (
+    "run",
     "tender",
     "method",
     "criteria",

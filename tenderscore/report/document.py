@@ -18,11 +18,24 @@ from tenderscore.input.saved import EXPORT_SCHEMA, EXPORT_VERSION
 from tenderscore.input.tender import Tender
 from tenderscore.memory import collector_paused
 from tenderscore.report.evaluation import evaluation_document, sensitivity_document
-from tenderscore.report.types import ExportDocument
+from tenderscore.report.types import ExportDocument, RunPart
 from tenderscore.rules.price import PRICE_FORMULAS
 from tenderscore.sensitivity.analysis import SensitivityReport
 
 EXPORTED_RANKS = 10  # rank acceptabilities beyond the tenth: `tenderscore sensitivity --json`
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIf:
+    """A run that scores the bids otherwise than the tender publishes (other weights): an
+    exploration, never the official result, and never written under the official names."""
+
+    label: str
+    """How it was asked for, in words: 'scenario cost-led and --weights cost=60'."""
+    name: str
+    """A file-safe name for its outputs: the scenario, or weights-<digest>."""
+    weights: dict[str, float]
+    """The weights it changed, by criterion or section id (as --weights takes them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +44,17 @@ class RunInfo:
 
     generated_at: str
     command: str
+    what_if: WhatIf | None = None
+
+
+def run_part(what_if: WhatIf | None) -> RunPart:
+    """The ``run`` part of a document: official, or the what-if and how it differs."""
+    return {
+        "official": what_if is None,
+        "label": None if what_if is None else what_if.label,
+        "name": None if what_if is None else what_if.name,
+        "weights": {} if what_if is None else dict(what_if.weights),
+    }
 
 
 @collector_paused()
@@ -44,6 +68,7 @@ def export_document(
     document = evaluation_document(evaluation)
     document["schema"] = EXPORT_SCHEMA
     document["schema_version"] = EXPORT_VERSION
+    document["run"] = run_part(run.what_if)
     document["tender"] |= {
         "term_years": config.term_years,
         "discount_rate": config.discount_rate,
@@ -66,7 +91,9 @@ def export_document(
     document["panel"] = [evaluator.model_dump(mode="json") for evaluator in config.panel]
     document["moderation"] = moderation_document(moderate(tender))
     document["sensitivity"] = (
-        None if report is None else sensitivity_document(report, ranks=EXPORTED_RANKS)
+        None
+        if report is None
+        else sensitivity_document(report, ranks=EXPORTED_RANKS, published=run.what_if is None)
     )
     settings = None if report is None else report.settings
     document["audit"] = {

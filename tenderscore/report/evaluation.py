@@ -108,7 +108,9 @@ def _matrix(values: Any) -> list[list[float | None]]:
     return [[_number(v) for v in row] for row in values]
 
 
-def sensitivity_document(report: SensitivityReport, *, ranks: int | None = None) -> dict[str, Any]:
+def sensitivity_document(
+    report: SensitivityReport, *, ranks: int | None = None, published: bool = True
+) -> dict[str, Any]:
     """The sensitivity report as plain data, every figure unrounded.
 
     ``ranks`` keeps the rank acceptabilities (and their standard errors) of the first ranks
@@ -122,7 +124,7 @@ def sensitivity_document(report: SensitivityReport, *, ranks: int | None = None)
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "tenderscore", "version": __version__},
         "tender": {"reference": report.evaluation.reference, "title": report.evaluation.title},
-        "headline": robustness_headline(report),
+        "headline": robustness_headline(report, published=published),
         "ranked": list(report.ranked),
         "settings": dataclasses.asdict(report.settings),
         "most_critical": critical.id if critical else None,

@@ -26,6 +26,9 @@ def broken_references(document: ExportDocument) -> Iterator[Found]:
         if node["parent"] is not None and node["parent"] not in known:
             yield f"criteria[{k}].parent", f"no criterion {node['parent']!r}"
     yield from _within("sections", document["sections"], known, "criterion")
+    yield from _within("run.weights", list(document["run"]["weights"]), known)
+    if document["run"]["official"] == bool(document["run"]["name"]):
+        yield "run", "a what-if has a name, the official run none"
     bids = [bid["id"] for bid in document["bids"]]
     yield from _unique("bids", bids)
     bid_set, panel = set(bids), {member["id"] for member in document["panel"]}

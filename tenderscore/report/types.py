@@ -364,11 +364,21 @@ class AuditPart(TypedDict):
     inputs: list[InputRecord]
 
 
+class RunPart(TypedDict):
+    """Official (the tender's own weights and settings) or a what-if, and how it differs."""
+
+    official: bool
+    label: str | None
+    name: Identifier | None
+    weights: dict[Identifier, float]
+
+
 class ExportDocument(TypedDict):
     """The whole export: what ``<reference>-evaluation.json`` holds."""
 
     schema: str
     schema_version: int
+    run: RunPart
     tool: Tool
     tender: TenderPart
     method: MethodPart

@@ -12,6 +12,9 @@ from tenderscore.figures import number
 from tenderscore.rules.aggregation import AGGREGATIONS
 from tenderscore.sensitivity.analysis import SensitivityReport
 
+WHAT_IF = "WHAT-IF, not the official evaluation"
+"""The mark of a run with other weights than the tender's, where a reader looks first."""
+
 SAMPLING_WORDS = {
     "uniform": "uniformly (no preference information)",
     "dirichlet": "around the published weights",
@@ -21,18 +24,26 @@ SAMPLING_WORDS = {
 
 
 def sampling_words(
-    sampling: str, *, score_uncertainty: bool, concentration: float | None = None
+    sampling: str,
+    *,
+    score_uncertainty: bool,
+    concentration: float | None = None,
+    published: bool = True,
 ) -> str:
-    """How weights (and scores) were drawn, completing "weights sampled ..."."""
+    """How weights (and scores) were drawn, completing "weights sampled ..."; a what-if's
+    weights are not the published ones, and its words say so."""
     words = SAMPLING_WORDS[sampling]
+    if not published:
+        words = words.replace("the published", "this what-if's")
     if sampling == "dirichlet" and concentration is not None:
         words += f" (Dirichlet, concentration {concentration:g})"
     scores = " and scores drawn from the panel's individual scores" if score_uncertainty else ""
     return words + scores
 
 
-def robustness_headline(report: SensitivityReport) -> str:
-    """One paragraph a committee can read: margin, critical weight, win probabilities."""
+def robustness_headline(report: SensitivityReport, *, published: bool = True) -> str:
+    """One paragraph a committee can read: margin, critical weight, win probabilities
+    (``published``: False for a what-if, whose weights are not the tender's)."""
     ranked = report.evaluation.ranked
     if len(ranked) < 2:
         return "Fewer than two bids are in contention: there is no ranking to test."
@@ -62,6 +73,7 @@ def robustness_headline(report: SensitivityReport) -> str:
             report.settings.sampling,
             score_uncertainty=smaa.score_uncertainty,
             concentration=report.settings.concentration,
+            published=published,
         )
         said.append(
             f"With weights sampled {how}, the probability of winning is: {shares} "

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tenderscore.exporters.workbook.writer import BOLD, WorkbookWriter
 
 
 def write_audit(w: WorkbookWriter, sheet: Worksheet) -> None:
-    audit = w.doc["audit"]
+    audit, run = w.doc["audit"], w.doc["run"]
     w.title(sheet, "audit trail")
     rows = [
+        ("Run", "official" if run["official"] else f"what-if {run['name']}: {run['label']}"),
+        ("What-if weights", json.dumps(run["weights"], sort_keys=True)),
         ("Tool", audit["tool"]),
         ("Generated at", audit["generated_at"]),
         ("Command", audit["command"]),

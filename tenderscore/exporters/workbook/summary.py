@@ -49,7 +49,8 @@ def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
         w.value(sheet, r, 4 + len(sections), f"=Scores!{column}{layout.gap_row}", "#,##0.00")
     last = 4 + len(ranked)
     winner_row = last + 2
-    w.text(sheet, winner_row, 1, "Winner", BOLD)
+    leader = "Winner" if w.doc["run"]["official"] else "Leads under these weights"
+    w.text(sheet, winner_row, 1, leader, BOLD)
     if ranked:
         w.value(sheet, winner_row, 2, f"=INDEX($B$5:$B${last},MATCH(1,$A$5:$A${last},0))")
     r = winner_row + 2

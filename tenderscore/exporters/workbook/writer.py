@@ -23,6 +23,7 @@ from tenderscore.report.criteria import (
     document_leaves,
 )
 from tenderscore.report.types import CriterionPart, ExportDocument
+from tenderscore.report.wording import WHAT_IF
 from tenderscore.rules.aggregation import AGGREGATIONS
 
 FONT = "Calibri"
@@ -114,8 +115,11 @@ class WorkbookWriter:
             self.text(sheet, row, start + offset, label, HEADER)
 
     def title(self, sheet: Worksheet, text: str) -> None:
+        """The sheet's first line; a what-if says so first, on every sheet."""
         tender = self.doc["tender"]
-        self.text(sheet, 1, 1, f"{tender['reference']}: {text}", TITLE)
+        run = self.doc["run"]
+        mark = "" if run["official"] else f"{WHAT_IF} ({run['label']}) - "
+        self.text(sheet, 1, 1, f"{mark}{tender['reference']}: {text}", TITLE)
 
     def column_number(self, letter: str) -> int:
         return int(column_index_from_string(letter))
