@@ -16,8 +16,9 @@ ALBION = "bids/albion-analytics.yaml"
 
 @pytest.fixture
 def tender(tmp_path: Path) -> Path:
+    """The example, unlocked: these tests change its published rules on purpose."""
     target = tmp_path / "tender"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("out"))
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("out", "criteria.lock.yaml"))
     return target
 
 

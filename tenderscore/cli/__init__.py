@@ -23,7 +23,15 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.text import Text
 
-from tenderscore.cli import runs
+from tenderscore.cli import lock_command, runs
+from tenderscore.cli.options import (
+    FormatsOption,
+    OutOption,
+    ScenarioOption,
+    TemplateOption,
+    TenderDir,
+    WeightsOption,
+)
 from tenderscore.cli.terminal import stderr, stdout
 
 app = typer.Typer(
@@ -89,45 +97,6 @@ def _handle_errors(command: F) -> F:
             raise typer.Exit(ExitCode.INTERNAL_ERROR) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-TenderDir = Annotated[
-    Path,
-    typer.Argument(help="Tender directory holding tender.yaml and bids/.", show_default=False),
-]
-
-
-WeightsOption = Annotated[
-    str | None,
-    typer.Option(
-        "--weights",
-        help="Re-score with these weights, e.g. cost=50,ethics=15 (each level renormalised).",
-        show_default=False,
-    ),
-]
-OutOption = Annotated[
-    Path | None,
-    typer.Option(
-        help="Directory for the exports [default: TENDER_DIR/out, or beside the JSON].",
-        show_default=False,
-    ),
-]
-FormatsOption = Annotated[
-    str, typer.Option("--format", help="Exports to write: any of xlsx,md,json.")
-]
-TemplateOption = Annotated[
-    Path | None,
-    typer.Option(
-        help="Directory with a report.md.j2 that replaces the built-in report template.",
-        show_default=False,
-    ),
-]
-ScenarioOption = Annotated[
-    str | None,
-    typer.Option(
-        "--scenario", help="Re-score with a scenario from tender.yaml.", show_default=False
-    ),
-]
 
 
 @app.command()
@@ -366,6 +335,9 @@ def verify(
         f"{saved} does not match: {count} difference{'s' if count != 1 else ''}.", markup=False
     )
     raise typer.Exit(ExitCode.MISMATCH)
+
+
+app.command(name="lock")(_handle_errors(lock_command.lock))
 
 
 @app.command()

@@ -16,6 +16,7 @@ from tenderscore.input.consistency import Sourced, check_bids, check_tender
 from tenderscore.input.fingerprints import file_digest
 from tenderscore.input.hierarchy import CriteriaTree, build_tree
 from tenderscore.input.keys import KEY_FILE, read_sheet_key
+from tenderscore.input.lock import lock_problems, read_lock
 from tenderscore.input.models import BidFile, CriteriaSet, EvaluatorScore, TenderFile, Weighting
 from tenderscore.input.reading import read_input
 from tenderscore.input.schema_errors import validate_document
@@ -41,6 +42,18 @@ def load_tender(path: Path | str, *, require_scores: bool = True) -> Tender:
         InputError: with every problem found, each located by file, line, column and field.
     """
     return _Loader(Path(path), require_scores=require_scores).load()
+
+
+def load_rules(path: Path | str, *, against_lock: bool = True) -> Tender:
+    """The tender without its bids: tender.yaml and its criteria, validated and checked
+    (against the lock too, if there is one). What `lock` records, before any bid is in.
+
+    Raises:
+        InputError: with every problem found.
+    """
+    loader = _Loader(Path(path), require_scores=False, with_bids=False)
+    loader.against_lock = against_lock
+    return loader.load()
 
 
 def load_criteria_set(path: Path) -> CriteriaSet:
@@ -115,8 +128,11 @@ def _lenient_tender(path: Path) -> Sourced | None:
 
 
 class _Loader:
-    def __init__(self, path: Path, *, require_scores: bool = True) -> None:
+    def __init__(self, path: Path, *, require_scores: bool = True, with_bids: bool = True) -> None:
         self.require_scores = require_scores
+        self.with_bids = with_bids
+        self.against_lock = True
+        self.lock_digest: str | None = None
         self.root = path.parent if path.is_file() else path
         self.problems: list[Problem] = []
         self.sources: list[SourceFile] = []
@@ -145,7 +161,7 @@ class _Loader:
         if tender is None:  # still check the bids if what is wrong does not bear on them
             tender = _lenient_tender(tender_path)
         criteria, prefix, label = self.resolve_criteria(tender) if tender else (None, (), "")
-        bids = self.read_bids()
+        bids = self.read_bids() if self.with_bids else []
         if tender is None or criteria is None:
             # Bids cannot be checked against criteria that could not be read.
             raise InputError(self.problems)
@@ -154,7 +170,10 @@ class _Loader:
         weighting = self.weighting(tender, criteria)
         tree = build_tree(nodes, weighting=weighting, overrides=config.weights)
         self.problems += check_tender(tender, criteria, prefix, tree)
-        bids = self.merge_sheets(config, tree, bids)
+        if not self.problems and self.against_lock:
+            self.check_lock(config, tree)
+        if self.with_bids:
+            bids = self.merge_sheets(config, tree, bids)
         complete = not self.refused_sheets  # a refused sheet's scores are all "missing"
         self.problems += check_bids(
             tender, tree, bids, require_scores=self.require_scores and complete
@@ -171,7 +190,18 @@ class _Loader:
             tree=tree,
             bids=tuple(bid.model for bid in bids),
             sources=tuple(self.sources),
+            lock_digest=self.lock_digest,
         )
+
+    def check_lock(self, config: TenderFile, tree: CriteriaTree) -> None:
+        """Compare the tender with what its lock says bidders were told (if it has a lock)."""
+        lock = read_lock(self.root)
+        if isinstance(lock, Problem):
+            self.problems.append(lock)
+        elif lock is not None:
+            self.sources.append(SourceFile(lock.path, "lock", file_digest(lock.text)))
+            self.problems += lock_problems(lock, config, tree)
+            self.lock_digest = lock.digest
 
     def weighting(self, tender: Sourced, criteria: Sourced) -> Weighting:
         config: TenderFile = tender.model

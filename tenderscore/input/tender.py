@@ -35,6 +35,8 @@ class Tender:
     tree: CriteriaTree
     bids: tuple[BidFile, ...]
     sources: tuple[SourceFile, ...] = ()
+    lock_digest: str | None = None
+    """The digest of the published rules in the tender's criteria lock, if it is locked."""
 
     def with_weights(self, weights: Mapping[str, float]) -> Tender:
         """The same tender re-weighted by node id, each level renormalised to sum to 1.

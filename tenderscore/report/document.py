@@ -100,6 +100,7 @@ def export_document(
         "tool": f"tenderscore {__version__}",
         "generated_at": run.generated_at,
         "command": run.command,
+        "criteria_lock": tender.lock_digest,
         "seed": None if settings is None else settings.seed,
         "samples": None if settings is None else settings.samples,
         "sampling": None if settings is None else settings.sampling,

@@ -358,6 +358,7 @@ class AuditPart(TypedDict):
     tool: str
     generated_at: str
     command: str
+    criteria_lock: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None
     seed: int | None
     samples: int | None
     sampling: Sampling | None

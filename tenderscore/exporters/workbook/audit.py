@@ -18,6 +18,7 @@ def write_audit(w: WorkbookWriter, sheet: Worksheet) -> None:
         ("Tool", audit["tool"]),
         ("Generated at", audit["generated_at"]),
         ("Command", audit["command"]),
+        ("Criteria lock", audit["criteria_lock"] or "not locked"),
         ("Seed", str(audit["seed"])),
         ("Samples", str(audit["samples"])),
         ("Weight sampling", str(audit["sampling"])),

@@ -1,0 +1,46 @@
+"""The arguments and options several commands share, defined once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+TenderDir = Annotated[
+    Path,
+    typer.Argument(help="Tender directory holding tender.yaml and bids/.", show_default=False),
+]
+
+
+WeightsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--weights",
+        help="Re-score with these weights, e.g. cost=50,ethics=15 (each level renormalised).",
+        show_default=False,
+    ),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Directory for the exports [default: TENDER_DIR/out, or beside the JSON].",
+        show_default=False,
+    ),
+]
+FormatsOption = Annotated[
+    str, typer.Option("--format", help="Exports to write: any of xlsx,md,json.")
+]
+TemplateOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Directory with a report.md.j2 that replaces the built-in report template.",
+        show_default=False,
+    ),
+]
+ScenarioOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scenario", help="Re-score with a scenario from tender.yaml.", show_default=False
+    ),
+]
