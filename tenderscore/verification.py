@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
@@ -17,10 +17,13 @@ from typing import Any
 from tenderscore import pipeline
 from tenderscore.errors import InputError, Problem
 from tenderscore.exporting import render_document
+from tenderscore.input.models import FEWEST_SAMPLES, LARGEST_SEED, MOST_SAMPLES
 from tenderscore.input.saved import read_export
+from tenderscore.input.scoresheets import package_problem
 from tenderscore.report.document import RunInfo, WhatIf
 from tenderscore.report.types import InputRecord, check_saved
 from tenderscore.sensitivity.analysis import smaa_settings
+from tenderscore.sensitivity.sampling import SAMPLINGS
 
 MAX_DIFFERENCES = 50
 IGNORED = {("audit", "generated_at"), ("audit", "command"), ("audit", "inputs")}
@@ -162,6 +165,23 @@ def verify_export(tender_dir: Path, saved_path: Path) -> list[str]:
     return differences
 
 
+def _whole(path: Path, labels: dict[str, Any], label: str, low: int, high: int) -> int:
+    """A whole-number setting from the Audit sheet, within the bounds a run can have (an
+    edited sample count of 10^10 made verify run for ever)."""
+    text = str(labels.get(label, ""))
+    if not text.isdigit() or not low <= int(text) <= high:
+        message = f"Audit: {label} {text[:20]!r} is not a whole number from {low:,} to {high:,}"
+        raise InputError([Problem(path, message)])
+    return int(text)
+
+
+def _one_of(path: Path, labels: dict[str, Any], label: str, allowed: Sequence[str]) -> str:
+    text = str(labels.get(label, ""))
+    if text not in allowed:
+        raise InputError([Problem(path, f"Audit: {label} {text[:20]!r} is not one of {allowed}")])
+    return text
+
+
 def _weights(path: Path, text: object) -> dict[str, float]:
     """The what-if weights recorded on the Audit sheet (JSON text), checked to be weights."""
     try:
@@ -184,6 +204,9 @@ def _workbook_audit(path: Path, data: bytes) -> dict[str, Any]:
     """
     from openpyxl import load_workbook
 
+    refused = package_problem(data)
+    if refused:
+        raise InputError([Problem(path, refused)])
     try:
         book = load_workbook(io.BytesIO(data), read_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -217,8 +240,8 @@ def _workbook_audit(path: Path, data: bytes) -> dict[str, Any]:
         },
         "generated_at": labels.get("Generated at", ""),
         "command": labels.get("Command", ""),
-        "seed": labels.get("Seed", 0),
-        "samples": labels.get("Samples", 0),
-        "sampling": labels.get("Weight sampling", "dirichlet"),
+        "seed": _whole(path, labels, "Seed", 0, LARGEST_SEED),
+        "samples": _whole(path, labels, "Samples", FEWEST_SAMPLES, MOST_SAMPLES),
+        "sampling": _one_of(path, labels, "Weight sampling", SAMPLINGS),
         "inputs": inputs,
     }

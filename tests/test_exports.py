@@ -321,7 +321,7 @@ def test_verify_refuses_what_is_not_an_export(tmp_path: Path) -> None:
     (tmp_path / "broken.xlsx").write_text("not a zip")
     for name, message in [
         ("other.xlsx", "no Audit sheet with the input files: not a workbook tenderscore exported"),
-        ("broken.xlsx", "not a readable .xlsx workbook: File is not a zip file"),
+        ("broken.xlsx", "not an .xlsx workbook (not a zip package)"),
     ]:
         result = run_cli(["verify", EXAMPLE, tmp_path / name], exit_code=2)
         assert f"{tmp_path / name}: {message}" in result.stderr

@@ -202,6 +202,7 @@ HOSTILE_TEMPLATES = {
     "a macro calling itself": "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
     "a string of ten gigabytes": "{{ 'x' * 10**10 }}",
     "a power of a hundred million": "{{ 2 ** 100000000 }}",
+    "a padded string of two gigabytes": "{{ ''.ljust(2**31) }}",
 }
 
 
@@ -348,3 +349,19 @@ def test_the_chart_stays_well_formed_xml_whatever_the_names(tender: Path) -> Non
     run_cli(["evaluate", tender, "--format", "md"])
     for chart in (tender / "out").glob("*.svg"):
         ElementTree.fromstring(chart.read_bytes())  # raises on XML that is not well-formed
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("explanation_turnaround: 5", "explanation_turnaround: 2026-13-45", "got '2026-13-45'"),
+        ("explanation_turnaround: 5", "explanation_turnaround: 2026-02-30", "got '2026-02-30'"),
+        ("explanation_turnaround: 5", "explanation_turnaround: " + "9" * 5000, "got '9999"),
+    ],
+)
+def test_values_yaml_cannot_construct_are_located_problems(
+    tender: Path, old: str, new: str, message: str
+) -> None:
+    """A date that does not exist or a 5,000-digit integer was an internal error."""
+    _replace(tender / ALBION, old, new)
+    assert message in run_cli(["validate", tender], exit_code=2).stderr

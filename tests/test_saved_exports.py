@@ -121,3 +121,58 @@ def test_an_honest_export_still_renders(saved: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_cli(["export", saved, "--out", out, "--format", "xlsx,md"])
     assert sorted(p.suffix for p in out.iterdir()) == [".md", ".svg", ".svg", ".xlsx"]
+
+
+MORE_HOSTILE = {
+    "a sample count that would never finish": (
+        _set("audit", "samples", to=10**9),
+        "audit.samples: Input should be less than or equal to 10000000",
+    ),
+    "a linear value function without its bounds": (
+        _set("criteria", 13, "spec", "value_function", to={"type": "linear"}),
+        "value_function.linear.worst: Field required",
+    ),
+    "Markdown in the weighting": (
+        _set("method", "weighting", to="percent\n# Winner: someone else"),
+        "method.weighting: Input should be 'percent' or 'points'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(MORE_HOSTILE))
+def test_more_edits_are_refused_naming_the_field(case: str, saved: Path, tmp_path: Path) -> None:
+    edit, message = MORE_HOSTILE[case]
+    path = _edited(saved, tmp_path, edit)
+    result = run_cli(["export", path, "--out", tmp_path / "out"], exit_code=2)
+    assert message in result.stderr
+
+
+def test_the_price_formula_is_described_by_the_registry_not_the_file(
+    saved: Path, tmp_path: Path
+) -> None:
+    path = _edited(saved, tmp_path, _set("method", "price_description", to="<script>x</script>"))
+    run_cli(["export", path, "--out", tmp_path / "out", "--format", "md"])
+    report = next((tmp_path / "out").glob("*-report.md")).read_text()
+    assert "<script>" not in report
+    assert "the lowest price divided by the bid's price" in report
+
+
+def test_verify_refuses_absurd_settings_on_the_audit_sheet(tmp_path: Path) -> None:
+    """An edited sample count of 10^10 made verify run for ever; a seed of 'abc' crashed it."""
+    from openpyxl import load_workbook
+
+    tender = tmp_path / "tender"
+    shutil.copytree(EXAMPLE, tender, ignore=shutil.ignore_patterns("out"))
+    run_cli(["evaluate", tender, "--format", "xlsx"])
+    workbook = next((tender / "out").glob("*-evaluation.xlsx"))
+    for label, value, message in (
+        ("Samples", "10000000000", "Audit: Samples '10000000000' is not a whole number"),
+        ("Seed", "abc", "Audit: Seed 'abc' is not a whole number"),
+    ):
+        book = load_workbook(workbook)
+        sheet = book["Audit"]
+        row = next(r for r in range(1, 40) if sheet.cell(row=r, column=1).value == label)
+        sheet.cell(row=row, column=2).value = value
+        edited = tmp_path / f"edited-{label}.xlsx"
+        book.save(edited)
+        assert message in run_cli(["verify", tender, edited], exit_code=2).stderr

@@ -327,3 +327,11 @@ def test_weights_that_do_not_add_up_give_one_problem_with_sheets_in(unscored: Pa
     message = run_cli(["validate", unscored], exit_code=2).stderr
     assert "has not scored it" not in message
     assert message.splitlines()[-1] == "1 problem found."
+
+
+def test_a_small_file_with_huge_styles_is_refused_before_parsing(unscored: Path) -> None:
+    """770 KB on disk, 250 MiB of <xf/> in styles.xml: 110 s and 3.5 GB to read."""
+    book = _iam_sheet(unscored)
+    _part(book, "xl/styles.xml", lambda xml: xml + b" " * (20 * 2**20))
+    message = run_cli(["validate", unscored], exit_code=2).stderr
+    assert "its part xl/styles.xml unpacks to 20 MiB, more than 8 MiB" in message

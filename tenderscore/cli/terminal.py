@@ -35,5 +35,5 @@ class SafeConsole(Console):
         return super()._render_buffer(cleaned)
 
 
-stdout = SafeConsole(highlight=False)
-stderr = SafeConsole(stderr=True, highlight=False)
+stdout = SafeConsole(highlight=False, emoji=False)  # ':x:' in a name stays ':x:'
+stderr = SafeConsole(stderr=True, highlight=False, emoji=False)

@@ -30,6 +30,7 @@ from tenderscore.report.wording import (
     unreachable_words,
 )
 from tenderscore.rules.aggregation import AGGREGATIONS
+from tenderscore.rules.price import PRICE_FORMULAS
 
 TEMPLATE = "report.md.j2"
 BREAKDOWN_BIDS = 10  # the criterion-by-criterion table shows the leading bids only
@@ -97,6 +98,7 @@ def _context(document: ExportDocument, charts: dict[str, str]) -> dict[str, Any]
 def price_words(document: ExportDocument) -> str:
     method = document["method"]
     rule = method["price"]
+    formula = PRICE_FORMULAS[rule["formula"]]  # the words of the registry, not of the file
     tender = document["tender"]
     rate = tender["discount_rate"]
     discount = (
@@ -115,8 +117,8 @@ def price_words(document: ExportDocument) -> str:
     ]
     extra = f" ({', '.join(parameters)})" if parameters else ""
     return (
-        f"Price is the whole-life cost {discount}, scored {method['price_description']}: "
-        f"v = {method['price_expression']}{extra}."
+        f"Price is the whole-life cost {discount}, scored {formula.description}: "
+        f"v = {formula.expression}{extra}."
     )
 
 

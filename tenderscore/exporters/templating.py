@@ -51,6 +51,14 @@ def environment(template_dir: Path | None, name: str) -> Any:
                 raise TemplateLimitError("repetition past the template bound")
             return super().call_binop(context, operator, left, right)
 
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+            """A string method asked for a width past the bound ("".ljust(2**31))."""
+            if isinstance(getattr(__obj, "__self__", None), str) and any(
+                _number(value) and abs(value) > MAX_REPEAT for value in (*args, *kwargs.values())
+            ):
+                raise TemplateLimitError("a string method's width is past the template bound")
+            return super().call(__context, __obj, *args, **kwargs)
+
     builtin = PackageLoader("tenderscore", "templates")
     loaders: list[Any] = [FileSystemLoader(str(template_dir))] if template_dir else []
     loaders += [PrefixLoader({"builtin": builtin}), builtin]

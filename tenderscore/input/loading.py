@@ -107,7 +107,7 @@ def _lenient_tender(path: Path) -> Sourced | None:
     """``path`` validated with its wrong keys set aside, when only keys in ``_ASIDE`` are
     wrong; None otherwise. Its problems were already reported: this only lets the bids be
     checked in the same run (the load still fails)."""
-    document = read_yaml(path)
+    document = read_yaml(path, within=path.parent)
     if isinstance(document, list) or not isinstance(document.data, dict):
         return None
     data = dict(document.data)
@@ -142,7 +142,7 @@ class _Loader:
     def read(
         self, model: type[TenderFile] | type[BidFile] | type[CriteriaSet], path: Path, role: str
     ) -> Sourced | None:
-        within = self.root if role == "bid" else None  # bids come from outside
+        within = None if role == "criteria" else self.root  # a criteria file may be shared
         sourced, problems = _read_model(model, path, within)
         self.problems += problems
         if sourced is not None:

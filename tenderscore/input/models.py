@@ -46,6 +46,10 @@ LARGEST_SCALE = 100  # points on a scoring scale: 0-100 is the widest in use
 Money = Annotated[float, Field(ge=0, le=LARGEST, allow_inf_nan=False)]
 FiniteFloat = Annotated[float, Field(ge=-LARGEST, le=LARGEST, allow_inf_nan=False)]
 Weight = Annotated[float, Field(ge=0, le=LARGEST_WEIGHT, allow_inf_nan=False)]
+FEWEST_SAMPLES, MOST_SAMPLES = 100, 10_000_000  # Monte Carlo samples: bounded work
+LARGEST_SEED = 2**63 - 1
+Samples = Annotated[int, Field(ge=FEWEST_SAMPLES, le=MOST_SAMPLES)]
+Seed = Annotated[int, Field(ge=0, le=LARGEST_SEED)]
 
 
 class StrictModel(BaseModel):
@@ -326,8 +330,8 @@ class Scenario(StrictModel):
 class SensitivitySettings(StrictModel):
     """Defaults for `tenderscore sensitivity` (command-line options override them)."""
 
-    samples: int = Field(20_000, ge=100, le=10_000_000, description="Monte Carlo samples.")
-    seed: int = Field(20_260_101, ge=0, description="Seed: same seed, same results.")
+    samples: Samples = Field(20_000, description="Monte Carlo samples.")
+    seed: Seed = Field(20_260_101, description="Seed: same seed, same results.")
     sampling: Literal["uniform", "dirichlet", "intervals", "rank"] = Field(
         "dirichlet",
         description="Weight sampling: uniform (no preferences), dirichlet (around the stated "

@@ -259,7 +259,12 @@ class _Builder:
         if node.tag == _STR:
             return node.value
         constructor = self.constructors.get(node.tag) or self.constructors[None]
-        return constructor(self.loader, node)
+        try:
+            return constructor(self.loader, node)
+        except (ValueError, OverflowError):
+            # A date that does not exist (2026-02-30), an integer past Python's 4,300-digit
+            # limit: kept as the text it is, so validation says where it was not expected.
+            return node.value
 
     def _key(self, node: yaml.Node, path: DataPath) -> Any:
         if isinstance(node, yaml.ScalarNode) and node.tag != _MERGE:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from tenderscore.input.consistency import same_name
 from tenderscore.report.types import BidPart, ExportDocument, SmaaPart
 
 Found = tuple[str, str]  # where, what is wrong
@@ -140,8 +141,8 @@ def _smaa_shapes(smaa: SmaaPart) -> Iterator[Found]:
 
 
 def _unique(where: str, ids: list[str]) -> Iterator[Found]:
-    if len(set(ids)) != len(ids):
-        yield where, "an id is given twice"
+    if len({same_name(i) for i in ids}) != len(ids):
+        yield where, "an id is given twice (letter case aside, as file names and Excel compare)"
 
 
 def _within(

@@ -18,10 +18,9 @@ from pydantic import Field, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
 from tenderscore.errors import InputError, Problem
-from tenderscore.input.models import Identifier
+from tenderscore.input.models import Identifier, Samples, Seed, Weighting
 from tenderscore.rules.aggregation import AggregationName
 from tenderscore.rules.price import PriceFormulaName
-from tenderscore.rules.values import ValueFunctionName
 from tenderscore.sensitivity.sampling import Sampling
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
@@ -62,7 +61,7 @@ class MethodPart(TypedDict):
     money_per_point: float | None
     score_aggregation: ScoreAggregation
     tie_break: list[Identifier]
-    weighting: str
+    weighting: Weighting
     abnormally_low_threshold: float | None
     disagreement_share: float
 
@@ -79,11 +78,26 @@ class ScalePart(TypedDict):
     descriptors: dict[str, str]
 
 
-class ValueFunctionPart(TypedDict):
-    type: ValueFunctionName
-    worst: NotRequired[float]
-    best: NotRequired[float]
-    points: NotRequired[list[Annotated[list[float], Field(min_length=2, max_length=2)]]]
+class LinearPart(TypedDict):
+    type: Literal["linear"]
+    worst: float
+    best: float
+
+
+class PiecewisePart(TypedDict):
+    type: Literal["piecewise"]
+    points: Annotated[
+        list[Annotated[list[float], Field(min_length=2, max_length=2)]], Field(min_length=2)
+    ]
+
+
+class ObservedPart(TypedDict):
+    type: Literal["observed"]
+
+
+ValueFunctionPart = Annotated[
+    LinearPart | PiecewisePart | ObservedPart, Field(discriminator="type")
+]
 
 
 class SpecPart(TypedDict):
@@ -359,8 +373,8 @@ class AuditPart(TypedDict):
     generated_at: str
     command: str
     criteria_lock: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None
-    seed: int | None
-    samples: int | None
+    seed: Seed | None
+    samples: Samples | None
     sampling: Sampling | None
     inputs: list[InputRecord]
 
@@ -427,8 +441,10 @@ def check_saved(path: Path, document: dict[str, Any]) -> ExportDocument:
         if len(errors) > SHOWN:
             problems.append(Problem(path, f"and {len(errors) - SHOWN} more problems like these"))
         raise InputError(problems) from None
-    if document["sensitivity"] is None:
-        raise InputError([Problem(path, "sensitivity: an export has one (was it edited?)")])
+    if document["sensitivity"] is None or document["audit"]["samples"] is None:
+        raise InputError(
+            [Problem(path, "sensitivity: an export has its analysis and settings (was it edited?)")]
+        )
     from tenderscore.report.integrity import broken_references  # it reads these types
 
     typed: ExportDocument = document  # type: ignore[assignment]  # checked above
