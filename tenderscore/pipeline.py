@@ -1,10 +1,10 @@
 """The one pipeline every command, the benchmarks and the API run: load, evaluate, analyse,
 document, each later stage optional.
 
-``evaluate``, ``summaries``, ``sensitivity``, ``verify`` and ``export`` differ only in which
+``evaluate``, ``explain``, ``summaries``, ``sensitivity`` and ``verify`` differ only in which
 stages they need and what they do with the result; they all go through ``run`` so that a
 stage is never re-implemented, and never run when nothing shows it (``summaries`` needs no
-sensitivity analysis).
+sensitivity analysis). ``export`` runs no stage: it renders a saved document.
 """
 
 from __future__ import annotations

@@ -43,8 +43,10 @@ def _module_name(path: Path) -> str:
 
 
 def _layer(module: str) -> int:
-    if module == "tenderscore":
-        return TOP
+    if module in ("tenderscore", "tenderscore.__version__"):
+        return TOP if module == "tenderscore" else 0  # the version string imports nothing
+    if module == "relative":
+        raise AssertionError("a relative import: import by the full module name")
     for prefix, layer in LAYERS.items():
         if module == prefix or module.startswith(prefix + "."):
             return layer
@@ -52,13 +54,21 @@ def _layer(module: str) -> int:
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:
+    """The tenderscore modules ``path`` imports; ``from tenderscore import pipeline`` counts as
+    importing ``tenderscore.pipeline``, and a relative import as the ``relative`` module."""
     found = []
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        if isinstance(node, ast.ImportFrom) and node.level:
+            found.append((node.lineno, "relative"))
+        elif isinstance(node, ast.ImportFrom) and node.module == "tenderscore":
+            found.extend((node.lineno, f"tenderscore.{alias.name}") for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
             found.append((node.lineno, node.module))
         elif isinstance(node, ast.Import):
             found.extend((node.lineno, alias.name) for alias in node.names)
-    return [(line, name) for line, name in found if name.split(".")[0] == "tenderscore"]
+    return [
+        (line, name) for line, name in found if name.split(".")[0] in ("tenderscore", "relative")
+    ]
 
 
 SOURCES = sorted(PACKAGE.rglob("*.py"))
@@ -108,3 +118,10 @@ def test_an_upward_import_is_caught(tmp_path: Path) -> None:
     ]
     with pytest.raises(AssertionError, match="belongs to no layer"):
         _layer("tenderscore.newthing")
+    probe.write_text("from tenderscore import pipeline\n")
+    assert _upward(probe, "tenderscore.engine.probe") == [
+        "probe.py:1 imports tenderscore.pipeline (layer 7 above 3)"
+    ]
+    probe.write_text("from . import scoring\n")
+    with pytest.raises(AssertionError, match="relative import"):
+        _upward(probe, "tenderscore.engine.probe")

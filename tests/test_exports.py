@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from tenderscore.engine.scoring import evaluate
-from tenderscore.exporters.escaping import markdown_cell, markdown_text
+from tenderscore.exporters.escaping import markdown_text
 from tenderscore.exporters.json import dumps
 from tenderscore.exporting import render_exports
 from tenderscore.input.loading import load_tender
@@ -160,7 +160,7 @@ def test_bid_text_is_escaped_in_the_report(tmp_path: Path) -> None:
     row = next(line for line in lines if line.startswith("| 1= |") and "Evil" in line)
     cell_borders = re.compile(r"(?<!\\)\|")
     assert len(cell_borders.findall(row)) == len(cell_borders.findall(header))
-    assert markdown_cell("a | b\nc") == "a \\| b c"
+    assert markdown_text("a | b\nc") == "a \\| b c"
     assert markdown_text("<b>&") == "\\<b\\>\\&"
     assert markdown_text("- item") == "\\- item"
 

@@ -8,20 +8,19 @@ before it is written, while rich's own styling and cursor controls pass untouche
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from rich.console import Console
 from rich.segment import Segment
 
-# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional formatting marks.
-UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+from tenderscore.exporters.escaping import without_controls
+
 SHOWN_INSTEAD = "\ufffd"
 
 
 def shown(text: str) -> str:
     """``text`` with every character that could control a terminal replaced by U+FFFD."""
-    return UNSAFE.sub(SHOWN_INSTEAD, text)
+    return without_controls(text, SHOWN_INSTEAD)
 
 
 class SafeConsole(Console):

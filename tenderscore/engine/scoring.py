@@ -209,7 +209,7 @@ def _assemble(state: _State) -> Evaluation:
     quality = _quality(tender, state)
     prices = np.array([p.price if p else np.nan for p in inputs.prices])
     method = AGGREGATIONS[config.aggregation.method]
-    figure = points.sum(axis=1) if method.name == "weighted_sum" else quality
+    figure = quality if method.price_as_money else points.sum(axis=1)
     total = method.numpy(figure, prices, config.aggregation.money_per_point or 0.0)
     for undefined in np.flatnonzero(state.eligible & ~np.isfinite(total)):
         state.exclusions[undefined].append(Exclusion("minimum", "quality", method.undefined))

@@ -10,6 +10,7 @@ import io
 import warnings
 from typing import Any
 
+from tenderscore.exporters.escaping import without_controls
 from tenderscore.report.types import ExportDocument, sensitivity_of
 
 CHART_BIDS = 20  # the leading bids; a chart of hundreds of bars is not read
@@ -54,8 +55,7 @@ def chart_text(text: str) -> str:
     """Untrusted text as a chart label: control characters dropped (they make the SVG not
     well-formed XML) and every dollar sign literal (matplotlib reads $...$ as mathematics, and
     a bid named 'A$^$ Ltd' crashed the chart)."""
-    printable = "".join(ch for ch in text if ch.isprintable())
-    return printable.replace("$", r"\$")
+    return without_controls(text).replace("$", r"\$")
 
 
 def points_by_section(document: ExportDocument) -> bytes:

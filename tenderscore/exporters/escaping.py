@@ -41,6 +41,11 @@ def markdown_text(text: object) -> str:
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
-def markdown_cell(text: object) -> str:
-    """``markdown_text`` for a table cell (already one line, pipes escaped)."""
-    return markdown_text(text)
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional formatting marks:
+# the characters that can steer a terminal, break XML or make text read in another order.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def without_controls(text: str, instead: str = "") -> str:
+    """``text`` with every control character (``CONTROL``) replaced by ``instead``."""
+    return CONTROL.sub(instead, text)

@@ -80,6 +80,7 @@ def _context(document: ExportDocument, charts: dict[str, str]) -> dict[str, Any]
         "smaa_rows": _smaa_rows(sensitivity["smaa"], names),
         "sampling_words": _sampling_words(document),
         "run": document["run"],
+        "total_unit": AGGREGATIONS[document["method"]["aggregation"]].unit,
         "what_if_mark": WHAT_IF,
         "switching": _switching_sentences(document, names, node_names),
         "moderation": _moderation_lines(document, names, node_names),

@@ -19,6 +19,7 @@ from tenderscore.exporters.templating import environment, render
 from tenderscore.figures import number
 from tenderscore.report.criteria import document_section_leaves
 from tenderscore.report.types import BidPart, CellPart, ExportDocument
+from tenderscore.rules.aggregation import AGGREGATIONS
 
 TEMPLATE = "summary.md.j2"
 
@@ -79,6 +80,7 @@ def _context(document: ExportDocument, bid: BidPart, compare: bool) -> dict[str,
     return {
         "tender": document["tender"],
         "method": document["method"],
+        "total_unit": AGGREGATIONS[document["method"]["aggregation"]].unit,
         "bid": bid,
         "winner": winner if (compare or (winner and winner["id"] == bid["id"])) else None,
         "ranked_count": len(ranked),

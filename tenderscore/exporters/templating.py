@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tenderscore.errors import UsageError
-from tenderscore.exporters.escaping import markdown_cell, markdown_text
+from tenderscore.exporters.escaping import markdown_text
 
 MAX_OUTPUT_CHARS = 64 * 2**20  # one rendered document
 MAX_SECONDS = 60  # one rendering of one template
@@ -71,7 +71,7 @@ def environment(template_dir: Path | None, name: str) -> Any:
         keep_trailing_newline=True,
     )
     bounded.filters["md"] = markdown_text
-    bounded.filters["cell"] = markdown_cell
+    bounded.filters["cell"] = markdown_text  # a table cell: one line, pipes escaped, as any text
     return bounded
 
 

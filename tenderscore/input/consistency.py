@@ -15,6 +15,7 @@ from tenderscore.input.hierarchy import CriteriaTree, TreeNode, iter_nodes
 from tenderscore.input.models import LARGEST, BidFile, Minimum, ScaleCriterion, TenderFile
 from tenderscore.input.panel import assigned_evaluators
 from tenderscore.input.yamlfile import DataPath, YamlDocument
+from tenderscore.rules.aggregation import AGGREGATIONS
 from tenderscore.rules.costs import whole_life_cost
 from tenderscore.rules.price import PRICE_FORMULAS
 
@@ -168,7 +169,7 @@ def _price_rule_problems(tender: Sourced, tree: CriteriaTree) -> list[Problem]:
                 ("criteria",), f"expected at most one price criterion; found {names}"
             )
         )
-    if config.aggregation.method != "weighted_sum" and not price_leaves:
+    if AGGREGATIONS[config.aggregation.method].price_as_money and not price_leaves:
         problems.append(
             tender.document.problem(
                 ("aggregation", "method"),

@@ -50,6 +50,11 @@ FEWEST_SAMPLES, MOST_SAMPLES = 100, 10_000_000  # Monte Carlo samples: bounded w
 LARGEST_SEED = 2**63 - 1
 Samples = Annotated[int, Field(ge=FEWEST_SAMPLES, le=MOST_SAMPLES)]
 Seed = Annotated[int, Field(ge=0, le=LARGEST_SEED)]
+Direction = Literal["higher_is_better", "lower_is_better"]
+ScoreAggregation = Literal["mean", "median"]
+Sampling = Literal["uniform", "dirichlet", "intervals", "rank"]
+NodeKind = Literal["section", "pass_fail", "scale", "numeric", "price"]
+CURRENCY = r"^[A-Z]{3}$"
 
 
 class StrictModel(BaseModel):
@@ -135,7 +140,7 @@ class ScaleCriterion(WeightedNode):
     kind: Literal["scale"]
     question: Text | None = Field(None, description="The question bidders answer.")
     scale: Scale = Field(default_factory=Scale)
-    aggregate: Literal["mean", "median"] | None = Field(
+    aggregate: ScoreAggregation | None = Field(
         None,
         description="How the panel's scores combine when no consensus is recorded "
         "(default: the tender's score_aggregation, itself 'mean').",
@@ -188,7 +193,7 @@ class NumericCriterion(WeightedNode):
     kind: Literal["numeric"]
     question: Text | None = None
     unit: str | None = Field(None, description="Unit of the answer, e.g. '%' or 'hours'.")
-    direction: Literal["higher_is_better", "lower_is_better"]
+    direction: Direction
     value_function: ValueFunction
 
     @model_validator(mode="after")
@@ -332,7 +337,7 @@ class SensitivitySettings(StrictModel):
 
     samples: Samples = Field(20_000, description="Monte Carlo samples.")
     seed: Seed = Field(20_260_101, description="Seed: same seed, same results.")
-    sampling: Literal["uniform", "dirichlet", "intervals", "rank"] = Field(
+    sampling: Sampling = Field(
         "dirichlet",
         description="Weight sampling: uniform (no preferences), dirichlet (around the stated "
         "weights), intervals (within declared ranges), rank (stated order only).",
@@ -371,7 +376,7 @@ class TenderFile(StrictModel):
     reference: Identifier = Field(description="The tender's reference; names the output files.")
     title: Text
     buyer: Text
-    currency: str = Field("GBP", pattern=r"^[A-Z]{3}$", description="ISO 4217 code.")
+    currency: str = Field("GBP", pattern=CURRENCY, description="ISO 4217 code.")
     term_years: int = Field(ge=1, le=50, description="Contract term in years, extensions included.")
     discount_rate: FiniteFloat | None = Field(
         None,
@@ -395,7 +400,7 @@ class TenderFile(StrictModel):
     )
     price: PriceRule = Field(default_factory=lambda: PriceRule())
     aggregation: Aggregation = Field(default_factory=lambda: Aggregation())
-    score_aggregation: Literal["mean", "median"] = Field(
+    score_aggregation: ScoreAggregation = Field(
         "mean", description="Default way to combine the panel's scores without a consensus."
     )
     tie_break: list[str] = Field(

@@ -18,15 +18,22 @@ from pydantic import Field, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
 from tenderscore.errors import InputError, Problem
-from tenderscore.input.models import Identifier, Samples, Seed, Weighting
+from tenderscore.input.models import (
+    CURRENCY,
+    Direction,
+    Identifier,
+    NodeKind,
+    Samples,
+    Sampling,
+    ScoreAggregation,
+    Seed,
+    Weighting,
+)
 from tenderscore.rules.aggregation import AggregationName
 from tenderscore.rules.price import PriceFormulaName
-from tenderscore.sensitivity.sampling import Sampling
 
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-Direction = Literal["higher_is_better", "lower_is_better"]
-Kind = Literal["section", "pass_fail", "scale", "numeric", "price"]
-ScoreAggregation = Literal["mean", "median"]
+Currency = Annotated[str, Field(pattern=CURRENCY)]
+Kind = NodeKind
 
 
 class Tool(TypedDict):

@@ -8,7 +8,7 @@ import numpy as np
 
 from tenderscore.engine.results import Evaluation
 from tenderscore.engine.scoring import evaluate
-from tenderscore.input.models import ScaleCriterion
+from tenderscore.input.models import Sampling, ScaleCriterion
 from tenderscore.input.tender import Tender
 from tenderscore.sensitivity.model import RankingModel, ranking_model, weight_groups
 from tenderscore.sensitivity.rescoring import rescorer
@@ -18,7 +18,7 @@ from tenderscore.sensitivity.reversal import (
     formula_outcomes,
     rank_reversals,
 )
-from tenderscore.sensitivity.sampling import Sampling, weight_sampler
+from tenderscore.sensitivity.sampling import weight_sampler
 from tenderscore.sensitivity.scenarios import ScenarioOutcome, evaluate_scenarios
 from tenderscore.sensitivity.smaa import Progress, ScorePanel, SmaaResult, run_smaa
 from tenderscore.sensitivity.stability import StabilityInterval, Sweep, stability_interval, sweep

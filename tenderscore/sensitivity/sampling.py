@@ -17,16 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import get_args
 
 import numpy as np
 from numpy.typing import NDArray
 
 from tenderscore.input.hierarchy import CriteriaTree
+from tenderscore.input.models import Sampling
 from tenderscore.rules.arrays import Array
 
-Sampling = Literal["uniform", "dirichlet", "intervals", "rank"]
-SAMPLINGS: tuple[Sampling, ...] = ("uniform", "dirichlet", "intervals", "rank")
+SAMPLINGS: tuple[Sampling, ...] = get_args(Sampling)
 
 
 @dataclass(frozen=True)
