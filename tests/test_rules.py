@@ -88,3 +88,18 @@ def test_every_aggregation_method_has_every_part(name: AggregationName) -> None:
     best = int(np.argmax(method.goodness(figure)))
     assert best == 1  # the bid with more quality at the same price wins, whichever the method
     assert "P5" in method.excel(ExcelTotal("Q5", "P5", 2.0)) or name == "weighted_sum"
+
+
+def test_value_function_parameters_match_the_input_models_and_the_saved_types() -> None:
+    """A value function's parameters are named three times by necessity (the registry, the
+    YAML model, the saved export's type): this keeps the three in step."""
+    from typing import get_type_hints
+
+    from tenderscore.input.models import LinearValue, ObservedValue, PiecewiseValue
+    from tenderscore.report.types import LinearPart, ObservedPart, PiecewisePart
+
+    models = {"linear": LinearValue, "piecewise": PiecewiseValue, "observed": ObservedValue}
+    saved = {"linear": LinearPart, "piecewise": PiecewisePart, "observed": ObservedPart}
+    for name, function in VALUE_FUNCTIONS.items():
+        assert set(models[name].model_fields) - {"type"} == set(function.parameters), name
+        assert set(get_type_hints(saved[name])) - {"type"} == set(function.parameters), name

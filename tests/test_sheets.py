@@ -335,3 +335,13 @@ def test_a_small_file_with_huge_styles_is_refused_before_parsing(unscored: Path)
     _part(book, "xl/styles.xml", lambda xml: xml + b" " * (20 * 2**20))
     message = run_cli(["validate", unscored], exit_code=2).stderr
     assert "its part xl/styles.xml unpacks to 20 MiB, more than 8 MiB" in message
+
+
+def test_only_the_unread_bids_rows_are_folded(unscored: Path) -> None:
+    """Rows naming a bid that is not in the tender at all are still reported one by one."""
+    _fill(unscored, edit={"C6": "acme"})
+    broken = unscored / "bids" / "ember-oak.yaml"
+    broken.write_text(broken.read_text().replace("name:", "name: [", 1))
+    message = run_cli(["validate", unscored], exit_code=2).stderr
+    assert "Scores!C6: Bid: unknown bid 'acme'" in message
+    assert "rows not checked: their bids' files (ember-oak.yaml)" in message

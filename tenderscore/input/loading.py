@@ -6,6 +6,7 @@ and raised together as one ``InputError``, so a user fixes a tender in one pass.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -22,13 +23,14 @@ from tenderscore.input.reading import read_input
 from tenderscore.input.schema_errors import validate_document
 from tenderscore.input.scoresheets import BID_FIELD, read_sheet
 from tenderscore.input.tender import SourceFile, Tender
-from tenderscore.input.yamlfile import DataPath, read_yaml
+from tenderscore.input.yamlfile import MAX_FILE_BYTES, DataPath, read_yaml
 from tenderscore.memory import collector_paused
 
 TENDER_FILE = "tender.yaml"
 BIDS_DIR = "bids"
 SCORES_DIR = "scores"
 MAX_BIDS = 10_000
+MAX_ID_SEARCH = 64 * 1024  # bytes of an unreadable bid file searched for its id
 MAX_SHEET_BYTES = 128 * 2**20  # a filled 2,000-bid sheet is about 6 MiB
 
 
@@ -101,6 +103,22 @@ _ASIDE = {
     "sensitivity": None,
     "scenarios": None,
 }
+
+
+def _declared_id(path: Path) -> str:
+    """The ``id:`` a bid file that could not be parsed seems to declare, or ''."""
+    data = read_input(path, limit=MAX_FILE_BYTES)  # never a pipe or a device
+    if isinstance(data, Problem):
+        return ""
+    text = data[:MAX_ID_SEARCH].decode("utf-8", "replace")
+    found = re.search(r"^id:\s*['\"]?([A-Za-z0-9][A-Za-z0-9_.-]*)", text, flags=re.M)
+    return found.group(1) if found else ""
+
+
+def _named_bid(problem: Problem) -> str:
+    """The bid an 'unknown bid' problem of a scoring sheet names."""
+    found = re.search(r"unknown bid '([^']*)'", problem.message)
+    return found.group(1) if found else ""
 
 
 def _lenient_tender(path: Path) -> Sourced | None:
@@ -315,7 +333,10 @@ class _Loader:
         per row: they follow from the bid files' own problems."""
         if not self.unread_bids:
             return problems
-        kept = [p for p in problems if p.field != BID_FIELD]
+        unread = {_declared_id(path) for path in self.unread_bids} | {
+            path.stem for path in self.unread_bids
+        }
+        kept = [p for p in problems if p.field != BID_FIELD or _named_bid(p) not in unread]
         folded = len(problems) - len(kept)
         if folded:
             files = ", ".join(p.name for p in self.unread_bids)
