@@ -142,7 +142,7 @@ def test_a_filled_sheet_with_any_cells_is_read_or_refused(
         sheet.cell(row=row, column=column).value = value
     buffer = io.BytesIO()
     book.save(buffer)
-    bids = {bid.id for bid in tender.bids}
+    bids = {bid.id: bid.name for bid in tender.bids}
     sheet_path = Path("s.xlsx")
     scores, problems = read_sheet(
         sheet_path, buffer.getvalue(), tender.config, tender.tree, bids, KEY

@@ -345,3 +345,27 @@ def test_only_the_unread_bids_rows_are_folded(unscored: Path) -> None:
     message = run_cli(["validate", unscored], exit_code=2).stderr
     assert "Scores!C6: Bid: unknown bid 'acme'" in message
     assert "rows not checked: their bids' files (ember-oak.yaml)" in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("Excellent", "Outstanding"),  # a descriptor
+        ("Sub-processors and their locations", "Sub-processing"),  # a criterion's name
+    ],
+)
+def test_a_sheet_made_before_what_it_shows_changed_is_refused(
+    unscored: Path, old: str, new: str
+) -> None:
+    """The fingerprint covered ids, scale ends and the panel only: changing a question, a
+    descriptor or a name left old sheets validating."""
+    _fill(unscored)
+    criteria = (EXAMPLE.parent.parent / "criteria" / "police-data-platform.yaml").read_text()
+    assert old in criteria
+    (unscored / "criteria.yaml").write_text(criteria.replace(old, new))
+    (unscored / "criteria.lock.yaml").unlink()
+    tender_file = unscored / "tender.yaml"
+    tender_file.write_text(
+        tender_file.read_text().replace("criteria: police-data-platform", "criteria: criteria.yaml")
+    )
+    assert "made from different criteria" in run_cli(["validate", unscored], exit_code=2).stderr

@@ -45,14 +45,25 @@ def same_seal(found: object, expected: str) -> bool:
 
 
 def scoring_sheet_fingerprint(config: TenderFile, tree: CriteriaTree) -> str:
-    """SHA-256 (first 16 hex digits) of the scored criteria, their scales and the panel."""
+    """SHA-256 (first 16 hex digits) of what an evaluator's sheet tells them to score by: the
+    tender, each scored criterion's name, question, scale and descriptors, and the panel with
+    its roles and assignments. A sheet made before any of these changed is refused when it
+    comes back. (Bids are checked row by row instead, so that one bid file that cannot be read
+    does not refuse every sheet.)"""
     content = {
-        "reference": config.reference,
+        "tender": [config.reference, config.title, config.buyer],
         "criteria": [
-            [leaf.id, leaf.model.scale.min, leaf.model.scale.max]
+            [
+                leaf.id,
+                leaf.name,
+                leaf.model.question,
+                leaf.model.scale.min,
+                leaf.model.scale.max,
+                {str(point): text for point, text in leaf.model.scale.descriptors.items()},
+            ]
             for leaf in tree.leaves
             if isinstance(leaf.model, ScaleCriterion)
         ],
-        "panel": [[e.id, e.sections] for e in config.panel],
+        "panel": [[e.id, e.role, e.sections] for e in config.panel],
     }
     return content_digest(content)

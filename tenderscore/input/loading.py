@@ -297,7 +297,8 @@ class _Loader:
                 self.refused_sheets.append(path)
                 continue
             self.sources.append(SourceFile(path, "scores", file_digest(data)))
-            found, problems = read_sheet(path, data, config, tree, set(by_id), key)
+            names = {bid_id: bid.model.name for bid_id, bid in by_id.items()}
+            found, problems = read_sheet(path, data, config, tree, names, key)
             if problems and not found:
                 self.refused_sheets.append(path)
             self.problems += self.fold_unread_bids(path, problems)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,7 @@ def read_sheet(
     data: bytes,
     config: TenderFile,
     tree: CriteriaTree,
-    bid_ids: set[str],
+    bids: Mapping[str, str],
     key: bytes,
 ) -> tuple[list[SheetScore], list[Problem]]:
     """Scores from one filled workbook, or the problems found in it, each at its cell.
@@ -70,7 +71,7 @@ def read_sheet(
     def problem(cell: str, message: str) -> Problem:
         return Problem(path, message, cell=f"{SHEET}!{cell}")
 
-    most = FIRST_ROW + len(bid_ids) * len(tree.leaves) + SPARE_ROWS
+    most = FIRST_ROW + len(bids) * len(tree.leaves) + SPARE_ROWS
     rows = read_rows(path, data, most_rows=most)
     if isinstance(rows, Problem):
         return [], [rows]
@@ -128,7 +129,7 @@ def read_sheet(
         if node is None or not isinstance(node.model, ScaleCriterion):
             problems.append(problem(f"A{number}", f"unknown scale criterion {criterion!r}"))
             continue
-        if bid not in bid_ids:
+        if bid not in bids:
             problems.append(
                 Problem(path, f"unknown bid {bid!r}", field=BID_FIELD, cell=f"{SHEET}!C{number}")
             )
