@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import re
 import shutil
+import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -174,11 +177,20 @@ def test_report_is_pinned_by_a_golden_file() -> None:
     )
 
 
-def test_report_and_charts_are_byte_identical_run_to_run() -> None:
-    first, second = _example_files(), _example_files()
+def test_every_export_is_byte_identical_run_to_run() -> None:
+    """The workbook too: its parts and document properties are dated by the run (whose time
+    SOURCE_DATE_EPOCH fixes), not by the clock when openpyxl saved it."""
+    first = _example_files()
+    time.sleep(1.1)  # a save a second later would have stamped another time
+    second = _example_files()
+    assert list(first) == list(second)
     for name in first:
-        if not name.endswith(".xlsx"):  # openpyxl stamps the save time inside the zip
-            assert first[name] == second[name], name
+        assert first[name] == second[name], name
+    with zipfile.ZipFile(io.BytesIO(first[f"{REFERENCE}-evaluation.xlsx"])) as book:
+        assert {info.date_time for info in book.infolist()} == {(2026, 11, 29, 9, 0, 0)}
+        core = book.read("docProps/core.xml").decode()
+        assert "2026-11-29T09:00:00Z</dcterms:created>" in core
+        assert "2026-11-29T09:00:00Z</dcterms:modified>" in core
 
 
 def test_export_re_renders_from_the_saved_json(tender_copy: Path, tmp_path: Path) -> None:
@@ -325,3 +337,14 @@ def test_verify_refuses_what_is_not_an_export(tmp_path: Path) -> None:
     ]:
         result = run_cli(["verify", EXAMPLE, tmp_path / name], exit_code=2)
         assert f"{tmp_path / name}: {message}" in result.stderr
+
+
+def test_two_runs_with_source_date_epoch_give_the_same_workbook(
+    tender_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767571200")
+    run_cli(["evaluate", tender_copy, "--format", "xlsx", "--out", tmp_path / "a"])
+    time.sleep(1.1)
+    run_cli(["evaluate", tender_copy, "--format", "xlsx", "--out", tmp_path / "b"])
+    name = f"{REFERENCE}-evaluation.xlsx"
+    assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()

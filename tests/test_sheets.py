@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -369,3 +370,14 @@ def test_a_sheet_made_before_what_it_shows_changed_is_refused(
         tender_file.read_text().replace("criteria: police-data-platform", "criteria: criteria.yaml")
     )
     assert "made from different criteria" in run_cli(["validate", unscored], exit_code=2).stderr
+
+
+def test_scoring_sheets_are_the_same_bytes_run_to_run(
+    unscored: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767571200")
+    run_cli(["sheets", unscored, "--out", tmp_path / "a"])
+    time.sleep(1.1)
+    run_cli(["sheets", unscored, "--out", tmp_path / "b"])
+    for book in (tmp_path / "a").iterdir():
+        assert book.read_bytes() == (tmp_path / "b" / book.name).read_bytes(), book.name

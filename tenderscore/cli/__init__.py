@@ -395,7 +395,13 @@ def sheets(
 
     tender = load_tender(tender_dir, require_scores=False)
     directory = out or tender.root / "out" / "sheets"
-    books = render_sheets(tender.config, tender.tree, tender.bids, sheet_key(tender.root))
+    books = render_sheets(
+        tender.config,
+        tender.tree,
+        tender.bids,
+        sheet_key(tender.root),
+        generated_at=runs.run_info().generated_at,
+    )
     runs.write_files({directory / name: data for name, data in books.items()}, tender)
 
 

@@ -16,7 +16,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tenderscore.exporters.escaping import set_text
-from tenderscore.exporters.sheetxml import PLAIN, Look, SheetCells, Styles, splice
+from tenderscore.exporters.sheetxml import PLAIN, Look, SheetCells, Styles, moment_of, splice
 from tenderscore.exporters.workbook.writer import print_across
 from tenderscore.input.fingerprints import scoring_sheet_fingerprint, sheet_seal
 from tenderscore.input.hierarchy import CriteriaTree, TreeNode
@@ -39,7 +39,12 @@ INPUT_TEXT = Look(fill=INPUT.fill, unlocked=True, wrap=True)
 
 
 def render_sheets(
-    config: TenderFile, tree: CriteriaTree, bids: tuple[BidFile, ...], key: bytes
+    config: TenderFile,
+    tree: CriteriaTree,
+    bids: tuple[BidFile, ...],
+    key: bytes,
+    *,
+    generated_at: str = "",
 ) -> dict[str, bytes]:
     """File name -> workbook bytes, one per panel member with scale criteria to score, each
     sealed to its evaluator with the tender's ``key`` (see ``fingerprints.sheet_seal``)."""
@@ -54,7 +59,7 @@ def render_sheets(
         ]
         if leaves:
             books[sheet_name(config.reference, evaluator.id)] = _workbook(
-                config, evaluator.id, evaluator.role, leaves, bids, stamp, key
+                config, evaluator.id, evaluator.role, leaves, bids, stamp, key, generated_at
             )
     return books
 
@@ -67,6 +72,7 @@ def _workbook(
     bids: tuple[BidFile, ...],
     stamp: str,
     key: bytes,
+    generated_at: str,
 ) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -130,4 +136,6 @@ def _workbook(
         page.protection.sheet = True
     buffer = io.BytesIO()
     book.save(buffer)
-    return splice(buffer.getvalue(), {sheet.path.lstrip("/"): cells})
+    return splice(
+        buffer.getvalue(), {sheet.path.lstrip("/"): cells}, moment=moment_of(generated_at)
+    )

@@ -11,6 +11,7 @@ anchor for a note, say), and all others are kept.
 
 from __future__ import annotations
 
+import datetime
 import io
 import itertools
 import math
@@ -152,23 +153,57 @@ class SheetCells:
                 yield row, "".join(cells[column] for column in sorted(cells))
 
 
-def splice(package: bytes, sheets: Mapping[str, SheetCells]) -> bytes:
+def splice(
+    package: bytes, sheets: Mapping[str, SheetCells], *, moment: datetime.datetime | None = None
+) -> bytes:
     """``package`` (an .xlsx openpyxl saved) with ``sheets`` (part name -> cells) merged in.
 
     Each worksheet is streamed into the new package row by row, so the sheet's XML never
-    exists whole in memory.
+    exists whole in memory. With ``moment`` (the run's time, which SOURCE_DATE_EPOCH fixes),
+    every part is dated then and the document properties say it was made and modified then,
+    so the same inputs give the same bytes (openpyxl stamps the wall-clock time).
     """
     source = zipfile.ZipFile(io.BytesIO(package))
     target_buffer = io.BytesIO()
     with zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             data = source.read(info)
+            if moment is not None:
+                info = _dated(info, moment)
+                if info.filename == "docProps/core.xml":
+                    data = _W3CDTF.sub(_stamp(moment), data)
             if info.filename in sheets:
-                with target.open(info, "w") as stream:  # the part's date; deflated, as it was
+                with target.open(info, "w") as stream:  # deflated, as it was
                     _merge(data, sheets[info.filename], stream)
             else:
                 target.writestr(info, data)
     return target_buffer.getvalue()
+
+
+def moment_of(generated_at: str) -> datetime.datetime | None:
+    """A run's time (ISO 8601) to date a package by; None when it is not a date."""
+    try:
+        moment = datetime.datetime.fromisoformat(generated_at)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
+_W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _stamp(moment: datetime.datetime) -> bytes:
+    text = moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    return rb"\g<1>" + text + rb"\g<2>"
+
+
+def _dated(info: zipfile.ZipInfo, moment: datetime.datetime) -> zipfile.ZipInfo:
+    """``info`` dated ``moment`` (zip dates start in 1980)."""
+    when = max(moment.astimezone(datetime.UTC).replace(tzinfo=None), datetime.datetime(1980, 1, 1))
+    dated = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+    dated.compress_type = info.compress_type
+    dated.external_attr = info.external_attr
+    return dated
 
 
 def _merge(worksheet: bytes, cells: SheetCells, stream: IO[bytes]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 
-from tenderscore.exporters.sheetxml import splice
+from tenderscore.exporters.sheetxml import moment_of, splice
 from tenderscore.exporters.workbook.audit import write_audit
 from tenderscore.exporters.workbook.evaluators import write_evaluators
 from tenderscore.exporters.workbook.robustness import write_robustness
@@ -44,4 +44,4 @@ def render_workbook(document: ExportDocument) -> bytes:
     buffer = io.BytesIO()
     writer.book.save(buffer)
     parts = {sheet.path.lstrip("/"): writer.sheet_cells[sheet] for sheet in writer.book}
-    return splice(buffer.getvalue(), parts)
+    return splice(buffer.getvalue(), parts, moment=moment_of(document["audit"]["generated_at"]))
