@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,13 @@ def test_init_scaffolds_a_tender_that_validates_once_filled(tmp_path: Path, crit
         "README.md",
         "bids",
     }
-    assert "no bids found" in run_cli(["validate", target], exit_code=2).stderr
+    message = run_cli(["validate", target], exit_code=2).stderr
+    assert "no bids found" in message
+    assert "tender.yaml:5:8: title: still the placeholder '<what is being bought>'" in message
+    assert "tender.yaml:6:8: buyer: still the placeholder '<contracting authority>'" in message
+    assert "panel[0].role: still the placeholder" in message
+    tender = target / "tender.yaml"
+    tender.write_text(re.sub(r'"<[^"]*>"', '"Filled in"', tender.read_text()))
     template = yaml.safe_load((target / "bid-template.yaml").read_text())
     (target / "bids" / "acme.yaml").write_text(yaml.safe_dump(_fill(template)))
     assert "ok (1 bids" in run_cli(["validate", target]).stdout

@@ -11,7 +11,7 @@ import pytest
 from tenderscore.engine.scoring import evaluate
 from tenderscore.input.tender import Tender
 
-from conftest import BASE_TENDER, bid, numeric
+from conftest import BASE_TENDER, bid, inline_tender, numeric
 
 MakeTender = Callable[..., Tender]
 
@@ -317,3 +317,24 @@ def test_dominant_weight_and_observed_bounds(make_tender: MakeTender) -> None:
     assert {"dominant_weight", "observed_bounds"} <= codes
     assert result.bid("a").score("uptime").value == 0
     assert result.bid("b").score("uptime").value == 1
+
+
+def test_a_dominant_quality_weight_under_price_per_point_is_said_truly() -> None:
+    """Under price per quality point the only quality criterion carries 100% of the quality
+    weight, but price is half the ranking figure: 'decided by it alone' was untrue."""
+    tender = inline_tender(
+        [1], [[0.9], [0.6]], [100, 80], aggregation={"method": "price_per_quality_point"}
+    )
+    messages = [f.message for f in evaluate(tender).findings if f.code == "dominant_weight"]
+    assert messages == [
+        "'c0' carries 100.0% of the quality weight: the quality score is decided by it alone "
+        "(price enters the ranking as money)."
+    ]
+
+
+def test_an_empty_tie_break_is_a_warning_that_says_what_happens() -> None:
+    tender = inline_tender([1], [[0.9], [0.6]], [100, 80])
+    assert not tender.config.tie_break
+    found = [f.message for f in evaluate(tender).findings if f.code == "no_tie_break"]
+    assert found
+    assert found[0].startswith("no tie-break rule is declared: bids with equal totals share")

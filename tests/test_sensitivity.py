@@ -401,3 +401,12 @@ def test_bad_sampling_is_a_usage_error() -> None:
         "--sampling must be one of"
         in run_cli(["sensitivity", EXAMPLE, "--sampling", "magic"], exit_code=2).stderr
     )
+
+
+def test_a_flat_tender_lists_each_interval_once() -> None:
+    """Criteria directly under the root are sections and leaves at once: they were listed
+    twice (8 rows for 4 criteria) in the text and in --json."""
+    tender = inline_tender([4, 1, 2], [[0.9, 0.2, 0.4], [0.6, 0.7, 0.1]], [100, 80])
+    report = analyse_sensitivity(tender, quick=True)
+    ids = [interval.id for interval in report.intervals]
+    assert len(ids) == len(set(ids)) == 4

@@ -31,6 +31,13 @@ def collect_findings(tender: Tender, evaluation: Evaluation) -> Iterator[Finding
 
 def _method_findings(tender: Tender, evaluation: Evaluation) -> Iterator[Finding]:
     config = tender.config
+    if not config.tie_break:
+        yield Finding(
+            "no_tie_break",
+            "no tie-break rule is declared: bids with equal totals share a rank, and choosing "
+            "between them would fall outside the published rules (declare one, e.g. "
+            "tie_break: [ethics, price], before bids are opened)",
+        )
     price_leaves = [leaf for leaf in tender.tree.leaves if leaf.kind == "price"]
     formula = PRICE_FORMULAS[config.price.formula]
     as_money = AGGREGATIONS[evaluation.method].price_as_money
@@ -63,12 +70,20 @@ def _method_findings(tender: Tender, evaluation: Evaluation) -> Iterator[Finding
 
 
 def _weight_findings(evaluation: Evaluation) -> Iterator[Finding]:
+    """A leaf carrying most of the weight. When price enters the figure as money, the
+    weights are the quality score's only: the leaf decides the quality, not the result."""
+    as_money = AGGREGATIONS[evaluation.method].price_as_money
     for leaf_id, weight in zip(evaluation.leaves, evaluation.weights, strict=True):
         if weight > DOMINANT_WEIGHT:
+            decides = (
+                "the quality score is decided by it alone (price enters the ranking as money)"
+                if as_money
+                else "the result will almost always be decided by it alone"
+            )
+            share = "the quality weight" if as_money else "the weight"
             yield Finding(
                 "dominant_weight",
-                f"{leaf_id!r} carries {100 * weight:.1f}% of the weight: the result will "
-                "almost always be decided by it alone.",
+                f"{leaf_id!r} carries {100 * weight:.1f}% of {share}: {decides}.",
                 criterion=leaf_id,
             )
 

@@ -6,6 +6,7 @@ wrong with a tender in one run.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +34,8 @@ def check_tender(
 ) -> list[Problem]:
     """Weights, duplicate ids, references to criteria, panel and rules."""
     config: TenderFile = tender.model
-    problems = list(_weight_problems(tender, criteria, criteria_prefix, tree))
+    problems = list(placeholder_problems(tender.document))
+    problems += _weight_problems(tender, criteria, criteria_prefix, tree)
     problems += _duplicate_node_ids(criteria, criteria_prefix)
     ids = set(tree.nodes)
     references: list[tuple[DataPath, str]] = [(("weights",), node) for node in config.weights]
@@ -88,6 +90,23 @@ def _weight_problems(
         path = problem.source_path[1:]  # the tree's own path starts with "criteria"
         full = (*prefix, *path, problem.key) if problem.key else (*prefix, *path)
         yield criteria.document.problem(full, problem.message)
+
+
+PLACEHOLDER = re.compile(r"^<[^<>]*>$")
+
+
+def placeholder_problems(document: YamlDocument) -> Iterator[Problem]:
+    """Every value still the ``<...>`` that ``tenderscore init`` or the bid template wrote:
+    it would reach the report's title, the sheets and the bidders' summaries."""
+    stack: list[tuple[DataPath, Any]] = [((), document.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*path, key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, index), item) for index, item in enumerate(value))
+        elif isinstance(value, str) and PLACEHOLDER.match(value.strip()):
+            yield document.problem(path, f"still the placeholder {value!r}: fill it in")
 
 
 def same_name(identifier: str) -> str:
@@ -254,7 +273,8 @@ def check_bid(
 ) -> list[Problem]:
     bid: BidFile = sourced.model
     doc = sourced.document
-    problems = _price_problems(config, tree, sourced)
+    problems = list(placeholder_problems(doc))
+    problems += _price_problems(config, tree, sourced)
     answerable = {leaf.id: leaf for leaf in tree.leaves if leaf.kind == "numeric"}
     answerable |= {gate.id: gate for gate in tree.gates}
     scale = {leaf.id: leaf for leaf in tree.leaves if leaf.kind == "scale"}

@@ -188,6 +188,8 @@ def _expected(error: Any) -> str:
 
 def _hint(kind: str, got: Any) -> str:
     """How to fix the commonest slips: a number in quotes, thousands separators, yes/no."""
+    if isinstance(got, str) and got.startswith("<") and got.endswith(">"):
+        return " (still the template's placeholder: fill it in)"
     if isinstance(got, bool) and kind == "string_type":
         return " (YAML reads yes/no/on/off/true/false as booleans: put it in quotes)"
     if isinstance(got, str) and kind in ("float_type", "int_type"):

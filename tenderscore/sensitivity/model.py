@@ -120,7 +120,8 @@ def weight_groups(tree: CriteriaTree, model: RankingModel) -> list[Group]:
     """
     usable = model.quality if model.method.price_as_money else np.ones(len(model.leaves), bool)
     groups = []
-    for node_id in [*tree.sections, *(leaf.id for leaf in tree.leaves)]:
+    # a criterion at the top level is both a section and a leaf: one group, not two
+    for node_id in dict.fromkeys([*tree.sections, *(leaf.id for leaf in tree.leaves)]):
         node = tree.nodes[node_id]
         leaves = np.array(node.leaves, dtype=np.intp)
         if not len(leaves) or not usable[leaves].any():
