@@ -348,3 +348,30 @@ def test_two_runs_with_source_date_epoch_give_the_same_workbook(
     run_cli(["evaluate", tender_copy, "--format", "xlsx", "--out", tmp_path / "b"])
     name = f"{REFERENCE}-evaluation.xlsx"
     assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_a_viewer_that_does_not_recalculate_sees_every_total_rank_and_the_winner() -> None:
+    """Formulas were written without their values: previewers showed empty totals."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(
+        io.BytesIO(_example_files()[f"{REFERENCE}-evaluation.xlsx"]), data_only=True
+    )
+    evaluation = evaluate(load_tender(EXAMPLE))
+    summary = book["Summary"]
+    width = 4 + len(evaluation.sections)
+    rows = {
+        row[1]: row[:width]
+        for row in summary.iter_rows(min_row=5, values_only=True)
+        if isinstance(row[0], int)
+    }
+    for ranked in evaluation.ranked:
+        rank, _, *sections, total, _gap = rows[ranked.name]
+        assert rank == ranked.rank
+        assert total == pytest.approx(ranked.total, abs=1e-9)
+        assert sections == pytest.approx([ranked.node_points[s] for s in evaluation.sections])
+    winner = next(row[1] for row in summary.iter_rows(values_only=True) if row[0] == "Winner")
+    assert winner == evaluation.ranked[0].name
+    weights = book["Weights"]
+    effective = [row[6] for row in weights.iter_rows(min_row=4, values_only=True) if row[0]]
+    assert all(isinstance(value, float) for value in effective)

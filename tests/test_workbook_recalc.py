@@ -95,6 +95,33 @@ def _checked_cells(book: Any, evaluation: Evaluation, effective: dict[str, float
     return checked
 
 
+def _cached_equal_recalculated(original: Path, recalculated: Path) -> int:
+    """Every formula cell's cached value (what a viewer that does not recalculate shows)
+    equals what LibreOffice computes; the number of formula cells compared."""
+    formulas = load_workbook(original, read_only=True)
+    cached = load_workbook(original, read_only=True, data_only=True)
+    fresh = load_workbook(recalculated, read_only=True, data_only=True)
+    compared = 0
+    for name in formulas.sheetnames:
+        rows = zip(
+            formulas[name].iter_rows(),
+            cached[name].iter_rows(values_only=True),
+            fresh[name].iter_rows(values_only=True),
+            strict=False,
+        )
+        for cells, kept, computed in rows:
+            for cell, mine, theirs in zip(cells, kept, computed, strict=False):
+                if getattr(cell, "data_type", None) != "f":
+                    continue
+                where = f"{name}!{cell.coordinate}"
+                if isinstance(theirs, int | float) and not isinstance(theirs, bool):
+                    assert mine == pytest.approx(theirs, rel=1e-9, abs=1e-9), where
+                else:
+                    assert (mine or "") == (theirs or ""), where
+                compared += 1
+    return compared
+
+
 def test_example_workbook_recalculates_to_the_engine_values(tmp_path: Path) -> None:
     tender = load_tender(EXAMPLE)
     original = tmp_path / "example.xlsx"
@@ -111,6 +138,7 @@ def test_example_workbook_recalculates_to_the_engine_values(tmp_path: Path) -> N
 
     first, second = recalculate(tmp_path / "libreoffice", original, edited)
     assert _checked_cells(load_workbook(first, data_only=True), evaluation, effective) > 150
+    assert _cached_equal_recalculated(original, first) > 300
     heavier = tender.with_weights({"cost": 55})
     reweighted = evaluate(heavier)
     tree = {node.id: node.effective_weight for node in heavier.tree.nodes.values()}
@@ -176,5 +204,8 @@ def test_every_formula_and_method_recalculates_to_the_engine_values(tmp_path: Pa
         expected.append(_write(_variant(changes), path))
         paths.append(path)
     recalculated_books = recalculate(tmp_path / "libreoffice", *paths)
-    for recalculated, (evaluation, tree) in zip(recalculated_books, expected, strict=True):
+    for path, recalculated, (evaluation, tree) in zip(
+        paths, recalculated_books, expected, strict=True
+    ):
         assert _checked_cells(load_workbook(recalculated, data_only=True), evaluation, tree) > 40
+        assert _cached_equal_recalculated(path, recalculated) > 40

@@ -83,6 +83,10 @@ class Styles:
         return self.id(look, quoted=text.startswith(FORMULA_TRIGGERS))
 
 
+Cached = float | str | None
+"""A formula's computed value: a number, a text, or None (not known: the viewer computes)."""
+
+
 class SheetCells:
     """The cells of one worksheet, any order in, sorted by row and column out.
 
@@ -101,9 +105,19 @@ class SheetCells:
             raise ValueError(f"{get_column_letter(column)}{row}: {value} is not a number Excel has")
         self._put(row, column, style, "", f"<v>{value!r}</v>")
 
-    def formula(self, row: int, column: int, formula: str, style: int = 0) -> None:
-        """``formula`` as typed in Excel, with its leading ``=``."""
-        self._put(row, column, style, "", f"<f>{escape(formula.removeprefix('='))}</f>")
+    def formula(
+        self, row: int, column: int, formula: str, style: int = 0, cached: Cached = None
+    ) -> None:
+        """``formula`` as typed in Excel, with its leading ``=``, and the value it computes
+        (``cached``), which viewers that do not recalculate show as they open the file."""
+        body = f"<f>{escape(formula.removeprefix('='))}</f>"
+        kind = ""
+        if isinstance(cached, str):
+            kind, body = ' t="str"', body + f"<v>{escape(_ILLEGAL.sub(chr(0xFFFD), cached))}</v>"
+        elif cached is not None and math.isfinite(cached):
+            whole = float(cached).is_integer() and abs(cached) < 1e15
+            body += f"<v>{int(cached) if whole else float(cached)!r}</v>"  # 1, as Excel writes
+        self._put(row, column, style, kind, body)
 
     def text(self, row: int, column: int, text: str, style: int = 0) -> None:
         """Always a string, never a formula, whatever it starts with."""

@@ -51,16 +51,20 @@ def write_evaluators(w: WorkbookWriter, sheet: Worksheet) -> None:
             if columns:
                 span = f"{columns[0]}{r}:{columns[-1]}{r}"
                 w.layout.panel_ranges[leaf["id"], bid["id"]] = f"Evaluators!{span}"
-                w.value(sheet, r, consensus_column + 2, f"=MAX({span})-MIN({span})")
+                scores = [given[e] for e in panel if e in given]
+                spread = max(scores) - min(scores)
+                w.value(sheet, r, consensus_column + 2, f"=MAX({span})-MIN({span})", cached=spread)
                 width = scale["max"] - scale["min"]
                 share = f"{get_column_letter(consensus_column + 2)}{r}/{width}"
-                w.value(sheet, r, consensus_column + 3, f"={share}", "0%")
+                w.value(sheet, r, consensus_column + 3, f"={share}", "0%", cached=spread / width)
                 threshold = w.doc["method"]["disagreement_share"]
+                flag = "disagreement" if spread / width >= threshold else ""
                 w.value(
                     sheet,
                     r,
                     consensus_column + 4,
                     f'=IF({share}>={threshold},"disagreement","")',
+                    cached=flag,
                 )
             for k, evaluator in enumerate(panel):
                 comment = comments.get(evaluator)

@@ -48,7 +48,15 @@ def write_scores(w: WorkbookWriter, sheet: Worksheet) -> None:
             w.text(sheet, r, 1, leaf["id"])
             w.text(sheet, r, 2, leaf["name"])
             w.text(sheet, r, 3, leaf["kind"])
-            w.value(sheet, r, 4, _weight_formula(w, leaf, j, points_first), "0.00%")
+            scoring_weight = w.cells[w.bids[0]["id"]][leaf["id"]]["weight"] if w.bids else None
+            w.value(
+                sheet,
+                r,
+                4,
+                _weight_formula(w, leaf, j, points_first),
+                "0.00%",
+                cached=scoring_weight,
+            )
         w.layout.leaf_rows[leaf["id"]] = raw_first + j
     w.note(sheet, points_first, 4, f"Column D: the {weight_note} from the Weights sheet.")
     price_row = w.price_row()
@@ -66,10 +74,12 @@ def write_scores(w: WorkbookWriter, sheet: Worksheet) -> None:
         for bid in w.bids:
             column = w.layout.bid_columns[bid["id"]]
             _raw(w, sheet, raw, column, leaf, bid, w.cells[bid["id"]][leaf["id"]])
+            cell = w.cells[bid["id"]][leaf["id"]]
             formula = _value_formula(w, leaf, column, raw)
-            w.value(sheet, value, w.column_number(column), formula, "0.0000")
+            index = w.column_number(column)
+            w.value(sheet, value, index, formula, "0.0000", cached=cell["value"])
             formula = f"=100*$D{points}*{column}{value}"
-            w.value(sheet, points, w.column_number(column), formula, "0.00")
+            w.value(sheet, points, index, formula, "0.00", cached=cell["points"])
         for row in (raw, value, points):
             cells.seal(row)
     for bid in w.bids:
@@ -151,6 +161,7 @@ def _raw(
             index,
             f"=IF(ISNUMBER({consensus}),{consensus},{combine}({panel}))",
             "0.###",
+            cached=cell["raw"],
         )
         return
     w.value(sheet, row, index, cell["raw"], "#,##0.####")
@@ -165,7 +176,8 @@ def _bid_totals(
     price_row = w.price_row()
     money = w.doc["method"]["money_per_point"] or 0.0
     total = "=" + w.method.excel(ExcelTotal(points, f"{column}{price_row}", money))
-    w.value(sheet, layout.total_row, index, total, "#,##0.00")
+    figure = w.figures[bid["id"]]
+    w.value(sheet, layout.total_row, index, total, "#,##0.00", cached=figure.total)
     w.value(sheet, layout.eligible_row, index, 1 if bid["eligible"] else 0)
     if not bid["eligible"]:
         reasons = "; ".join(e["reason"] for e in bid["exclusions"])
@@ -177,6 +189,7 @@ def _bid_totals(
         index,
         f'=IF({column}{layout.eligible_row}=1,{column}{layout.total_row},"")',
         "#,##0.00",
+        cached=figure.ranked_total,
     )
     order = 0 if w.method.higher_is_better else 1
     w.value(
@@ -184,6 +197,7 @@ def _bid_totals(
         layout.rank_row,
         index,
         f'=IF({column}{layout.eligible_row}=1,RANK({column}{layout.total_row},{first},{order}),"")',
+        cached=figure.rank,
     )
     best = "MAX" if w.method.higher_is_better else "MIN"
     w.value(
@@ -192,6 +206,7 @@ def _bid_totals(
         index,
         f'=IF({column}{layout.eligible_row}=1,ABS({best}({first})-{column}{layout.total_row}),"")',
         "#,##0.00",
+        cached=figure.gap,
     )
 
 
@@ -220,9 +235,12 @@ def _eligible_helper(w: WorkbookWriter, raw_row: int) -> str:
     if (3, start) not in cells:
         w.header(sheet, 3, ["Eligible raw inputs (reference for relative formulas)"], start)
     if (raw_row, start) not in cells:
-        for k, letter in enumerate(columns):
+        leaf = next(leaf for leaf, row in w.layout.leaf_rows.items() if row == raw_row)
+        for k, (bid, letter) in enumerate(zip(w.bids, columns, strict=True)):
             eligible = f"{letter}${w.layout.eligible_row}"
-            w.value(sheet, raw_row, start + k, f'=IF({eligible}=1,{letter}{raw_row},"")')
+            raw = w.cells[bid["id"]][leaf]["raw"] if bid["eligible"] else ""
+            formula = f'=IF({eligible}=1,{letter}{raw_row},"")'
+            w.value(sheet, raw_row, start + k, formula, cached=raw)
     first = get_column_letter(start)
     last = get_column_letter(start + len(columns) - 1)
     return f"${first}${raw_row}:${last}${raw_row}"

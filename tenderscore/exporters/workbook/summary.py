@@ -39,20 +39,29 @@ def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
     for offset, bid in enumerate(ranked):
         r = 5 + offset
         column = layout.bid_columns[bid["id"]]
-        w.value(sheet, r, 1, f"=Scores!{column}{layout.rank_row}")
+        figure = w.figures[bid["id"]]
+        w.value(sheet, r, 1, f"=Scores!{column}{layout.rank_row}", cached=figure.rank)
         w.text(sheet, r, 2, bid["name"])
         for k, section in enumerate(sections):
             rows = points_rows[section]
             formula = "=" + "+".join(f"Scores!{column}{row}" for row in rows) if rows else 0
-            w.value(sheet, r, 3 + k, formula, "0.00")
-        w.value(sheet, r, 3 + len(sections), f"=Scores!{column}{layout.total_row}", "#,##0.00")
-        w.value(sheet, r, 4 + len(sections), f"=Scores!{column}{layout.gap_row}", "#,##0.00")
+            w.value(sheet, r, 3 + k, formula, "0.00", cached=bid["section_points"][section])
+        total, gap = f"=Scores!{column}{layout.total_row}", f"=Scores!{column}{layout.gap_row}"
+        w.value(sheet, r, 3 + len(sections), total, "#,##0.00", cached=figure.total)
+        w.value(sheet, r, 4 + len(sections), gap, "#,##0.00", cached=figure.gap)
     last = 4 + len(ranked)
     winner_row = last + 2
     leader = "Winner" if w.doc["run"]["official"] else "Leads under these weights"
     w.text(sheet, winner_row, 1, leader, BOLD)
     if ranked:
-        w.value(sheet, winner_row, 2, f"=INDEX($B$5:$B${last},MATCH(1,$A$5:$A${last},0))")
+        leader = next((b["name"] for b in ranked if w.figures[b["id"]].rank == 1), "")
+        w.value(
+            sheet,
+            winner_row,
+            2,
+            f"=INDEX($B$5:$B${last},MATCH(1,$A$5:$A${last},0))",
+            cached=leader,
+        )
     r = winner_row + 2
     excluded = [bid for bid in w.bids if not bid["eligible"]]
     if excluded:

@@ -9,6 +9,7 @@ from tenderscore.exporters.workbook.writer import INPUT, ROOT, WorkbookWriter, d
 from tenderscore.report.criteria import (
     document_has_leaves,
 )
+from tenderscore.report.types import CriterionPart
 
 
 def write_weights(w: WorkbookWriter, sheet: Worksheet) -> None:
@@ -34,6 +35,11 @@ def write_weights(w: WorkbookWriter, sheet: Worksheet) -> None:
     last = 3 + len(nodes)
     parents = f"$D$4:$D${last}"
     stated = f"$E$4:$E${last}"
+    shown = _stated_weights(nodes)
+    level_sums: dict[str | None, float] = {}
+    for node in nodes:
+        level_sums[node["parent"]] = level_sums.get(node["parent"], 0.0) + shown[node["id"]]
+    effective: dict[str, float] = {}  # the tree's weights, as column G multiplies them down
     for node in nodes:
         r = w.layout.weight_rows[node["id"]]
         parent = node["parent"] or ROOT
@@ -42,25 +48,52 @@ def write_weights(w: WorkbookWriter, sheet: Worksheet) -> None:
         w.text(sheet, r, 3, node["kind"])
         w.text(sheet, r, 4, parent)
         if node["stated_weight"] is None:
-            w.value(sheet, r, 5, f"=SUMIF({parents},A{r},{stated})", "0.####")
+            formula = f"=SUMIF({parents},A{r},{stated})"
+            w.value(sheet, r, 5, formula, "0.####", cached=shown[node["id"]])
             w.note(sheet, r, 5, "Points weighting: the sum of the children.")
         else:
             w.value(sheet, r, 5, node["stated_weight"], "0.####", INPUT)
             name = defined_name(node["id"])
             w.book.defined_names[name] = DefinedName(name, attr_text=f"Weights!$E${r}")
         siblings = f"SUMIF({parents},D{r},{stated})"
-        w.value(sheet, r, 6, f"=IF({siblings}=0,0,E{r}/{siblings})", "0.00%")
+        level = level_sums[node["parent"]]
+        local = shown[node["id"]] / level if level else 0.0
+        w.value(sheet, r, 6, f"=IF({siblings}=0,0,E{r}/{siblings})", "0.00%", cached=local)
         parent_row = w.layout.weight_rows.get(node["parent"] or "")
         above = f"*G{parent_row}" if parent_row else ""
-        w.value(sheet, r, 7, f"=F{r}{above}", "0.00%")
+        parent_weight = effective.get(node["parent"] or "", 1.0) if parent_row else 1.0
+        effective[node["id"]] = local * parent_weight
+        w.value(sheet, r, 7, f"=F{r}{above}", "0.00%", cached=effective[node["id"]])
         if percent:
             w.value(
                 sheet,
                 r,
                 8,
                 f'=IF(ABS({siblings}-100)<=0.000001,"ok","level sums to "&{siblings})',
+                cached="ok" if abs(level - 100) <= 1e-6 else f"level sums to {level:.15g}",
             )
     w.book.defined_names["EffectiveWeights"] = DefinedName(
         "EffectiveWeights", attr_text=f"Weights!$G$4:$G${last}"
     )
     sheet.freeze_panes = "C4"
+
+
+def _stated_weights(nodes: list[CriterionPart]) -> dict[str, float]:
+    """Each node's weight as the sheet's column E shows it: its stated weight, or (points
+    weighting) the sum of its children's, as the SUMIF there computes."""
+    children: dict[str, list[str]] = {}
+    for node in nodes:
+        if node["parent"] is not None:
+            children.setdefault(node["parent"], []).append(node["id"])
+    stated = {node["id"]: node["stated_weight"] for node in nodes}
+    shown: dict[str, float] = {}
+
+    def weight(node_id: str) -> float:
+        if node_id not in shown:
+            own = stated[node_id]
+            shown[node_id] = own if own is not None else sum(map(weight, children.get(node_id, [])))
+        return shown[node_id]
+
+    for node in nodes:
+        weight(node["id"])
+    return shown

@@ -7,6 +7,7 @@ formula), ``value`` for numbers and formulas, ``note`` for comments. Cell values
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tenderscore.exporters.sheetxml import PLAIN, Look, SheetCells, Styles
+from tenderscore.exporters.sheetxml import PLAIN, Cached, Look, SheetCells, Styles
 from tenderscore.report.criteria import (
     document_leaves,
 )
@@ -72,6 +73,7 @@ class WorkbookWriter:
         self.sheet_cells: dict[Worksheet, SheetCells] = {}
         self.widths: dict[Worksheet, dict[int, int]] = {}
         self.styles = Styles(self.book)
+        self.figures = bid_figures(document)
 
     def text(self, sheet: Worksheet, row: int, column: int, value: str, look: Look = PLAIN) -> None:
         """A text cell, never a formula: text that a spreadsheet would read as one (bid text
@@ -80,14 +82,24 @@ class WorkbookWriter:
         self._measure(sheet, row, column, value)
 
     def value(
-        self, sheet: Worksheet, row: int, column: int, value: Any, fmt: str = "", look: Look = PLAIN
+        self,
+        sheet: Worksheet,
+        row: int,
+        column: int,
+        value: Any,
+        fmt: str = "",
+        look: Look = PLAIN,
+        *,
+        cached: Cached = None,
     ) -> None:
-        """A number, or a formula: a string starting with ``=`` (text goes through ``text``)."""
+        """A number, or a formula: a string starting with ``=`` (text goes through ``text``),
+        with ``cached``, the value the engine computed for it, so the workbook reads right
+        before anything recalculates it."""
         cells, style = self.cells_of(sheet), self.styles.id(look, fmt)
         if isinstance(value, str):
             if not value.startswith("="):
                 raise ValueError(f"{value[:40]!r} is not a formula; write text with text()")
-            cells.formula(row, column, value, style)
+            cells.formula(row, column, value, style, cached)
         elif value is not None:
             cells.number(row, column, value, style)
             self._measure(sheet, row, column, value)
@@ -133,6 +145,35 @@ class WorkbookWriter:
             if leaf["kind"] == "price":
                 return self.layout.leaf_rows.get(leaf["id"], 0)
         return 0
+
+
+@dataclass(frozen=True, slots=True)
+class BidFigures:
+    """What the Scores sheet's formulas compute for one bid, as Excel computes it: the
+    values cached in those cells. The rank is RANK()'s (equal totals share a rank)."""
+
+    total: Cached
+    ranked_total: Cached
+    rank: Cached
+    gap: Cached
+
+
+def bid_figures(document: ExportDocument) -> dict[str, BidFigures]:
+    method = AGGREGATIONS[document["method"]["aggregation"]]
+    eligible = [bid for bid in document["bids"] if bid["eligible"]]
+    sign = 1.0 if method.higher_is_better else -1.0
+    goodness = {bid["id"]: sign * bid["total"] for bid in eligible}
+    best = max(goodness.values(), default=None)
+    figures = {}
+    for bid in document["bids"]:
+        total: Cached = bid["total"] if math.isfinite(bid["total"]) else ""
+        if bid["id"] not in goodness or best is None:
+            figures[bid["id"]] = BidFigures(total, "", "", "")
+            continue
+        mine = goodness[bid["id"]]
+        rank = 1 + sum(1 for other in goodness.values() if other > mine)
+        figures[bid["id"]] = BidFigures(total, total, rank, abs(float(best - mine)))
+    return figures
 
 
 def defined_name(node_id: str) -> str:
