@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import io
+import itertools
 import json
 import os
 import re
@@ -360,11 +361,10 @@ def test_a_viewer_that_does_not_recalculate_sees_every_total_rank_and_the_winner
     evaluation = evaluate(load_tender(EXAMPLE))
     summary = book["Summary"]
     width = 4 + len(evaluation.sections)
-    rows = {
-        row[1]: row[:width]
-        for row in summary.iter_rows(min_row=5, values_only=True)
-        if isinstance(row[0], int)
-    }
+    table = itertools.takewhile(
+        lambda row: isinstance(row[0], int), summary.iter_rows(min_row=5, values_only=True)
+    )  # the table as evaluated, down to its first empty row
+    rows = {row[1]: row[:width] for row in table}
     for ranked in evaluation.ranked:
         rank, _, *sections, total, _gap = rows[ranked.name]
         assert rank == ranked.rank

@@ -146,6 +146,21 @@ def test_example_workbook_recalculates_to_the_engine_values(tmp_path: Path) -> N
     summary = load_workbook(first, data_only=True)["Summary"]
     winner = next(row[1].value for row in summary.iter_rows() if row[0].value == "Winner")
     assert winner == evaluation.ranked[0].name
+    assert _live_ranking(first) == [bid.name for bid in evaluation.ranked]
+    assert _live_ranking(second) == [bid.name for bid in reweighted.ranked]
+    assert _live_ranking(second) != _live_ranking(first)  # the weight edit reordered it
+
+
+def _live_ranking(path: Path) -> list[str]:
+    """The suppliers of the Summary's ranking that follows the formulas, in order."""
+    rows = list(load_workbook(path, data_only=True)["Summary"].iter_rows(values_only=True))
+    start = next(k for k, row in enumerate(rows) if str(row[0]).startswith("Ranking as"))
+    names = []
+    for row in rows[start + 2 :]:
+        if not isinstance(row[0], int | float) or not row[1]:
+            break
+        names.append(str(row[1]))
+    return names
 
 
 # A published value for every parameter a rule may require, so each registry entry can be

@@ -30,8 +30,10 @@ def write_scores(w: WorkbookWriter, sheet: Worksheet) -> None:
     ranked_row = total_row + 2
     rank_row = total_row + 3
     gap_row = total_row + 4
+    place_row = total_row + 5
     w.layout.total_row, w.layout.rank_row = total_row, rank_row
     w.layout.gap_row, w.layout.eligible_row = gap_row, eligible_row
+    w.layout.place_row = place_row
     w.header(sheet, 3, ["Id", "Criterion", "Kind", "Weight", *[bid["name"] for bid in w.bids]])
     blocks = (
         (raw_first, "Raw input (score on its scale, answer, or price scored)"),
@@ -94,6 +96,7 @@ def write_scores(w: WorkbookWriter, sheet: Worksheet) -> None:
         ranked_row: "Total if eligible",
         rank_row: "Rank",
         gap_row: "Gap to leader",
+        place_row: "Place (ties in column order)",
     }
     for row, label in labels.items():
         w.text(sheet, row, 1, label, BOLD)
@@ -207,6 +210,16 @@ def _bid_totals(
         f'=IF({column}{layout.eligible_row}=1,ABS({best}({first})-{column}{layout.total_row}),"")',
         "#,##0.00",
         cached=figure.gap,
+    )
+    start = next(iter(layout.bid_columns.values()))
+    so_far = f"${start}${layout.total_row + 2}:{column}{layout.total_row + 2}"
+    w.value(
+        sheet,
+        layout.place_row,
+        index,
+        f"=IF({column}{layout.eligible_row}=1,{column}{layout.rank_row}"
+        f'+COUNTIF({so_far},{column}{layout.total_row + 2})-1,"")',
+        cached=figure.place,
     )
 
 

@@ -9,7 +9,7 @@ from tenderscore.exporters.workbook.writer import BOLD, WRAPPED, WorkbookWriter
 from tenderscore.report.criteria import (
     document_section_leaves,
 )
-from tenderscore.report.types import sensitivity_of
+from tenderscore.report.types import BidPart, sensitivity_of
 
 
 def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
@@ -62,7 +62,7 @@ def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
             f"=INDEX($B$5:$B${last},MATCH(1,$A$5:$A${last},0))",
             cached=leader,
         )
-    r = winner_row + 2
+    r = _live_ranking(w, sheet, winner_row + 2, ranked) + 1
     excluded = [bid for bid in w.bids if not bid["eligible"]]
     if excluded:
         w.text(sheet, r, 1, "Excluded bids", BOLD)
@@ -71,7 +71,7 @@ def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
             w.text(sheet, r, 1, bid["name"])
             w.text(sheet, r, 2, "; ".join(e["reason"] for e in bid["exclusions"]))
     r += 2
-    w.text(sheet, r, 1, "Robustness", BOLD)
+    w.text(sheet, r, 1, "Robustness (for the published weights; not recalculated)", BOLD)
     w.text(sheet, r + 1, 1, sensitivity_of(w.doc)["headline"], WRAPPED)
     sheet.merge_cells(
         start_row=r + 1, start_column=1, end_row=r + 6, end_column=max(6, len(labels))
@@ -90,3 +90,36 @@ def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
         chart.height, chart.width = 7.5, 16
         sheet.add_chart(chart, f"A{r + 8}")
     sheet.freeze_panes = "A5"
+
+
+def _live_ranking(w: WorkbookWriter, sheet: Worksheet, r: int, ranked: list[BidPart]) -> int:
+    """The ranking as the Scores sheet's formulas stand: it reorders when a weight is
+    changed (the table above keeps the order of the evaluation). The last row used."""
+    w.text(sheet, r, 1, "Ranking as the formulas stand (follows a changed weight)", BOLD)
+    w.header(sheet, r + 1, ["Place", "Supplier", "Total"])
+    layout = w.layout
+    names = w.bid_range(3)
+    places = w.bid_range(layout.place_row)
+    totals = w.bid_range(layout.total_row)
+    by_place = {w.figures[bid["id"]].place: bid for bid in ranked}
+    for k in range(1, len(ranked) + 1):
+        row = r + 1 + k
+        bid = by_place.get(k)
+        w.value(sheet, row, 1, k)
+        match = f"MATCH(A{row},Scores!{places},0)"
+        w.value(
+            sheet,
+            row,
+            2,
+            f'=IFERROR(INDEX(Scores!{names},{match}),"")',
+            cached=bid["name"] if bid else "",
+        )
+        w.value(
+            sheet,
+            row,
+            3,
+            f'=IFERROR(INDEX(Scores!{totals},{match}),"")',
+            "#,##0.00",
+            cached=w.figures[bid["id"]].total if bid else "",
+        )
+    return r + 1 + len(ranked)

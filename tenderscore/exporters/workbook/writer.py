@@ -53,6 +53,7 @@ class Layout:
     rank_row: int = 0
     gap_row: int = 0
     eligible_row: int = 0
+    place_row: int = 0
     points_first: int = 0
 
 
@@ -156,6 +157,8 @@ class BidFigures:
     ranked_total: Cached
     rank: Cached
     gap: Cached
+    place: Cached
+    """The rank with ties put in the columns' order: 1, 2, 3 ... for the ranking that follows."""
 
 
 def bid_figures(document: ExportDocument) -> dict[str, BidFigures]:
@@ -168,11 +171,13 @@ def bid_figures(document: ExportDocument) -> dict[str, BidFigures]:
     for bid in document["bids"]:
         total: Cached = bid["total"] if math.isfinite(bid["total"]) else ""
         if bid["id"] not in goodness or best is None:
-            figures[bid["id"]] = BidFigures(total, "", "", "")
+            figures[bid["id"]] = BidFigures(total, "", "", "", "")
             continue
         mine = goodness[bid["id"]]
         rank = 1 + sum(1 for other in goodness.values() if other > mine)
-        figures[bid["id"]] = BidFigures(total, total, rank, abs(float(best - mine)))
+        earlier = [b["id"] for b in eligible[: eligible.index(bid)]]
+        place = rank + sum(1 for other in earlier if goodness[other] == mine)
+        figures[bid["id"]] = BidFigures(total, total, rank, abs(float(best - mine)), place)
     return figures
 
 
