@@ -154,7 +154,7 @@ def test_example_workbook_recalculates_to_the_engine_values(tmp_path: Path) -> N
 def _live_ranking(path: Path) -> list[str]:
     """The suppliers of the Summary's ranking that follows the formulas, in order."""
     rows = list(load_workbook(path, data_only=True)["Summary"].iter_rows(values_only=True))
-    start = next(k for k, row in enumerate(rows) if str(row[0]).startswith("Ranking as"))
+    start = next(k for k, row in enumerate(rows) if row[0] == "Live ranking")
     names = []
     for row in rows[start + 2 :]:
         if not isinstance(row[0], int | float) or not row[1]:

@@ -71,7 +71,13 @@ def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
             w.text(sheet, r, 1, bid["name"])
             w.text(sheet, r, 2, "; ".join(e["reason"] for e in bid["exclusions"]))
     r += 2
-    w.text(sheet, r, 1, "Robustness (for the published weights; not recalculated)", BOLD)
+    w.text(sheet, r, 1, "Robustness (published weights)", BOLD)
+    w.note(
+        sheet,
+        r,
+        1,
+        "Computed for the published weights; it is not recalculated when a weight is changed here.",
+    )
     w.text(sheet, r + 1, 1, sensitivity_of(w.doc)["headline"], WRAPPED)
     sheet.merge_cells(
         start_row=r + 1, start_column=1, end_row=r + 6, end_column=max(6, len(labels))
@@ -95,7 +101,14 @@ def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
 def _live_ranking(w: WorkbookWriter, sheet: Worksheet, r: int, ranked: list[BidPart]) -> int:
     """The ranking as the Scores sheet's formulas stand: it reorders when a weight is
     changed (the table above keeps the order of the evaluation). The last row used."""
-    w.text(sheet, r, 1, "Ranking as the formulas stand (follows a changed weight)", BOLD)
+    w.text(sheet, r, 1, "Live ranking", BOLD)
+    w.note(
+        sheet,
+        r,
+        1,
+        "As the formulas stand: it reorders when a weight is changed. The table "
+        "above keeps the order of the evaluation.",
+    )
     w.header(sheet, r + 1, ["Place", "Supplier", "Total"])
     layout = w.layout
     names = w.bid_range(3)
