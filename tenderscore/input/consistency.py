@@ -6,7 +6,6 @@ wrong with a tender in one run.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,7 @@ from tenderscore.errors import Problem, did_you_mean
 from tenderscore.input.hierarchy import CriteriaTree, TreeNode, iter_nodes
 from tenderscore.input.models import LARGEST, BidFile, Minimum, ScaleCriterion, TenderFile
 from tenderscore.input.panel import assigned_evaluators
+from tenderscore.input.schema_errors import is_placeholder
 from tenderscore.input.yamlfile import DataPath, YamlDocument
 from tenderscore.rules.aggregation import AGGREGATIONS
 from tenderscore.rules.costs import whole_life_cost
@@ -92,9 +92,6 @@ def _weight_problems(
         yield criteria.document.problem(full, problem.message)
 
 
-PLACEHOLDER = re.compile(r"^<[^<>]*>$")
-
-
 def placeholder_problems(document: YamlDocument) -> Iterator[Problem]:
     """Every value still the ``<...>`` that ``tenderscore init`` or the bid template wrote:
     it would reach the report's title, the sheets and the bidders' summaries."""
@@ -105,7 +102,7 @@ def placeholder_problems(document: YamlDocument) -> Iterator[Problem]:
             stack.extend(((*path, key), item) for key, item in value.items())
         elif isinstance(value, list):
             stack.extend(((*path, index), item) for index, item in enumerate(value))
-        elif isinstance(value, str) and PLACEHOLDER.match(value.strip()):
+        elif isinstance(value, str) and is_placeholder(value):
             yield document.problem(path, f"still the placeholder {value!r}: fill it in")
 
 

@@ -8,6 +8,7 @@ what was expected and what was found, and suggests the nearest valid key for a t
 from __future__ import annotations
 
 import difflib
+import re
 from functools import cache
 from typing import Any, TypeVar
 
@@ -147,6 +148,14 @@ def _separator_split(data: Any, path: DataPath) -> bool:
     return isinstance(parent, dict) and path[-1] in parent and parent[path[-1]] is None
 
 
+PLACEHOLDER = re.compile(r"^<[^<>]*>$")
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether ``text`` is a ``<...>`` that ``tenderscore init`` or the bid template wrote."""
+    return bool(PLACEHOLDER.match(text.strip()))
+
+
 _WORDS = {
     "dict_type": "expected a mapping (indented 'key: value' lines)",
     "model_type": "expected a mapping (indented 'key: value' lines)",
@@ -188,7 +197,7 @@ def _expected(error: Any) -> str:
 
 def _hint(kind: str, got: Any) -> str:
     """How to fix the commonest slips: a number in quotes, thousands separators, yes/no."""
-    if isinstance(got, str) and got.startswith("<") and got.endswith(">"):
+    if isinstance(got, str) and is_placeholder(got):
         return " (still the template's placeholder: fill it in)"
     if isinstance(got, bool) and kind == "string_type":
         return " (YAML reads yes/no/on/off/true/false as booleans: put it in quotes)"

@@ -15,11 +15,11 @@ from tenderscore.sensitivity.analysis import SensitivityReport
 WHAT_IF = "WHAT-IF, not the official evaluation"
 """The mark of a run with other weights than the tender's, where a reader looks first."""
 
-SAMPLING_WORDS = {
+SAMPLING_WORDS = {  # {whose}: the published weights, or a what-if's
     "uniform": "uniformly (no preference information)",
-    "dirichlet": "around the published weights",
+    "dirichlet": "around {whose} weights",
     "intervals": "within the declared intervals",
-    "rank": "keeping only the published order of importance",
+    "rank": "keeping only {whose} order of importance",
 }
 
 
@@ -32,9 +32,9 @@ def sampling_words(
 ) -> str:
     """How weights (and scores) were drawn, completing "weights sampled ..."; a what-if's
     weights are not the published ones, and its words say so."""
-    words = SAMPLING_WORDS[sampling]
-    if not published:
-        words = words.replace("the published", "this what-if's")
+    words = SAMPLING_WORDS[sampling].format(
+        whose="the published" if published else "this what-if's"
+    )
     if sampling == "dirichlet" and concentration is not None:
         words += f" (Dirichlet, concentration {concentration:g})"
     scores = " and scores drawn from the panel's individual scores" if score_uncertainty else ""

@@ -230,16 +230,16 @@ def _value_formula(w: WorkbookWriter, leaf: CriterionPart, column: str, row: int
         return "=" + SCALE.excel(ExcelValue(x), spec["scale"])
     if leaf["kind"] == "price":
         rule = w.doc["method"]["price"]
-        ref = _eligible_helper(w, row)
+        ref = _eligible_helper(w, leaf["id"], row)
         cells = ExcelPrice(x, f"MIN({ref})", f"MAX({ref})", f"AVERAGE({ref})")
         return "=" + price_excel(rule["formula"], cells, PriceSettings.from_mapping(rule))
     function = VALUE_FUNCTIONS[spec["value_function"]["type"]]
     higher = spec["direction"] == "higher_is_better"
-    ref = _eligible_helper(w, row) if function.relative else ""
+    ref = _eligible_helper(w, leaf["id"], row) if function.relative else ""
     return "=" + function.excel(ExcelValue(x, ref, higher), spec["value_function"])
 
 
-def _eligible_helper(w: WorkbookWriter, raw_row: int) -> str:
+def _eligible_helper(w: WorkbookWriter, leaf: str, raw_row: int) -> str:
     """Raw inputs of the eligible bids only ("" for the others), to the right."""
     sheet = w.book["Scores"]
     cells = w.cells_of(sheet)
@@ -248,7 +248,6 @@ def _eligible_helper(w: WorkbookWriter, raw_row: int) -> str:
     if (3, start) not in cells:
         w.header(sheet, 3, ["Eligible raw inputs (reference for relative formulas)"], start)
     if (raw_row, start) not in cells:
-        leaf = next(leaf for leaf, row in w.layout.leaf_rows.items() if row == raw_row)
         for k, (bid, letter) in enumerate(zip(w.bids, columns, strict=True)):
             eligible = f"{letter}${w.layout.eligible_row}"
             raw = w.cells[bid["id"]][leaf]["raw"] if bid["eligible"] else ""
