@@ -153,6 +153,7 @@ def inline_tender(
     extra: Sequence[dict[str, Any]] = (),
     names: Sequence[str] | None = None,
     aggregation: dict[str, Any] | None = None,
+    tie_break: Sequence[str] = (),
 ) -> Tender:
     """An in-memory tender with points weighting: numeric criteria c0.., a price, a gate.
 
@@ -172,6 +173,7 @@ def inline_tender(
             "criteria": criteria,
             "price": price or ABSOLUTE,
             "aggregation": aggregation or {},
+            "tie_break": list(tie_break),
         }
     )
     assert isinstance(config.criteria, list)

@@ -24,7 +24,7 @@ from tenderscore.sensitivity.rescoring import rescorer
 from tenderscore.sensitivity.reversal import formula_outcomes, rank_reversals
 from tenderscore.sensitivity.sampling import weight_sampler
 from tenderscore.sensitivity.smaa import ScorePanel, run_smaa
-from tenderscore.sensitivity.stability import stability_interval, weight_line
+from tenderscore.sensitivity.stability import Bound, stability_interval, weight_line
 from tenderscore.sensitivity.switching import switching_values
 
 from conftest import EXAMPLE, inline_tender, run_cli
@@ -130,12 +130,18 @@ def test_locked_weights_are_held() -> None:
 
 @st.composite
 def random_tenders(draw: st.DrawFn) -> Tender:
+    """Small tenders; in some, bid b1 ties b0 on total by swapping two equally weighted
+    answers (so the declared tie-break, if any, decides between them)."""
     m = draw(st.integers(2, 5))
     n = draw(st.integers(1, 4))
     weights = draw(st.lists(st.integers(1, 10), min_size=n, max_size=n))
     grid = st.integers(0, 40).map(lambda k: k / 40)  # real answers are never 1e-9 apart
     answers = draw(st.lists(st.lists(grid, min_size=n, max_size=n), min_size=m, max_size=m))
     prices = draw(st.lists(st.integers(50, 200).map(float), min_size=m, max_size=m))
+    if n >= 2 and draw(st.booleans()):
+        weights[1] = weights[0]
+        answers[1] = [answers[0][1], answers[0][0], *answers[0][2:]]
+        prices[1] = prices[0]
     formula = draw(st.sampled_from([RELATIVE, {"formula": "absolute", "floor": 0, "ceiling": 300}]))
     method = draw(st.sampled_from(["weighted_sum", "price_per_quality_point", "monetised_quality"]))
     aggregation = {"method": method}
@@ -148,48 +154,76 @@ def random_tenders(draw: st.DrawFn) -> Tender:
         price_weight=draw(st.integers(1, 10)),
         price=formula,
         aggregation=aggregation,
+        tie_break=draw(st.sampled_from([(), ("c0",), ("price",), ("c0", "price")])),
     )
 
 
-@settings(max_examples=80, deadline=None)
+TIE_BROKEN = inline_tender(  # b0 and b1 tie on 20 points; b0 leads on c0, the tie-break
+    [30, 20], [[2 / 3, 0.0], [0.0, 1.0]], [100, 100], price_weight=50, tie_break=["c0", "price"]
+)
+
+
+@settings(max_examples=120, deadline=None)
 @given(tender=random_tenders())
 @example(  # b0 and b2 tie now: the ranking may change at once, the nearest grid point hid that
     tender=inline_tender([1, 1], [[0, 0.025], [0, 0.05], [0.025, 0]], [50.0] * 3, price=RELATIVE)
 )
+@example(tender=TIE_BROKEN)
+@example(  # the same tie with no tie-break: first place is shared, any move separates it
+    tender=inline_tender([30, 20], [[2 / 3, 0.0], [0.0, 1.0]], [100, 100], price_weight=50)
+)
 def test_stability_intervals_agree_with_a_brute_force_sweep(tender: Tender) -> None:
-    model, _ = _model(tender)
-    if model.size < 2 or model.lead_shared:
+    """First place (after the declared tie-break) is the same everywhere inside the interval
+    and is the stated taker just beyond each end; no pair ordered now swaps inside the
+    ranking interval."""
+    model, evaluation = _model(tender)
+    if model.size < 2:
         return
+    assert [model.ranks[i] for i in model.rank(model.goodness(model.weights)[0]).order] == [
+        bid.rank for bid in evaluation.ranked
+    ]
+    leaders = model.first_place(model.weights)
     for group in weight_groups(tender.tree, model):
         interval = stability_interval(model, group)
         if not interval.movable:
             continue
         line = weight_line(model, group)
-        grid = np.linspace(0, line.limit, 801)
-        goodness = model.goodness(np.stack([line.weights_at(float(t)) for t in grid]))
-        leader = goodness[:, 0]
-        best_other = goodness[:, 1:].max(axis=1)
         low, high = interval.winner_low.weight, interval.winner_high.weight
-        inside = (grid > low + 1e-6) & (grid < high - 1e-6)
-        assert (leader[inside] >= best_other[inside] - 1e-9).all()
+        for t in np.linspace(0, line.limit, 801):
+            if low + 1e-6 < t < high - 1e-6:
+                assert model.first_place(line.weights_at(float(t))) == leaders, t
         for end, side in ((interval.winner_low, -1), (interval.winner_high, 1)):
             if end.taker is None:
                 continue
-            probe = end.weight + side * 1e-6
-            beyond = model.goodness(line.weights_at(probe))[0]
-            first = {model.bids[i] for i in np.flatnonzero(beyond >= beyond.max() - 1e-9)}
-            assert first == {end.taker, *end.shared_with}
-            assert model.bids[0] not in first
-        # inside the ranking interval no pair that is ordered now changes order
-        now = model.goodness(line.weights_at(group.weight))[0]
-        ordered = np.sign(now[:, None] - now[None, :])
-        ordered[np.abs(now[:, None] - now[None, :]) <= 1e-9] = 0
-        inside_ranking = (grid > interval.ranking_low.weight + 1e-6) & (
-            grid < interval.ranking_high.weight - 1e-6
-        )
-        for row in goodness[inside_ranking]:
-            signs = np.sign(row[:, None] - row[None, :])
-            assert not ((ordered != 0) & (signs == -ordered)).any()
+            first = model.first_place(line.weights_at(end.weight + side * 1e-6))
+            assert {model.bids[i] for i in first} == {end.taker, *end.shared_with}
+            assert first != leaders
+        now = _positions(model, model.weights)
+        for t in np.linspace(0, line.limit, 201):
+            if interval.ranking_low.weight + 1e-6 < t < interval.ranking_high.weight - 1e-6:
+                there = _positions(model, line.weights_at(float(t)))
+                assert not ((now[:, None] < now[None, :]) & (there[:, None] > there[None, :])).any()
+
+
+def _positions(model: RankingModel, weights: np.ndarray) -> np.ndarray:
+    """Each bid's rank at ``weights``, the declared tie-break applied."""
+    ranking = model.rank(model.goodness(weights)[0], weights)
+    return np.array([ranking.rank[i] for i in range(model.size)])
+
+
+def test_a_tie_won_on_the_tie_break_changes_with_any_move_against_the_leader() -> None:
+    """The issue's case: b0 and b1 both on 65.00 (20 + 45 price points), b0 first on c0.
+    Any decrease of c0 (or increase of c1) lets b1 win; moving price keeps the tie."""
+    report = analyse_sensitivity(TIE_BROKEN, quick=True)
+    intervals = {interval.id: interval for interval in report.intervals}
+    assert intervals["c0"].winner_low == Bound(0.3, "b1", ("b0", "b1"))
+    assert intervals["c1"].winner_high == Bound(0.2, "b1", ("b0", "b1"))
+    assert intervals["price"].switches == ()
+    assert report.most_critical is not None
+    assert report.most_critical.switching_change == 0.0
+    assert intervals["c0"].sentences(report.names) == [
+        "the winner changes as soon as c0 moves below 30.0%: then b1 wins."
+    ]
 
 
 def test_smaa_two_bids_two_criteria_is_a_length_on_the_simplex() -> None:
@@ -219,6 +253,28 @@ def test_smaa_identical_bids_share_the_credit() -> None:
     assert result.acceptability[top, 1].tolist() == [0.5, 0.5]
     assert result.pairwise is not None
     assert result.pairwise[top[0], top[1]] == 0.5
+
+
+def test_smaa_orders_identical_figures_by_the_declared_tie_break() -> None:
+    """b0 and b1 score alike everywhere (both prices are below the floor, so both score 1),
+    so they tie in every sample; the tie-break on price puts b0 (100) before b1 (150), as the
+    evaluation does."""
+    tender = inline_tender(
+        [1, 2],
+        [[0.5, 0.5], [0.5, 0.5], [0.1, 0.2]],
+        [100, 150, 100],
+        price={"formula": "absolute", "floor": 200, "ceiling": 300},
+        tie_break=["price"],
+    )
+    model, evaluation = _model(tender)
+    assert [(bid.id, bid.rank) for bid in evaluation.ranked][:2] == [("b0", 1), ("b1", 2)]
+    result = run_smaa(model, weight_sampler(tender.tree, sampling="uniform"), samples=5_000, seed=1)
+    top = [model.bids.index("b0"), model.bids.index("b1")]
+    assert result.acceptability[top, 0].tolist() == [1.0, 0.0]
+    assert result.acceptability[top, 1].tolist() == [0.0, 1.0]
+    assert result.pairwise is not None
+    assert result.pairwise[top[0], top[1]] == 1.0
+    assert result.confidence[top[0]] == 1.0
 
 
 def test_smaa_is_reproducible_and_depends_on_the_seed() -> None:
@@ -410,3 +466,10 @@ def test_a_flat_tender_lists_each_interval_once() -> None:
     report = analyse_sensitivity(tender, quick=True)
     ids = [interval.id for interval in report.intervals]
     assert len(ids) == len(set(ids)) == 4
+
+
+def test_a_tie_won_on_the_tie_break_is_told_as_a_tie() -> None:
+    report = analyse_sensitivity(TIE_BROKEN, quick=True)
+    assert robustness_headline(report).startswith(
+        "b0 and b1 tie on 65.00 points; b0 ranks first on the declared tie-break (c0)."
+    )

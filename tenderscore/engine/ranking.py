@@ -13,7 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from tenderscore.input.tender import Tender
+
 RELATIVE_TOLERANCE = 1e-9
+PRICE = "price"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,15 +28,63 @@ class SortKey:
 
 
 @dataclass(frozen=True, slots=True)
+class TieBreak:
+    """One entry of the declared tie-break: a criterion's or section's points (more wins), or
+    the price (less wins). Every ranking in the tool, the engine's and every re-ranking in
+    the sensitivity analysis, builds its keys here, so they all break ties the same way."""
+
+    name: str
+    leaves: tuple[int, ...] = ()
+    """The leaves whose points make up the key; empty for the price."""
+
+    def key(self, points: NDArray[np.float64], prices: NDArray[np.float64]) -> SortKey:
+        """The key from the bids' points per leaf (bids x leaves) and prices (bids)."""
+        if self.name == PRICE:
+            return SortKey(PRICE, -prices)
+        return SortKey(self.name, points[:, list(self.leaves)].sum(axis=1))
+
+
+def declared_tie_breaks(tender: Tender) -> tuple[TieBreak, ...]:
+    """The tender's ``tie_break`` entries, in order."""
+    nodes = tender.tree.nodes
+    return tuple(
+        TieBreak(entry) if entry == PRICE else TieBreak(entry, nodes[entry].leaves)
+        for entry in tender.config.tie_break
+    )
+
+
+def rank_by(
+    goodness: NDArray[np.float64],
+    tie_breaks: Sequence[TieBreak],
+    points: NDArray[np.float64],
+    prices: NDArray[np.float64],
+    candidates: Sequence[int] | None = None,
+) -> Ranking:
+    """Rank by ``goodness`` (higher is better), then by the declared tie-breaks."""
+    keys = [SortKey("total", goodness), *(t.key(points, prices) for t in tie_breaks)]
+    chosen = range(len(goodness)) if candidates is None else candidates
+    return rank_bids(chosen, keys)
+
+
+@dataclass(frozen=True, slots=True)
 class Ranking:
     rank: dict[int, int]
     shared: dict[int, bool]
     broken_by: dict[int, str | None]
     groups: tuple[tuple[int, ...], ...]
 
+    @property
+    def order(self) -> tuple[int, ...]:
+        """Every candidate, best first (a shared place in index order)."""
+        return tuple(i for group in self.groups for i in group)
 
-def nearly_equal(a: float, b: float) -> bool:
-    return abs(a - b) <= RELATIVE_TOLERANCE * max(1.0, abs(a), abs(b))
+
+def nearly_equal(
+    a: float | NDArray[np.float64], b: float | NDArray[np.float64]
+) -> NDArray[np.bool_]:
+    """Whether two figures (or arrays of figures, element by element) are a tie."""
+    size = np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
+    return np.asarray(np.abs(np.subtract(a, b)) <= RELATIVE_TOLERANCE * size)
 
 
 def _runs(indices: Sequence[int], values: NDArray[np.float64]) -> list[list[int]]:

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from tenderscore.engine.findings import collect_findings
 from tenderscore.engine.gathering import RawInputs, gather_inputs
-from tenderscore.engine.ranking import SortKey, rank_bids
+from tenderscore.engine.ranking import declared_tie_breaks, rank_by
 from tenderscore.engine.results import (
     BidResult,
     CriterionScore,
@@ -216,14 +216,9 @@ def _assemble(state: _State) -> Evaluation:
         state.eligible[undefined] = False
     higher_is_better = method.higher_is_better
     node_ids = list(tree.nodes)
-    keys = [SortKey("total", method.goodness(total))]
-    for entry in config.tie_break:
-        if entry == "price":
-            keys.append(SortKey("price", -prices))
-        else:
-            keys.append(SortKey(entry, node_points[:, node_ids.index(entry)]))
     candidates = [int(i) for i in np.flatnonzero(state.eligible)]
-    ranking = rank_bids(candidates, keys)
+    goodness = method.goodness(total)
+    ranking = rank_by(goodness, declared_tie_breaks(tender), points, prices, candidates)
     leader = total[ranking.groups[0][0]] if candidates else None
     results = []
     cells = _criterion_scores(state, points)

@@ -52,6 +52,11 @@ def robustness_headline(report: SensitivityReport, *, published: bool = True) ->
     if second.rank == 1:
         tied = " and ".join(bid.name for bid in ranked if bid.rank == 1)
         said = [f"{tied} share first place ({leader.total:,.2f}{unit})."]
+    elif leader.tie_broken_by:
+        said = [
+            f"{leader.name} and {second.name} tie on {leader.total:,.2f}{unit}; "
+            f"{leader.name} ranks first on the declared tie-break ({leader.tie_broken_by})."
+        ]
     else:
         said = [
             f"{leader.name} leads {second.name} by {second.gap_to_leader or 0:.4g}{unit} "

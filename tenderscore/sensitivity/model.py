@@ -11,11 +11,13 @@ into a *goodness*, higher is better, so the three aggregation methods share one 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
+from tenderscore.engine.ranking import Ranking, TieBreak, declared_tie_breaks, rank_by
 from tenderscore.engine.results import Evaluation
 from tenderscore.input.hierarchy import CriteriaTree, TreeNode
 from tenderscore.input.tender import Tender
@@ -42,7 +44,8 @@ class Group:
 class RankingModel:
     """Values, weights and prices of the bids in contention, with the aggregation method.
 
-    Bids are in the evaluation's rank order: index 0 is the leader.
+    Bids are in the evaluation's rank order: index 0 is the leader. ``ranks`` are the
+    evaluation's ranks (equal where a place is shared after the declared tie-break).
     """
 
     bids: tuple[str, ...]
@@ -55,7 +58,8 @@ class RankingModel:
     money_per_point: float
     locked: NDArray[np.bool_]
     quality: NDArray[np.bool_]
-    lead_shared: bool = False
+    ranks: tuple[int, ...] = ()
+    tie_breaks: tuple[TieBreak, ...] = ()
 
     @property
     def size(self) -> int:
@@ -81,6 +85,28 @@ class RankingModel:
         with np.errstate(over="ignore"):  # a vanishing quality ranks last (-inf)
             return self.method.goodness(self.method.numpy(quality, prices, self.money_per_point))
 
+    def rank(
+        self,
+        goodness: Array,
+        weights: Array | None = None,
+        values: Array | None = None,
+        prices: Array | None = None,
+        among: Sequence[int] | None = None,
+    ) -> Ranking:
+        """The engine's ranking for one set of figures: ``goodness`` (m,) first, then the
+        declared tie-break on the points at ``weights`` of ``values`` and ``prices`` (each
+        defaults to the evaluation's), so every re-ranking breaks a tie as the evaluation
+        did. ``among`` ranks only those bids (a withdrawal)."""
+        weights = self.weights if weights is None else weights
+        values = self.values if values is None else values
+        prices = self.prices if prices is None else prices
+        points = 100.0 * values * weights
+        return rank_by(goodness, self.tie_breaks, points, prices, among)
+
+    def first_place(self, weights: Array) -> tuple[int, ...]:
+        """The bid, or bids sharing first place, at ``weights`` (n,)."""
+        return self.rank(self.goodness(weights)[0], weights).groups[0]
+
     def figure(self, goodness: Array) -> Array:
         """The figure users read (points, price per point, money) from a goodness."""
         return self.method.goodness(goodness)  # its own inverse: a sign
@@ -103,7 +129,8 @@ def ranking_model(tender: Tender, evaluation: Evaluation) -> RankingModel:
         money_per_point=tender.config.aggregation.money_per_point or 0.0,
         locked=np.array([_is_locked(tree, leaf) for leaf in tree.leaves], dtype=bool),
         quality=np.array([leaf.kind != "price" for leaf in tree.leaves], dtype=bool),
-        lead_shared=bool(ranked and ranked[0].rank_shared),
+        ranks=tuple(bid.rank or 0 for bid in ranked),
+        tie_breaks=declared_tie_breaks(tender),
     )
 
 

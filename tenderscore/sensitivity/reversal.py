@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from tenderscore.input.models import PriceRule
+from tenderscore.rules.arrays import Array
 from tenderscore.rules.price import PRICE_FORMULAS, PriceFormulaName
 from tenderscore.sensitivity.rescoring import Rescorer
 
@@ -28,8 +30,11 @@ class Reversal:
 MAX_PAIRS = 20
 
 
-def _order(goodness: np.ndarray, present: np.ndarray) -> list[int]:
-    return sorted(np.flatnonzero(present).tolist(), key=lambda i: -goodness[i])
+def _ranks(rescorer: Rescorer, values: Array, present: NDArray[np.bool_]) -> dict[int, int]:
+    """The present bids' ranks under ``values``, the declared tie-break applied."""
+    goodness = rescorer.goodness(values, rescorer.raw)
+    candidates = np.flatnonzero(present).tolist()
+    return rescorer.model.rank(goodness, values=values, among=candidates).rank
 
 
 def rank_reversals(rescorer: Rescorer) -> list[Reversal]:
@@ -38,17 +43,15 @@ def rank_reversals(rescorer: Rescorer) -> list[Reversal]:
     model = rescorer.model
     if not rescorer.relative or model.size < 3:
         return []
-    base = rescorer.goodness(model.values, rescorer.raw)
+    everyone = np.ones(model.size, dtype=bool)
+    base = _ranks(rescorer, model.values, everyone)
     found = []
     for r in range(model.size):
-        present = np.ones(model.size, dtype=bool)
+        present = everyone.copy()
         present[r] = False
         values = rescorer.values(rescorer.raw, present=present)
-        goodness = rescorer.goodness(values, rescorer.raw)
-        before, after = _order(base, present), _order(goodness, present)
-        if before == after:
-            continue
-        swapped = _swapped_pairs(base, goodness, present)
+        after = _ranks(rescorer, values, present)
+        swapped = _swapped_pairs(base, after)
         if not swapped:
             continue
         changed = tuple(
@@ -57,20 +60,24 @@ def rank_reversals(rescorer: Rescorer) -> list[Reversal]:
             if not np.allclose(values[present, j], model.values[present, j], rtol=0, atol=1e-12)
         )
         pairs = tuple((model.bids[a], model.bids[b]) for a, b in swapped)
-        found.append(Reversal(model.bids[r], pairs, changed, before[0] != after[0]))
+        first_before = {i for i in after if base[i] == min(base[k] for k in after)}
+        first_after = {i for i, rank in after.items() if rank == 1}
+        found.append(Reversal(model.bids[r], pairs, changed, first_before != first_after))
     return found
 
 
-def _swapped_pairs(
-    base: np.ndarray, goodness: np.ndarray, present: np.ndarray
-) -> list[tuple[int, int]]:
-    """Pairs (a, b), a < b, of present bids whose order differs, strictly, before and after."""
-    index = np.flatnonzero(present)
-    before = np.sign(base[index][:, None] - base[index][None, :])
-    after = np.sign(goodness[index][:, None] - goodness[index][None, :])
-    a, b = np.nonzero(np.triu(before * after < 0, k=1))
+def _swapped_pairs(before: dict[int, int], after: dict[int, int]) -> list[tuple[int, int]]:
+    """Pairs (a, b), a < b, of bids ranked both times whose order is strictly reversed
+    (at most ``MAX_PAIRS``)."""
+    index = sorted(after)
+    first = np.array([before[i] for i in index])
+    second = np.array([after[i] for i in index])
+    a, b = np.nonzero(
+        np.triu((first[:, None] - first[None, :]) * (second[:, None] - second[None, :]) < 0, k=1)
+    )
     return [
-        (int(index[i]), int(index[j])) for i, j in zip(a[:MAX_PAIRS], b[:MAX_PAIRS], strict=True)
+        (index[i], index[j])
+        for i, j in zip(a[:MAX_PAIRS].tolist(), b[:MAX_PAIRS].tolist(), strict=True)
     ]
 
 
@@ -99,7 +106,7 @@ def formula_outcomes(rescorer: Rescorer) -> list[FormulaOutcome]:
         rule, parameters = _rule_for(name, declared, prices)
         values = rescorer.values(rescorer.raw, rule=rule)
         goodness = rescorer.goodness(values, rescorer.raw)
-        order = sorted(range(len(goodness)), key=lambda i: -goodness[i])
+        order = rescorer.model.rank(goodness, values=values).order
         outcomes.append(
             FormulaOutcome(
                 formula=name,

@@ -4,8 +4,10 @@ Lahdelma & Salminen (2001), Tervonen & Lahdelma (2007); methods.md section 3. We
 (and, optionally, the panel's scores) are sampled in blocks; block k draws from its own
 generator spawned from the seed, so results depend only on the seed and the sample count, and
 blocks can run on both cores. Each sample ranks the bids in contention; bids with exactly
-equal figures in a sample share the credit: t tied bids each get 1/t of each of the t ranks
-they span, so every row and column of the acceptability matrix still sums to 1.
+equal figures in a sample are ordered by the declared tie-break (on that sample's weights and
+scores), as the evaluation would order them; bids still tied share the credit: t tied bids
+each get 1/t of each of the t ranks they span, so every row and column of the acceptability
+matrix still sums to 1.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from tenderscore.engine.ranking import PRICE, Ranking, SortKey, rank_bids
 from tenderscore.rules.arrays import Array
 from tenderscore.sensitivity.model import RankingModel
 from tenderscore.sensitivity.sampling import WeightSampler
@@ -112,7 +115,8 @@ def run_smaa(
         rng = np.random.default_rng(streams[k])
         weights = adapt_weights(model, sampler.sample(rng, sizes[k]))
         tally = _Tally(m, n, pairwise=pairwise)
-        tally.add(_goodness(model, weights, panels, rng), weights, ties_possible=ties)
+        goodness, keys = _goodness(model, weights, panels, rng, tie_keys=ties)
+        tally.add(goodness, weights, ties_possible=ties, keys=keys)
         return tally
 
     done = 0
@@ -191,32 +195,53 @@ def adapt_weights(model: RankingModel, weights: Array) -> Array:
 
 
 def _goodness(
-    model: RankingModel, weights: Array, panels: tuple[ScorePanel, ...], rng: np.random.Generator
-) -> Array:
-    """(m, K) goodness of every bid in every sample."""
+    model: RankingModel,
+    weights: Array,
+    panels: tuple[ScorePanel, ...],
+    rng: np.random.Generator,
+    *,
+    tie_keys: bool,
+) -> tuple[Array, tuple[Array, ...]]:
+    """(m, K) goodness of every bid in every sample and, with ``tie_keys``, the declared
+    tie-break keys (m, K) in those samples (higher is better; the same score draws)."""
     points = _product(model.values, weights.T)
+    keys = [
+        100.0 * _product(model.values[:, list(tie.leaves)], weights[:, list(tie.leaves)].T)
+        if tie.name != PRICE
+        else np.broadcast_to(-model.prices[:, None], points.shape)
+        for tie in (model.tie_breaks if tie_keys else ())
+    ]
     for panel in panels:
-        _add_panel_draws(rng, panel, points, weights[:, panel.leaf])
+        rows, drawn = _panel_draws(rng, panel, weights[:, panel.leaf])
+        _add_rows(points, rows, drawn)
+        for key, tie in zip(keys, model.tie_breaks, strict=False):
+            if panel.leaf in tie.leaves:
+                _add_rows(key, rows, 100.0 * drawn)
     points *= 100.0
-    return model.goodness_from_points(points, weights)
+    return model.goodness_from_points(points, weights), tuple(keys)
 
 
-def _add_panel_draws(
-    rng: np.random.Generator, panel: ScorePanel, points: Array, weight: Array
-) -> None:
-    """Add w_j x (drawn value - official value) for the bids whose panel disagreed."""
+def _panel_draws(
+    rng: np.random.Generator, panel: ScorePanel, weight: Array
+) -> tuple[NDArray[np.intp], Array]:
+    """w_j x (drawn value - official value) for the bids whose panel disagreed: their rows
+    and the draws (rows, K)."""
     rows = panel.rows
-    if not len(rows):
-        return
     evaluators = panel.deviations.shape[1]
     picks = rng.integers(0, evaluators, size=(len(rows), len(weight)), dtype=np.intp)
     picks += panel.offsets
     drawn = np.take(panel.table, picks)
     drawn *= weight
-    if len(rows) == len(points):
-        points += drawn
+    return rows, drawn
+
+
+def _add_rows(target: Array, rows: NDArray[np.intp], drawn: Array) -> None:
+    if not len(rows):
+        return
+    if len(rows) == len(target):
+        target += drawn
     else:
-        points[rows] += drawn
+        target[rows] += drawn
 
 
 class _Tally:
@@ -239,12 +264,20 @@ class _Tally:
         if self.pairs is not None and other.pairs is not None:
             self.pairs += other.pairs
 
-    def add(self, goodness: Array, weights: Array, *, ties_possible: bool = True) -> None:
-        """Count one block: ``goodness`` (m, K), ``weights`` (K, n).
+    def add(
+        self,
+        goodness: Array,
+        weights: Array,
+        *,
+        ties_possible: bool = True,
+        keys: tuple[Array, ...] = (),
+    ) -> None:
+        """Count one block: ``goodness`` (m, K), ``weights`` (K, n), tie-break ``keys``.
 
         One comparison per pair gives both ranks and pairwise wins. Where ties are possible
         (see ``ties_possible``) the pass also looks for exactly equal figures, and a block
-        that has any is counted again by the exact path, which credits ties by share.
+        that has any is counted again by the exact path, which orders ties by the keys and
+        credits what is still tied by share.
         """
         m = self.m
         if m <= DIRECT:
@@ -255,9 +288,9 @@ class _Tally:
                 if self.pairs is not None and pairs is not None:
                     self.pairs += pairs
                 return
-        self._add_exact(goodness, weights)
+        self._add_exact(goodness, weights, keys)
 
-    def _add_exact(self, goodness: Array, weights: Array) -> None:
+    def _add_exact(self, goodness: Array, weights: Array, keys: tuple[Array, ...]) -> None:
         m = self.m
         better = better_counts(goodness)
         tied = better.sum(axis=0, dtype=np.int64) != m * (m - 1) // 2
@@ -271,7 +304,7 @@ class _Tally:
                 self.pairs[i, i + 1 :] += ahead
                 self.pairs[i + 1 :, i] += g.shape[1] - ahead
         for k in np.flatnonzero(tied):
-            self._add_tied(goodness[:, k], weights[k])
+            self._add_tied(goodness[:, k], weights[k], [key[:, k] for key in keys])
 
     def _count(self, better: NDArray[np.integer[Any]], weights: Array) -> None:
         m = self.m
@@ -281,13 +314,19 @@ class _Tally:
         for j in range(weights.shape[1]):
             self.central[:, j] += np.bincount(winner, weights=weights[:, j], minlength=m)
 
-    def _add_tied(self, goodness: Array, weights: Array) -> None:
-        shares = rank_shares(goodness)
+    def _add_tied(self, goodness: Array, weights: Array, keys: list[Array]) -> None:
+        ranking = rank_bids(
+            range(self.m),
+            [SortKey("total", goodness), *(SortKey(f"key {k}", key) for k, key in enumerate(keys))],
+        )
+        shares = rank_shares(ranking)
         self.ranks += shares
         self.central += shares[:, [0]] * weights[None, :]
         if self.pairs is not None:
-            difference = goodness[:, None] - goodness[None, :]
-            self.pairs += np.where(difference == 0, 0.5, difference > 0)
+            rank = np.array([ranking.rank[i] for i in range(self.m)])
+            self.pairs += np.where(
+                rank[:, None] == rank[None, :], 0.5, rank[:, None] < rank[None, :]
+            )
             np.fill_diagonal(self.pairs, self.pairs.diagonal() - 0.5)
 
 
@@ -336,20 +375,16 @@ def better_counts(goodness: Array) -> NDArray[np.integer[Any]]:
     return better
 
 
-def rank_shares(goodness: Array) -> Array:
-    """(m, m): the share of rank r (column) credited to bid i (row) in one sample."""
-    m = len(goodness)
-    order = np.argsort(-goodness, kind="stable")
-    ranked = goodness[order]
+def rank_shares(ranking: Ranking) -> Array:
+    """(m, m): the share of rank r (column) credited to bid i (row) in one sample: a place
+    shared by t bids gives each 1/t of each of the t ranks it spans."""
+    m = len(ranking.rank)
     shares = np.zeros((m, m))
     start = 0
-    while start < m:
-        end = start
-        while end < m - 1 and ranked[end + 1] == ranked[end]:
-            end += 1
-        members = order[start : end + 1]
-        shares[np.ix_(members, np.arange(start, end + 1))] = 1.0 / len(members)
-        start = end + 1
+    for group in ranking.groups:
+        members = np.array(group)
+        shares[np.ix_(members, np.arange(start, start + len(group)))] = 1.0 / len(group)
+        start += len(group)
     return shares
 
 
@@ -369,10 +404,8 @@ def _confidence(
     for i in (i for i in likeliest if wins[i] > 0):
         rng = np.random.default_rng(np.random.SeedSequence([seed, i]))
         weights = np.tile(central[i], (samples, 1))
-        points = np.repeat((model.values @ central[i])[:, None], samples, axis=1)
-        for panel in panels:
-            _add_panel_draws(rng, panel, points, weights[:, panel.leaf])
+        goodness, keys = _goodness(model, weights, panels, rng, tie_keys=True)
         tally = _Tally(m, n, pairwise=False)
-        tally.add(model.goodness_from_points(100.0 * points, weights), weights)
+        tally.add(goodness, weights, keys=keys)
         confidence[i] = tally.ranks[i, 0] / samples
     return confidence

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from tenderscore.engine.ranking import nearly_equal
 from tenderscore.rules.aggregation import PairLines
 from tenderscore.rules.arrays import Array
 from tenderscore.sensitivity.model import Group, RankingModel
@@ -128,6 +129,12 @@ class StabilityInterval:
             if end.shared_with
             else (f"{takers[0]} wins")
         )
+        if abs(end.weight - self.weight) <= EDGE:  # tied now: any move that way decides
+            way = "below" if end is self.winner_low else "above"
+            return (
+                f"the winner changes as soon as {self.name} moves {way} "
+                f"{100 * self.weight:.1f}%: then {outcome}."
+            )
         return (
             f"the winner changes if {self.name} goes from {100 * self.weight:.1f}% to "
             f"{100 * end.weight:.1f}%{relative}: then {outcome}."
@@ -164,11 +171,8 @@ def stability_interval(model: RankingModel, group: Group) -> StabilityInterval:
             still,
         )
     m = model.size
-    if model.lead_shared:
-        # First place is already tied: any move in either direction may separate the tie.
-        winner = (Bound(w), Bound(w))
-    else:
-        winner = _bounds(model, line, np.zeros(m - 1, dtype=int), np.arange(1, m), leader=True)
+    first = np.zeros(m - 1, dtype=np.intp)
+    winner = _bounds(model, line, first, np.arange(1, m), leader=True)
     a, b = np.triu_indices(m, k=1)
     ranking = _bounds(model, line, a, b, leader=False)
     return StabilityInterval(
@@ -179,38 +183,52 @@ def stability_interval(model: RankingModel, group: Group) -> StabilityInterval:
 def _bounds(
     model: RankingModel, line: Line, a: Pairs, b: Pairs, *, leader: bool
 ) -> tuple[Bound, Bound]:
-    w = line.group.weight
+    """The nearest order changes of the pairs (a, b) below and above the current weight.
+
+    A pair whose figures are tied now (told apart by the declared tie-break, or sharing a
+    place) changes order at the current weight itself, on the side where b gains; on both
+    sides when they share a place. Otherwise a pair changes order where its margin crosses 0.
+    """
+    w, limit = line.group.weight, line.limit
     alpha, beta = pair_margins(model, line, a, b)
+    sloped = np.abs(beta) > EDGE * (1 + np.abs(alpha))
     with np.errstate(divide="ignore", invalid="ignore"):
-        crossing = np.where(np.abs(beta) > EDGE * (1 + np.abs(alpha)), -alpha / beta, np.nan)
+        crossing = np.where(sloped, -alpha / beta, np.nan)
+    now = model.goodness(model.weights)[0]
+    tied = sloped & nearly_equal(now[a], now[b])
+    shared = np.array(model.ranks)[a] == np.array(model.ranks)[b] if model.ranks else tied
+    crossing = np.where(tied, w, crossing)
     # Crossings exactly at 0 or at the limit are ties at the end of the range, not changes.
-    below = (crossing < w - EDGE) & (crossing > EDGE)
-    above = (crossing > w + EDGE) & (crossing < line.limit - EDGE)
+    below = ~tied & (crossing < w - EDGE) & (crossing > EDGE)
+    above = ~tied & (crossing > w + EDGE) & (crossing < limit - EDGE)
+    below |= tied & (w > EDGE) & ((beta > 0) | shared)
+    above |= tied & (w < limit - EDGE) & ((beta < 0) | shared)
     ends = []
-    for side, mask, default in ((-1, below, 0.0), (1, above, line.limit)):
+    for side, mask, default in ((-1, below, 0.0), (1, above, limit)):
         if not mask.any():
             ends.append(Bound(default))
             continue
         pick = np.flatnonzero(mask)
         nearest = pick[np.argmax(crossing[pick])] if side < 0 else pick[np.argmin(crossing[pick])]
-        t = float(np.clip(crossing[nearest], 0.0, line.limit))
+        t = float(np.clip(crossing[nearest], 0.0, limit))
         pair = (model.bids[int(a[nearest])], model.bids[int(b[nearest])])
-        takers = _leaders_beyond(model, line, t, side) if leader else ()
+        takers = _leaders_beyond(model, line, t, side, crossing[mask]) if leader else ()
         ends.append(
             Bound(t, taker=takers[0] if takers else None, pair=pair, shared_with=takers[1:])
         )
     return ends[0], ends[1]
 
 
-def _leaders_beyond(model: RankingModel, line: Line, t: float, side: int) -> tuple[str, ...]:
-    """The bid or bids ranked first just past the crossing at t (several when they tie
-    along the whole line, as bids with the same answers on the moving criteria do)."""
-    step = max(1e-9, 1e-7 * line.limit)
-    probe = float(np.clip(t + side * step, 0.0, line.limit))
-    goodness = model.goodness(line.weights_at(probe))[0]
-    best = goodness.max()
-    first = np.abs(goodness - best) <= 1e-9 * max(1.0, abs(best))
-    return tuple(model.bids[i] for i in np.flatnonzero(first))
+def _leaders_beyond(
+    model: RankingModel, line: Line, t: float, side: int, crossings: Array
+) -> tuple[str, ...]:
+    """The bid or bids ranked first just past the crossing at t, tie-break applied (several
+    when they share first place along the line, as bids with the same answers on the moving
+    criteria do). The probe stays short of the next crossing on that side."""
+    beyond = np.abs(crossings[side * (crossings - t) > EDGE] - t)
+    step = min(1e-4 * line.limit, *(beyond / 2), abs((line.limit if side > 0 else 0.0) - t))
+    probe = float(np.clip(t + side * max(step, 1e-12), 0.0, line.limit))
+    return tuple(model.bids[i] for i in model.first_place(line.weights_at(probe)))
 
 
 @dataclass(frozen=True, slots=True)
