@@ -224,3 +224,42 @@ def test_every_formula_and_method_recalculates_to_the_engine_values(tmp_path: Pa
     ):
         assert _checked_cells(load_workbook(recalculated, data_only=True), evaluation, tree) > 40
         assert _cached_equal_recalculated(path, recalculated) > 40
+
+
+TIED = {  # b0 and b1 both on 65.00 points; b0 is ahead on c0, b1 on the lower price
+    "answers": [[2 / 3, 0.0], [0.0, 1.0], [0.2, 0.2]],
+    "prices": [100, 100 - 1e-6, 100],
+}
+
+
+@pytest.mark.parametrize(
+    ("tie_break", "first"), [(["c0", "price"], ["b0"]), (["price"], ["b1"]), ([], ["b0", "b1"])]
+)
+def test_ranks_follow_the_declared_tie_break_after_recalculation(
+    tmp_path: Path, tie_break: list[str], first: list[str]
+) -> None:
+    """Rank, Place and the live ranking agree with the engine on a tie, before and after a
+    weight edit that breaks it (c1 heavier: b1 ahead on the total)."""
+    price = {"formula": "absolute", "floor": 0, "ceiling": 1e9}  # prices 1e-6 apart score alike
+    tender = inline_tender(
+        [30, 20], TIED["answers"], TIED["prices"], price_weight=50, price=price, tie_break=tie_break
+    )
+    original = tmp_path / "tied.xlsx"
+    evaluation, effective = _write(tender, original)
+    assert [bid.id for bid in evaluation.ranked if bid.rank == 1] == first
+    edited = tmp_path / "edited.xlsx"
+    book = load_workbook(original)
+    sheet = book["Weights"]
+    row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == "c1")
+    sheet.cell(row=row, column=5).value = 25
+    book.save(edited)
+    recalculated, reweighted_book = recalculate(tmp_path / "libreoffice", original, edited)
+    assert _checked_cells(load_workbook(recalculated, data_only=True), evaluation, effective) > 10
+    assert _cached_equal_recalculated(original, recalculated) > 20
+    assert _live_ranking(recalculated) == [bid.name for bid in evaluation.ranked]
+    heavier = tender.with_weights({"c1": 25})
+    reweighted = evaluate(heavier)
+    assert reweighted.ranked[0].id == "b1" and not reweighted.ranked[0].rank_shared
+    tree = {node.id: node.effective_weight for node in heavier.tree.nodes.values()}
+    assert _checked_cells(load_workbook(reweighted_book, data_only=True), reweighted, tree) > 10
+    assert _live_ranking(reweighted_book) == [bid.name for bid in reweighted.ranked]

@@ -20,7 +20,6 @@ from numpy.typing import NDArray
 
 from tenderscore.engine.findings import collect_findings
 from tenderscore.engine.gathering import RawInputs, gather_inputs
-from tenderscore.engine.ranking import declared_tie_breaks, rank_by
 from tenderscore.engine.results import (
     BidResult,
     CriterionScore,
@@ -36,6 +35,7 @@ from tenderscore.memory import collector_paused
 from tenderscore.rules.aggregation import AGGREGATIONS
 from tenderscore.rules.arrays import Array
 from tenderscore.rules.price import PRICE_FORMULAS, price_reference, price_values
+from tenderscore.rules.ranking import PRICE, TieBreak, rank_by
 from tenderscore.rules.values import Bounds, ValueContext, numeric_values, scale_values
 
 TOLERANCE = 1e-9
@@ -160,6 +160,15 @@ def leaf_values(
     context = ValueContext(model.direction == "higher_is_better", bounds)
     values = numeric_values(raw, function.type, function.model_dump(), context)
     return values, observed_note
+
+
+def declared_tie_breaks(tender: Tender) -> tuple[TieBreak, ...]:
+    """The tender's ``tie_break`` entries, in order."""
+    nodes = tender.tree.nodes
+    return tuple(
+        TieBreak(entry) if entry == PRICE else TieBreak(entry, nodes[entry].leaves)
+        for entry in tender.config.tie_break
+    )
 
 
 def node_shares(tree: CriteriaTree, weights: Array) -> Array:

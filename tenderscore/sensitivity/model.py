@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from tenderscore.engine.ranking import Ranking, TieBreak, declared_tie_breaks, rank_by
 from tenderscore.engine.results import Evaluation
+from tenderscore.engine.scoring import declared_tie_breaks
 from tenderscore.input.hierarchy import CriteriaTree, TreeNode
 from tenderscore.input.tender import Tender
 from tenderscore.rules.aggregation import AGGREGATIONS, AggregationMethod
 from tenderscore.rules.arrays import Array
+from tenderscore.rules.ranking import Ranking, TieBreak, rank_by
 
 
 @dataclass(frozen=True)

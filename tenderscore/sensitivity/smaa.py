@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from tenderscore.engine.ranking import PRICE, Ranking, SortKey, rank_bids
 from tenderscore.rules.arrays import Array
+from tenderscore.rules.ranking import PRICE, Ranking, SortKey, rank_bids
 from tenderscore.sensitivity.model import RankingModel
 from tenderscore.sensitivity.sampling import WeightSampler
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from tenderscore.engine.ranking import nearly_equal
 from tenderscore.rules.aggregation import PairLines
 from tenderscore.rules.arrays import Array
+from tenderscore.rules.ranking import nearly_equal
 from tenderscore.sensitivity.model import Group, RankingModel
 
 EDGE = 1e-12

@@ -3,6 +3,8 @@ live formulas whose Excel text comes from the rules registry."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -11,6 +13,7 @@ from tenderscore.exporters.workbook.writer import BOLD, WorkbookWriter, score_ag
 from tenderscore.report.types import BidPart, CellPart, CriterionPart
 from tenderscore.rules.aggregation import ExcelTotal
 from tenderscore.rules.price import ExcelPrice, PriceSettings, price_excel
+from tenderscore.rules.ranking import PRICE, RELATIVE_TOLERANCE
 from tenderscore.rules.values import SCALE, VALUE_FUNCTIONS, ExcelValue
 
 
@@ -34,6 +37,8 @@ def write_scores(w: WorkbookWriter, sheet: Worksheet) -> None:
     w.layout.total_row, w.layout.rank_row = total_row, rank_row
     w.layout.gap_row, w.layout.eligible_row = gap_row, eligible_row
     w.layout.place_row = place_row
+    tie_breaks = w.doc["method"]["tie_break"]
+    w.layout.tie_break_rows = [place_row + 1 + k for k in range(len(tie_breaks))]
     w.header(sheet, 3, ["Id", "Criterion", "Kind", "Weight", *[bid["name"] for bid in w.bids]])
     blocks = (
         (raw_first, "Raw input (score on its scale, answer, or price scored)"),
@@ -96,8 +101,10 @@ def write_scores(w: WorkbookWriter, sheet: Worksheet) -> None:
         ranked_row: "Total if eligible",
         rank_row: "Rank",
         gap_row: "Gap to leader",
-        place_row: "Place (ties in column order)",
+        place_row: "Place (shared ranks in column order)",
     }
+    for k, (row, entry) in enumerate(zip(w.layout.tie_break_rows, tie_breaks, strict=True)):
+        labels[row] = f"Tie-break {k + 1}: {_tie_break_words(w, entry)}"
     for row, label in labels.items():
         w.text(sheet, row, 1, label, BOLD)
     w.note(
@@ -123,6 +130,70 @@ def write_scores(w: WorkbookWriter, sheet: Worksheet) -> None:
         ),
     )
     sheet.freeze_panes = "E4"
+
+
+def _tie_break_words(w: WorkbookWriter, entry: str) -> str:
+    if entry == PRICE:
+        return "price (lower wins)"
+    name = next(node["name"] for node in w.doc["criteria"] if node["id"] == entry)
+    return f"{name} points (more wins)"
+
+
+def _tie_break_formula(w: WorkbookWriter, entry: str, column: str) -> tuple[str, str]:
+    """The cell formula of a tie-break key for the bid in ``column``, and its number format."""
+    if entry == PRICE:
+        return f"{column}{w.price_row()}", "#,##0.00"
+    node = next(node for node in w.doc["criteria"] if node["id"] == entry)
+    rows = [w.layout.points_first + j for j, leaf in enumerate(w.leaves) if _under(w, leaf, node)]
+    return "+".join(f"{column}{row}" for row in rows) or "0", "0.00"
+
+
+def _under(w: WorkbookWriter, leaf: CriterionPart, node: CriterionPart) -> bool:
+    parents = {c["id"]: c["parent"] for c in w.doc["criteria"]}
+    current: str | None = leaf["id"]
+    while current is not None:
+        if current == node["id"]:
+            return True
+        current = parents.get(current)
+    return False
+
+
+def _rank_formula(w: WorkbookWriter, column: str) -> str:
+    """The evaluation's rank as a live formula: one more than the bids ahead on the total
+    (beyond the engine's tolerance) and, among those tied on it, ahead on each declared
+    tie-break key in turn. COUNTIFS skips the "" of excluded bids."""
+    layout = w.layout
+    ranked = w.bid_range(layout.total_row + 2)
+    better = ">" if w.method.higher_is_better else "<"
+    conditions = [(ranked, f"{column}{layout.total_row}", better)]
+    tie_breaks = w.doc["method"]["tie_break"]
+    terms = [_ahead(conditions[0])]
+    for row, entry in zip(layout.tie_break_rows, tie_breaks, strict=True):
+        key = (w.bid_range(row), f"{column}{row}", "<" if entry == PRICE else ">")
+        tied = [part for range_, cell, _ in conditions for part in _within(range_, cell)]
+        terms.append(_ahead(key, tied))
+        conditions.append(key)
+    return f'=IF({column}{layout.eligible_row}=1,1+{"+".join(terms)},"")'
+
+
+def _tolerance(cell: str) -> str:
+    return f"{RELATIVE_TOLERANCE:g}*MAX(1,ABS({cell}))"
+
+
+def _ahead(key: tuple[str, str, str], tied: Sequence[str] = ()) -> str:
+    range_, cell, better = key
+    sign = "+" if better == ">" else "-"
+    criterion = f'"{better}"&({cell}{sign}{_tolerance(cell)})'
+    return f"COUNTIFS({','.join([*tied, range_, criterion])})"
+
+
+def _within(range_: str, cell: str) -> list[str]:
+    return [
+        range_,
+        f'">="&({cell}-{_tolerance(cell)})',
+        range_,
+        f'"<="&({cell}+{_tolerance(cell)})',
+    ]
 
 
 def _total_label(w: WorkbookWriter) -> str:
@@ -194,14 +265,7 @@ def _bid_totals(
         "#,##0.00",
         cached=figure.ranked_total,
     )
-    order = 0 if w.method.higher_is_better else 1
-    w.value(
-        sheet,
-        layout.rank_row,
-        index,
-        f'=IF({column}{layout.eligible_row}=1,RANK({column}{layout.total_row},{first},{order}),"")',
-        cached=figure.rank,
-    )
+    w.value(sheet, layout.rank_row, index, _rank_formula(w, column), cached=figure.rank)
     best = "MAX" if w.method.higher_is_better else "MIN"
     w.value(
         sheet,
@@ -212,15 +276,31 @@ def _bid_totals(
         cached=figure.gap,
     )
     start = next(iter(layout.bid_columns.values()))
-    so_far = f"${start}${layout.total_row + 2}:{column}{layout.total_row + 2}"
+    so_far = f"${start}${layout.rank_row}:{column}{layout.rank_row}"
     w.value(
         sheet,
         layout.place_row,
         index,
         f"=IF({column}{layout.eligible_row}=1,{column}{layout.rank_row}"
-        f'+COUNTIF({so_far},{column}{layout.total_row + 2})-1,"")',
+        f'+COUNTIF({so_far},{column}{layout.rank_row})-1,"")',
         cached=figure.place,
     )
+    cells = w.cells[bid["id"]]
+    for row, entry in zip(layout.tie_break_rows, w.doc["method"]["tie_break"], strict=True):
+        formula, fmt = _tie_break_formula(w, entry, column)
+        price_leaf = next((leaf["id"] for leaf in w.leaves if leaf["kind"] == PRICE), None)
+        if entry == PRICE:
+            key = cells[price_leaf]["raw"] if price_leaf else 0.0
+        else:
+            key = bid["node_points"][entry]
+        w.value(
+            sheet,
+            row,
+            index,
+            f'=IF({column}{layout.eligible_row}=1,{formula},"")',
+            fmt,
+            cached=key if bid["eligible"] else "",
+        )
 
 
 def _value_formula(w: WorkbookWriter, leaf: CriterionPart, column: str, row: int) -> str:

@@ -54,6 +54,7 @@ class Layout:
     gap_row: int = 0
     eligible_row: int = 0
     place_row: int = 0
+    tie_break_rows: list[int] = field(default_factory=list)
     points_first: int = 0
 
 
@@ -151,7 +152,8 @@ class WorkbookWriter:
 @dataclass(frozen=True, slots=True)
 class BidFigures:
     """What the Scores sheet's formulas compute for one bid, as Excel computes it: the
-    values cached in those cells. The rank is RANK()'s (equal totals share a rank)."""
+    values cached in those cells. The rank is the evaluation's: by total, then the declared
+    tie-break; what is still tied shares a rank."""
 
     total: Cached
     ranked_total: Cached
@@ -174,9 +176,9 @@ def bid_figures(document: ExportDocument) -> dict[str, BidFigures]:
             figures[bid["id"]] = BidFigures(total, "", "", "", "")
             continue
         mine = goodness[bid["id"]]
-        rank = 1 + sum(1 for other in goodness.values() if other > mine)
-        earlier = [b["id"] for b in eligible[: eligible.index(bid)]]
-        place = rank + sum(1 for other in earlier if goodness[other] == mine)
+        rank = bid["rank"] or 0
+        earlier = eligible[: eligible.index(bid)]
+        place = rank + sum(1 for other in earlier if other["rank"] == rank)
         figures[bid["id"]] = BidFigures(total, total, rank, abs(float(best - mine)), place)
     return figures
 

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from tenderscore.input.tender import Tender
-
 RELATIVE_TOLERANCE = 1e-9
 PRICE = "price"
 
@@ -42,15 +40,6 @@ class TieBreak:
         if self.name == PRICE:
             return SortKey(PRICE, -prices)
         return SortKey(self.name, points[:, list(self.leaves)].sum(axis=1))
-
-
-def declared_tie_breaks(tender: Tender) -> tuple[TieBreak, ...]:
-    """The tender's ``tie_break`` entries, in order."""
-    nodes = tender.tree.nodes
-    return tuple(
-        TieBreak(entry) if entry == PRICE else TieBreak(entry, nodes[entry].leaves)
-        for entry in tender.config.tie_break
-    )
 
 
 def rank_by(
