@@ -25,10 +25,20 @@ def soffice() -> str | None:
 def recalculate(scratch: Path, *workbooks: Path, timeout: float = 180) -> list[Path]:
     """Recalculated copies of ``workbooks``, written under ``scratch`` (one LibreOffice run,
     private profile there, always recalculate on load)."""
+    return convert(scratch, "xlsx", *workbooks, timeout=timeout)
+
+
+def to_pdf(scratch: Path, *workbooks: Path, timeout: float = 180) -> list[Path]:
+    """``workbooks`` printed to PDF by LibreOffice, as a committee member would print them."""
+    return convert(scratch, "pdf", *workbooks, timeout=timeout)
+
+
+def convert(scratch: Path, target: str, *workbooks: Path, timeout: float = 180) -> list[Path]:
+    """``workbooks`` converted to ``target`` under ``scratch`` in one LibreOffice run."""
     binary = soffice()
     assert binary is not None
     profile = scratch / "profile"
-    (profile / "user").mkdir(parents=True)
+    (profile / "user").mkdir(parents=True, exist_ok=True)
     (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS)
     out = scratch / "out"
     process = subprocess.Popen(
@@ -38,7 +48,7 @@ def recalculate(scratch: Path, *workbooks: Path, timeout: float = 180) -> list[P
             "--norestore",
             f"-env:UserInstallation={profile.as_uri()}",
             "--convert-to",
-            "xlsx",
+            target,
             "--outdir",
             str(out),
             *map(str, workbooks),
@@ -52,7 +62,7 @@ def recalculate(scratch: Path, *workbooks: Path, timeout: float = 180) -> list[P
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         raise
-    results = [out / workbook.name for workbook in workbooks]
+    results = [out / f"{workbook.stem}.{target}" for workbook in workbooks]
     missing = [str(result) for result in results if not result.exists()]
     assert not missing, f"LibreOffice produced no {', '.join(missing)}"
     return results

@@ -259,7 +259,8 @@ def test_ranks_follow_the_declared_tie_break_after_recalculation(
     assert _live_ranking(recalculated) == [bid.name for bid in evaluation.ranked]
     heavier = tender.with_weights({"c1": 25})
     reweighted = evaluate(heavier)
-    assert reweighted.ranked[0].id == "b1" and not reweighted.ranked[0].rank_shared
+    assert reweighted.ranked[0].id == "b1"
+    assert not reweighted.ranked[0].rank_shared
     tree = {node.id: node.effective_weight for node in heavier.tree.nodes.values()}
     assert _checked_cells(load_workbook(reweighted_book, data_only=True), reweighted, tree) > 10
     assert _live_ranking(reweighted_book) == [bid.name for bid in reweighted.ranked]

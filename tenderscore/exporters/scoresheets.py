@@ -12,12 +12,12 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tenderscore.exporters.escaping import set_text
 from tenderscore.exporters.sheetxml import PLAIN, Look, SheetCells, Styles, moment_of, splice
-from tenderscore.exporters.workbook.writer import print_across
+from tenderscore.exporters.workbook.writer import LINE_HEIGHT, print_across, wrapped_lines
 from tenderscore.input.fingerprints import scoring_sheet_fingerprint, sheet_seal
 from tenderscore.input.hierarchy import CriteriaTree, TreeNode
 from tenderscore.input.models import BidFile, ScaleCriterion, TenderFile
@@ -36,6 +36,11 @@ from tenderscore.input.scoresheets import (
 BOLD = Look(font=Font(name="Calibri", bold=True))
 INPUT = Look(fill=PatternFill("solid", fgColor="FFF2CC"), unlocked=True)
 INPUT_TEXT = Look(fill=INPUT.fill, unlocked=True, wrap=True)
+WRAPPED = Look(wrap=True)
+WIDTHS = dict(zip("ABCDEF", (18, 50, 12, 26, 8, 45), strict=True))
+"""Column widths: A4 landscape, one page wide at about 90%; question, supplier and comment wrap."""
+COMMENT_LINES = 3  # room to write a comment in before the row is resized
+DESCRIPTOR_WIDTH = 90
 
 
 def render_sheets(
@@ -91,7 +96,8 @@ def _workbook(
     ]
     for row, (label, value) in enumerate(header, start=1):
         text(row, 1, label, BOLD)
-        text(row, 2, value)
+        text(row, 2, value, WRAPPED)
+        sheet.row_dimensions[row].height = LINE_HEIGHT * wrapped_lines(value, WIDTHS["B"])
     text(SEAL_ROW, SEAL_COLUMN - 1, "Seal", BOLD)
     text(SEAL_ROW, SEAL_COLUMN, sheet_seal(key, stamp, evaluator))
     for column, label in enumerate(COLUMNS, start=1):
@@ -99,6 +105,7 @@ def _workbook(
     row = FIRST_ROW
     guide = book.create_sheet("Scales")
     guide.append(["Criterion", "Score", "Descriptor"])
+    top = Alignment(wrap_text=True, vertical="top")
     for leaf in leaves:
         model = leaf.model
         assert isinstance(model, ScaleCriterion)
@@ -115,23 +122,37 @@ def _workbook(
         for point in range(model.scale.min, model.scale.max + 1):
             descriptor = model.scale.descriptors.get(point, "")
             guide.append([leaf.id, point, None])
-            set_text(guide.cell(row=guide.max_row, column=3), descriptor)
+            cell = guide.cell(row=guide.max_row, column=3)
+            set_text(cell, descriptor)
+            cell.alignment = top
+            lines = wrapped_lines(descriptor, DESCRIPTOR_WIDTH)
+            guide.row_dimensions[cell.row].height = LINE_HEIGHT * lines
         first = row
         for bid in bids:
             text(row, 1, leaf.id)
-            text(row, 2, model.question or leaf.name)
+            question = model.question or leaf.name
+            text(row, 2, question, WRAPPED)
             text(row, 3, bid.id)
-            text(row, 4, bid.name)
+            text(row, 4, bid.name, WRAPPED)
+            lines = max(
+                COMMENT_LINES,
+                wrapped_lines(question, WIDTHS["B"]),
+                wrapped_lines(bid.name, WIDTHS["D"]),
+            )
+            sheet.row_dimensions[row].height = LINE_HEIGHT * lines
             cells.blank(row, SCORE, styles.id(INPUT))
             cells.blank(row, COMMENT, styles.id(INPUT_TEXT))
             cells.seal(row)
             row += 1
         if bids:
             validation.add(f"E{first}:E{row - 1}")  # one range: adding cell by cell is O(n^2)
-    for letter, width in zip("ABCDEF", (24, 60, 14, 30, 8, 60), strict=True):
+    for letter, width in WIDTHS.items():
         sheet.column_dimensions[letter].width = width
+    for letter, width in zip("ABC", (18, 8, DESCRIPTOR_WIDTH), strict=True):
+        guide.column_dimensions[letter].width = width
     sheet.freeze_panes = f"A{FIRST_ROW}"
     print_across(sheet, header_row=FIRST_ROW - 1)
+    print_across(guide, header_row=1)
     for page in (sheet, guide):
         page.protection.sheet = True
     buffer = io.BytesIO()

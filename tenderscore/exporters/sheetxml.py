@@ -69,8 +69,8 @@ class Styles:
                 probe.font = look.font
             if look.fill is not None:
                 probe.fill = look.fill
-            if look.wrap:
-                probe.alignment = Alignment(wrap_text=True, vertical="top")
+            # top-aligned everywhere: a row grown for wrapped text reads from its top line
+            probe.alignment = Alignment(wrap_text=look.wrap or None, vertical="top")
             if look.unlocked:
                 probe.protection = Protection(locked=False)
             probe.quotePrefix = quoted

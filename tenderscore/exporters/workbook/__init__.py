@@ -1,7 +1,7 @@
 """The committee workbook: every step visible, and live.
 
 Weights are editable cells; effective weights, partial values, points, totals and ranks are
-classic Excel formulas (SUMIF, MIN, MAX, AVERAGE, RANK, IF, LN, INDEX/MATCH), so a change of
+classic Excel formulas (SUMIF, MIN, MAX, AVERAGE, COUNTIFS, IF, LN, INDEX/MATCH), so a change of
 weight in Excel recomputes everything, and the numbers equal the engine's. Eligibility
 (gates and minimums) is held as evaluated, and says so. Rendered from the export document,
 so a saved JSON result renders the same workbook. Cell values go through ``sheetxml`` (a
@@ -40,7 +40,8 @@ def render_workbook(document: ExportDocument) -> bytes:
     write_audit(writer, writer.book.create_sheet("Audit"))
     writer.book.move_sheet("Scores", offset=-1)
     for sheet in writer.book.worksheets:
-        finish(sheet, writer.widths.get(sheet, {}))
+        widths, heights = writer.widths.get(sheet, {}), writer.row_heights(sheet)
+        finish(sheet, widths, heights, writer.print_areas.get(sheet))
     buffer = io.BytesIO()
     writer.book.save(buffer)
     parts = {sheet.path.lstrip("/"): writer.sheet_cells[sheet] for sheet in writer.book}

@@ -1,12 +1,15 @@
 """The Evaluators sheet: each panel member's scores and comments, the panel statistics
-and the consensus cells the Scores sheet reads."""
+and the consensus cells the Scores sheet reads.
+
+The consensus reason and the comments share one wrapped Notes column, one line each, so the
+sheet prints one page wide at a readable size."""
 
 from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tenderscore.exporters.workbook.writer import BOLD, WorkbookWriter
+from tenderscore.exporters.workbook.writer import WorkbookWriter
 
 
 def write_evaluators(w: WorkbookWriter, sheet: Worksheet) -> None:
@@ -18,11 +21,9 @@ def write_evaluators(w: WorkbookWriter, sheet: Worksheet) -> None:
         "Bid",
         *[f"{e}\n{roles[e]}" for e in panel],
         "Consensus",
-        "Reason",
-        "Range",
-        "Share of scale",
+        "Spread (share of scale)",
         "Flag",
-        *[f"Comment {e}" for e in panel],
+        "Notes: consensus reason, comments",
     ]
     w.header(sheet, 3, labels)
     r = 4
@@ -43,9 +44,10 @@ def write_evaluators(w: WorkbookWriter, sheet: Worksheet) -> None:
                     w.value(sheet, r, column, given[evaluator])
                     columns.append(get_column_letter(column))
             consensus_column = 3 + len(panel)
+            notes = [f"{e}: {comments[e]}" for e in panel if comments.get(e)]
             if cell["consensus_reason"] is not None:
                 w.value(sheet, r, consensus_column, cell["raw"])
-                w.text(sheet, r, consensus_column + 1, cell["consensus_reason"])
+                notes.insert(0, f"Consensus: {cell['consensus_reason']}")
             letter = get_column_letter(consensus_column)
             w.layout.consensus_cells[leaf["id"], bid["id"]] = f"Evaluators!${letter}${r}"
             if columns:
@@ -53,23 +55,21 @@ def write_evaluators(w: WorkbookWriter, sheet: Worksheet) -> None:
                 w.layout.panel_ranges[leaf["id"], bid["id"]] = f"Evaluators!{span}"
                 scores = [given[e] for e in panel if e in given]
                 spread = max(scores) - min(scores)
-                w.value(sheet, r, consensus_column + 2, f"=MAX({span})-MIN({span})", cached=spread)
                 width = scale["max"] - scale["min"]
-                share = f"{get_column_letter(consensus_column + 2)}{r}/{width}"
-                w.value(sheet, r, consensus_column + 3, f"={share}", "0%", cached=spread / width)
+                share = f"(MAX({span})-MIN({span}))/{width}"
+                w.value(sheet, r, consensus_column + 1, f"={share}", "0%", cached=spread / width)
                 threshold = w.doc["method"]["disagreement_share"]
                 flag = "disagreement" if spread / width >= threshold else ""
+                share_cell = f"{get_column_letter(consensus_column + 1)}{r}"
                 w.value(
                     sheet,
                     r,
-                    consensus_column + 4,
-                    f'=IF({share}>={threshold},"disagreement","")',
+                    consensus_column + 2,
+                    f'=IF({share_cell}>={threshold},"disagreement","")',
                     cached=flag,
                 )
-            for k, evaluator in enumerate(panel):
-                comment = comments.get(evaluator)
-                if comment:
-                    w.text(sheet, r, consensus_column + 5 + k, comment)
+            if notes:
+                w.prose(sheet, r, consensus_column + 3, "\n".join(notes), width=60)
             w.cells_of(sheet).seal(r)
             r += 1
     _panel_statistics(w, sheet, r + 1)
@@ -79,23 +79,22 @@ def write_evaluators(w: WorkbookWriter, sheet: Worksheet) -> None:
 def _panel_statistics(w: WorkbookWriter, sheet: Worksheet, r: int) -> None:
     """Leniency, outliers and agreement, from the moderation analysis."""
     moderation = w.doc["moderation"]
-    w.text(
+    w.heading(
         sheet,
         r,
         1,
         "Evaluators (leniency: mean deviation from the rest of the panel, in scale points)",
-        BOLD,
     )
     w.header(sheet, r + 1, ["Evaluator", "Role", "Scores given", "Leniency", "Outlier in"])
     for k, profile in enumerate(moderation["evaluators"]):
         row = r + 2 + k
         w.text(sheet, row, 1, profile["evaluator"])
-        w.text(sheet, row, 2, profile["role"])
+        w.prose(sheet, row, 2, profile["role"], width=24)
         w.value(sheet, row, 3, profile["scored"])
         w.value(sheet, row, 4, profile["leniency"], "+0.00;-0.00;0.00")
         w.value(sheet, row, 5, profile["outlier_share"], "0%")
     row = r + 3 + len(moderation["evaluators"])
-    w.text(sheet, row, 1, "Inter-rater agreement (Krippendorff's alpha, interval)", BOLD)
+    w.heading(sheet, row, 1, "Inter-rater agreement (Krippendorff's alpha, interval)")
     names = {node["id"]: node["name"] for node in w.doc["criteria"]}
     for k, (section, alpha) in enumerate(moderation["agreement"].items()):
         w.text(sheet, row + 1 + k, 1, names[section])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from openpyxl.chart import LineChart, Reference
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tenderscore.exporters.workbook.writer import BOLD, WRAPPED, WorkbookWriter
@@ -16,7 +15,7 @@ def write_robustness(w: WorkbookWriter, sheet: Worksheet) -> None:
     w.text(sheet, 2, 1, report["headline"], WRAPPED)
     sheet.merge_cells("A2:H5")
     r = 7
-    w.text(sheet, r, 1, "Weight stability (other weights rescaled proportionally)", BOLD)
+    w.heading(sheet, r, 1, "Weight stability (other weights rescaled proportionally)")
     w.header(
         sheet,
         r + 1,
@@ -46,7 +45,7 @@ def write_robustness(w: WorkbookWriter, sheet: Worksheet) -> None:
     r = _smaa_table(w, sheet, report, r + 1)
     r = _sweep_table(w, sheet, report, r + 1)
     r += 1
-    w.text(sheet, r, 1, "Rank reversal and price formulas", BOLD)
+    w.heading(sheet, r, 1, "Rank reversal and price formulas")
     for reversal in report["rank_reversals"]:
         r += 1
         pairs = ", ".join(f"{w.names[a]} / {w.names[b]}" for a, b in reversal["swapped"])
@@ -62,9 +61,9 @@ def write_robustness(w: WorkbookWriter, sheet: Worksheet) -> None:
         order = " > ".join(w.names[b] for b in outcome["order"])
         w.text(sheet, r, 1, outcome["formula"] + (" (published)" if outcome["declared"] else ""))
         w.text(sheet, r, 2, order)
-        w.text(sheet, r, 6, outcome["parameters"])
+        w.prose(sheet, r, 6, outcome["parameters"], width=30)
     r += 2
-    w.text(sheet, r, 1, "Scenarios (each fully re-evaluated)", BOLD)
+    w.heading(sheet, r, 1, "Scenarios (each fully re-evaluated)")
     scenarios = report["scenarios"]
     w.header(sheet, r + 1, ["Supplier", *[s["name"] for s in scenarios]])
     for k, bid in enumerate(w.bids):
@@ -102,6 +101,9 @@ def _smaa_table(w: WorkbookWriter, sheet: Worksheet, report: SensitivityPart, r:
     return r + 2 + len(smaa["bids"])
 
 
+CHART_ROWS = 16  # rows of the default height a 7.5 cm chart covers
+
+
 def _sweep_table(w: WorkbookWriter, sheet: Worksheet, report: SensitivityPart, r: int) -> int:
     sweeps = report["sweeps"]
     if not sweeps:
@@ -131,5 +133,5 @@ def _sweep_table(w: WorkbookWriter, sheet: Worksheet, report: SensitivityPart, r
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.height, chart.width = 7.5, 16
-    sheet.add_chart(chart, f"{get_column_letter(3 + len(bids))}{r}")
-    return last + 1
+    sheet.add_chart(chart, f"A{last + 2}")  # below the table: beside it, it widened the page
+    return last + 2 + CHART_ROWS

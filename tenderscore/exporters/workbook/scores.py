@@ -9,7 +9,7 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tenderscore.exporters.workbook.writer import BOLD, WorkbookWriter, score_aggregate
+from tenderscore.exporters.workbook.writer import WorkbookWriter, score_aggregate
 from tenderscore.report.types import BidPart, CellPart, CriterionPart
 from tenderscore.rules.aggregation import ExcelTotal
 from tenderscore.rules.price import ExcelPrice, PriceSettings, price_excel
@@ -46,7 +46,7 @@ def write_scores(w: WorkbookWriter, sheet: Worksheet) -> None:
         (points_first, "Points = 100 x weight x v"),
     )
     for row, label in blocks:
-        w.text(sheet, row - 1, 1, label, BOLD)
+        w.heading(sheet, row - 1, 1, label)
     quality = w.method.price_as_money
     weight_note = "quality weight (price is money here)" if quality else "effective weight"
     for j, leaf in enumerate(w.leaves):
@@ -106,7 +106,7 @@ def write_scores(w: WorkbookWriter, sheet: Worksheet) -> None:
     for k, (row, entry) in enumerate(zip(w.layout.tie_break_rows, tie_breaks, strict=True)):
         labels[row] = f"Tie-break {k + 1}: {_tie_break_words(w, entry)}"
     for row, label in labels.items():
-        w.text(sheet, row, 1, label, BOLD)
+        w.heading(sheet, row, 1, label)
     w.note(
         sheet,
         eligible_row,
@@ -130,6 +130,11 @@ def write_scores(w: WorkbookWriter, sheet: Worksheet) -> None:
         ),
     )
     sheet.freeze_panes = "E4"
+    last_row = max([place_row, *w.layout.tie_break_rows])
+    w.print_areas[sheet] = f"A1:{last_column}{last_row}"  # not the helper columns
+    widths = w.widths.setdefault(sheet, {})
+    for k in range(len(w.bids)):  # room for 1,836,229.75 whatever the supplier's name
+        widths[first_bid + k] = max(widths.get(first_bid + k, 0), 14)
 
 
 def _tie_break_words(w: WorkbookWriter, entry: str) -> str:
@@ -238,7 +243,8 @@ def _raw(
             cached=cell["raw"],
         )
         return
-    w.value(sheet, row, index, cell["raw"], "#,##0.####")
+    money = leaf["kind"] == "price"  # the price scored, printed as money
+    w.value(sheet, row, index, cell["raw"], "#,##0.00" if money else "#,##0.####")
 
 
 def _bid_totals(

@@ -65,13 +65,13 @@ def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
     r = _live_ranking(w, sheet, winner_row + 2, ranked) + 1
     excluded = [bid for bid in w.bids if not bid["eligible"]]
     if excluded:
-        w.text(sheet, r, 1, "Excluded bids", BOLD)
+        w.heading(sheet, r, 1, "Excluded bids")
         for bid in excluded:
             r += 1
             w.text(sheet, r, 1, bid["name"])
             w.text(sheet, r, 2, "; ".join(e["reason"] for e in bid["exclusions"]))
     r += 2
-    w.text(sheet, r, 1, "Robustness (published weights)", BOLD)
+    w.heading(sheet, r, 1, "Robustness (published weights)")
     w.note(
         sheet,
         r,
@@ -101,7 +101,7 @@ def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
 def _live_ranking(w: WorkbookWriter, sheet: Worksheet, r: int, ranked: list[BidPart]) -> int:
     """The ranking as the Scores sheet's formulas stand: it reorders when a weight is
     changed (the table above keeps the order of the evaluation). The last row used."""
-    w.text(sheet, r, 1, "Live ranking", BOLD)
+    w.heading(sheet, r, 1, "Live ranking")
     w.note(
         sheet,
         r,

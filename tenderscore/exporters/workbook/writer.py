@@ -31,6 +31,15 @@ FONT = "Calibri"
 ROOT = "(top level)"
 WIDTH_SAMPLE_ROWS = 300
 PROSE = 60
+WIDEST = 40
+"""No measured column is wider than this, so every sheet prints one page wide at a readable
+size; a header wraps within its column."""
+PROSE_WIDTH = 45
+HEADER_WIDEST = 16
+LINE_HEIGHT = 15.0  # points, one line of 11 pt Calibri
+A4 = 9  # the OOXML paper size code
+TABLE_HEADERS = {"Weights": 3, "Scores": 3, "Evaluators": 3}
+"""The sheets that are one long table, and the header row each page repeats."""
 
 
 BOLD = Look(font=Font(name=FONT, size=10, bold=True))
@@ -74,6 +83,8 @@ class WorkbookWriter:
         }
         self.sheet_cells: dict[Worksheet, SheetCells] = {}
         self.widths: dict[Worksheet, dict[int, int]] = {}
+        self.print_areas: dict[Worksheet, str] = {}
+        self.wrapped: dict[Worksheet, list[tuple[int, int, str]]] = {}
         self.styles = Styles(self.book)
         self.figures = bid_figures(document)
 
@@ -106,6 +117,32 @@ class WorkbookWriter:
             cells.number(row, column, value, style)
             self._measure(sheet, row, column, value)
 
+    def heading(self, sheet: Worksheet, row: int, column: int, value: str) -> None:
+        """A bold section title: it may run over the empty cells to its right, so it does
+        not widen its column."""
+        self.cells_of(sheet).text(row, column, value, self.styles.for_text(value, BOLD))
+
+    def prose(
+        self, sheet: Worksheet, row: int, column: int, value: str, width: int = PROSE_WIDTH
+    ) -> None:
+        """Long text (a comment, a reason, a paragraph of parameters) wrapped in a column of
+        fixed width, so it prints on the page instead of running over its neighbours."""
+        self.cells_of(sheet).text(row, column, value, self.styles.for_text(value, WRAPPED))
+        widths = self.widths.setdefault(sheet, {})
+        widths[column] = max(widths.get(column, 0), width)
+        self.wrapped.setdefault(sheet, []).append((row, column, value))
+
+    def row_heights(self, sheet: Worksheet) -> dict[int, float]:
+        """Heights for the rows holding wrapped text, from the final column widths: neither
+        LibreOffice nor Excel fits a row to wrapped text when it opens a file, so without
+        them wrapped lines print over each other."""
+        widths = self.widths.get(sheet, {})
+        lines: dict[int, int] = {}
+        for row, column, value in self.wrapped.get(sheet, ()):
+            needed = wrapped_lines(value, max(widths.get(column, 10), 10))
+            lines[row] = max(lines.get(row, 1), needed)
+        return {row: LINE_HEIGHT * count for row, count in lines.items() if count > 1}
+
     def note(self, sheet: Worksheet, row: int, column: int, text: str) -> None:
         sheet.cell(row=row, column=column).comment = Comment(text, "tenderscore")
 
@@ -122,11 +159,21 @@ class WorkbookWriter:
         length = max(len(line) for line in str(value).split("\n"))
         if length <= PROSE:
             widths = self.widths.setdefault(sheet, {})
-            widths[column] = max(widths.get(column, 8), length + 2)
+            widths[column] = max(widths.get(column, 8), min(length + 2, WIDEST))
 
     def header(self, sheet: Worksheet, row: int, labels: Sequence[str], start: int = 1) -> None:
+        """Column headers, wrapped: a long one (an evaluator's role) does not widen its column
+        beyond ``HEADER_WIDEST``."""
         for offset, label in enumerate(labels):
-            self.text(sheet, row, start + offset, label, HEADER)
+            self.cells_of(sheet).text(
+                row, start + offset, label, self.styles.for_text(label, HEADER)
+            )
+            widths = self.widths.setdefault(sheet, {})
+            column = start + offset
+            longest = max(len(word) for word in label.split()) if label.split() else 0
+            wanted = min(max(len(line) for line in label.split("\n")), HEADER_WIDEST)
+            widths[column] = max(widths.get(column, 8), max(longest, wanted) + 2)
+            self.wrapped.setdefault(sheet, []).append((row, column, label))
 
     def title(self, sheet: Worksheet, text: str) -> None:
         """The sheet's first line; a what-if says so first, on every sheet."""
@@ -196,20 +243,41 @@ def score_aggregate(document: ExportDocument, leaf: CriterionPart) -> str:
     return str(leaf["spec"].get("aggregate") or document["method"]["score_aggregation"])
 
 
-def print_across(sheet: Worksheet, *, header_row: int) -> None:
-    """Landscape, every column on the page width, the header row repeated on each page."""
+def wrapped_lines(text: str, width: int) -> int:
+    """About how many lines ``text`` takes wrapped in a column ``width`` wide: a width
+    counts '0's, and running text averages about 1.2 characters to a '0'; a line more
+    rather than a line short."""
+    per_line = max(1, int(width * 1.2))
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def print_across(sheet: Worksheet, *, header_row: int | None) -> None:
+    """A4 landscape, every column on the page width, the header row (of a sheet that is one
+    table) repeated on each page."""
+    sheet.page_setup.paperSize = A4
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
+    if header_row is not None:
+        sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
-def finish(sheet: Worksheet, widths: dict[int, int]) -> None:
-    """Widths that fit, print set-up, and protection (weights stay editable)."""
+def finish(
+    sheet: Worksheet,
+    widths: dict[int, int],
+    heights: dict[int, float],
+    print_area: str | None = None,
+) -> None:
+    """Widths that fit, heights for wrapped text, print set-up (``print_area`` leaves helper
+    columns off the page), and protection (weights stay editable)."""
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = max(width, 10)
-    print_across(sheet, header_row=3 if sheet.title != "Summary" else 4)
+    for row, height in heights.items():
+        sheet.row_dimensions[row].height = height
+    print_across(sheet, header_row=TABLE_HEADERS.get(sheet.title))
+    if print_area:
+        sheet.print_area = print_area
     sheet.protection.sheet = True
     sheet.protection.formatCells = False
     sheet.protection.formatColumns = False
