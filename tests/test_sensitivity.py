@@ -169,6 +169,25 @@ TIE_BROKEN = inline_tender(  # b0 and b1 tie on 20 points; b0 leads on c0, the t
     tender=inline_tender([1, 1], [[0, 0.025], [0, 0.05], [0.025, 0]], [50.0] * 3, price=RELATIVE)
 )
 @example(tender=TIE_BROKEN)
+@example(  # b0 has no quality at one end of c0's range, b1 at the other: -inf is no tie
+    tender=inline_tender(
+        [1, 1],
+        [[0.025, 0], [0, 0.025]],
+        [50, 50],
+        price=RELATIVE,
+        aggregation={"method": "price_per_quality_point"},
+    )
+)
+@example(  # b0 and b1 tie along c3's whole line: rounding noise in the margin is not a slope
+    tender=inline_tender(
+        [9, 9, 3, 2],
+        [[0.325, 0.6, 0.825, 0], [0.6, 0.325, 0.825, 0], [0] * 4, [0] * 4, [0] * 4],
+        [91, 91, 50, 50, 50],
+        price_weight=2,
+        price=RELATIVE,
+        aggregation={"method": "price_per_quality_point"},
+    )
+)
 @example(  # the same tie with no tie-break: first place is shared, any move separates it
     tender=inline_tender([30, 20], [[2 / 3, 0.0], [0.0, 1.0]], [100, 100], price_weight=50)
 )

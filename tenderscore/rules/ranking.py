@@ -71,9 +71,13 @@ class Ranking:
 def nearly_equal(
     a: float | NDArray[np.float64], b: float | NDArray[np.float64]
 ) -> NDArray[np.bool_]:
-    """Whether two figures (or arrays of figures, element by element) are a tie."""
-    size = np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
-    return np.asarray(np.abs(np.subtract(a, b)) <= RELATIVE_TOLERANCE * size)
+    """Whether two figures (or arrays of figures, element by element) are a tie: within
+    ``RELATIVE_TOLERANCE`` of their size, or the same infinity (no quality at all)."""
+    with np.errstate(invalid="ignore"):
+        difference = np.abs(np.subtract(a, b))
+        size = np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
+        close = np.isfinite(difference) & (difference <= RELATIVE_TOLERANCE * size)
+        return np.asarray(close | np.equal(a, b), dtype=np.bool_)
 
 
 def _runs(indices: Sequence[int], values: NDArray[np.float64]) -> list[list[int]]:

@@ -186,16 +186,20 @@ def _bounds(
     """The nearest order changes of the pairs (a, b) below and above the current weight.
 
     A pair whose figures are tied now (told apart by the declared tie-break, or sharing a
-    place) changes order at the current weight itself, on the side where b gains; on both
-    sides when they share a place. Otherwise a pair changes order where its margin crosses 0.
+    place) but not at both ends of the range changes order at the current weight itself, on
+    the side where b gains; on both sides when they share a place. A pair tied along the whole
+    line never changes. Otherwise a pair changes order where its margin crosses 0.
     """
     w, limit = line.group.weight, line.limit
     alpha, beta = pair_margins(model, line, a, b)
     sloped = np.abs(beta) > EDGE * (1 + np.abs(alpha))
     with np.errstate(divide="ignore", invalid="ignore"):
         crossing = np.where(sloped, -alpha / beta, np.nan)
+    start, end = model.goodness(np.stack([line.weights_at(0.0), line.weights_at(limit)]))
     now = model.goodness(model.weights)[0]
-    tied = sloped & nearly_equal(now[a], now[b])
+    tied = nearly_equal(now[a], now[b]) & ~(
+        nearly_equal(start[a], start[b]) & nearly_equal(end[a], end[b])
+    )
     shared = np.array(model.ranks)[a] == np.array(model.ranks)[b] if model.ranks else tied
     crossing = np.where(tied, w, crossing)
     # Crossings exactly at 0 or at the limit are ties at the end of the range, not changes.
