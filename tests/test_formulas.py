@@ -152,6 +152,21 @@ def test_observed_value() -> None:
     assert observed(Bounds(4, 4), True) == [1.0]
 
 
+def test_relative_to_best_value() -> None:
+    """Best among 10, 20, 40: lower is better, best 10: 10/10, 10/20, 10/40 = 1, 0.5, 0.25;
+    higher is better, best 40: 0.25, 0.5, 1. An answer beyond the best of the bids in
+    contention (an excluded bid's) is clipped to 1."""
+    answers = np.array([10.0, 20.0, 40.0, 5.0])
+    bounds = Bounds(10, 40)
+
+    def relative(higher: bool) -> list[float]:
+        context = ValueContext(higher, bounds)
+        return numeric_values(answers, "relative_to_best", {}, context).tolist()
+
+    assert relative(False) == [1.0, 0.5, 0.25, 1.0]
+    assert relative(True) == [0.25, 0.5, 1.0, 0.125]
+
+
 def test_scale_values() -> None:
     """Scale 0-5: 3.5 -> 0.7; scale 1-4: 2 -> 1/3."""
     assert scale_values(np.array([3.5]), 0, 5).tolist() == [0.7]

@@ -34,6 +34,7 @@ def test_registered_names_are_the_names_the_models_accept() -> None:
         "LinearValue",
         "PiecewiseValue",
         "ObservedValue",
+        "RelativeToBestValue",
     }
 
 
@@ -95,11 +96,31 @@ def test_value_function_parameters_match_the_input_models_and_the_saved_types() 
     YAML model, the saved export's type): this keeps the three in step."""
     from typing import get_type_hints
 
-    from tenderscore.input.models import LinearValue, ObservedValue, PiecewiseValue
-    from tenderscore.report.types import LinearPart, ObservedPart, PiecewisePart
+    from tenderscore.input.models import (
+        LinearValue,
+        ObservedValue,
+        PiecewiseValue,
+        RelativeToBestValue,
+    )
+    from tenderscore.report.types import (
+        LinearPart,
+        ObservedPart,
+        PiecewisePart,
+        RelativeToBestPart,
+    )
 
-    models = {"linear": LinearValue, "piecewise": PiecewiseValue, "observed": ObservedValue}
-    saved = {"linear": LinearPart, "piecewise": PiecewisePart, "observed": ObservedPart}
+    models = {
+        "linear": LinearValue,
+        "piecewise": PiecewiseValue,
+        "observed": ObservedValue,
+        "relative_to_best": RelativeToBestValue,
+    }
+    saved = {
+        "linear": LinearPart,
+        "piecewise": PiecewisePart,
+        "observed": ObservedPart,
+        "relative_to_best": RelativeToBestPart,
+    }
     for name, function in VALUE_FUNCTIONS.items():
         assert set(models[name].model_fields) - {"type"} == set(function.parameters), name
         assert set(get_type_hints(saved[name])) - {"type"} == set(function.parameters), name

@@ -191,13 +191,16 @@ def _variant(changes: dict[str, Any]) -> Tender:
     piecewise = numeric("piecewise", 3) | {
         "value_function": {"type": "piecewise", "points": [[0, 0], [0.5, 0.8], [1, 1]]}
     }
+    relative = {"value_function": {"type": "relative_to_best"}}
+    fastest = numeric("fastest", 2) | relative | {"direction": "lower_is_better"}
+    most = numeric("most", 1) | relative  # higher is better
     return inline_tender(
         [4, 1],
         [[0.9, 0.2], [0.6, 0.7], [0.3, 0.9], [0.8, 0.1]],
         [100, 80, 150, 60],
         price_weight=3,
         gates=[True, True, True, False],
-        extra=[observed, piecewise],
+        extra=[observed, piecewise, fastest, most],
         **changes,
     )
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from tenderscore.engine.results import Evaluation, Finding
-from tenderscore.input.models import NumericCriterion, ObservedValue
+from tenderscore.input.models import NumericCriterion, ObservedValue, RelativeValue
 from tenderscore.input.tender import Tender
 from tenderscore.rules.aggregation import AGGREGATIONS
 from tenderscore.rules.price import PRICE_FORMULAS
@@ -58,11 +58,17 @@ def _method_findings(tender: Tender, evaluation: Evaluation) -> Iterator[Finding
         )
     for leaf in tender.tree.leaves:
         model = leaf.model
-        if isinstance(model, NumericCriterion) and isinstance(model.value_function, ObservedValue):
+        if isinstance(model, NumericCriterion) and isinstance(model.value_function, RelativeValue):
+            how = (
+                "between the lowest and highest answers received"
+                if isinstance(model.value_function, ObservedValue)
+                else "against the best answer received"
+            )
             yield Finding(
                 "observed_bounds",
-                f"{leaf.id!r} is scored between the lowest and highest answers received, so its "
-                "scores depend on the other bids; declared worst and best values would not.",
+                f"{leaf.id!r} is scored {how}, so its scores depend on the other bids (adding "
+                "or withdrawing a bid can reorder the others); declared worst and best values "
+                "would not.",
                 criterion=leaf.id,
             )
     if not evaluation.ranked:

@@ -29,7 +29,13 @@ from tenderscore.engine.results import (
 )
 from tenderscore.engine.tracing import leaf_trace
 from tenderscore.input.hierarchy import CriteriaTree, TreeNode
-from tenderscore.input.models import NumericCriterion, ObservedValue, PriceRule, ScaleCriterion
+from tenderscore.input.models import (
+    NumericCriterion,
+    ObservedValue,
+    PriceRule,
+    RelativeValue,
+    ScaleCriterion,
+)
 from tenderscore.input.tender import Tender
 from tenderscore.memory import collector_paused
 from tenderscore.rules.aggregation import AGGREGATIONS
@@ -104,7 +110,7 @@ def depends_on_other_bids(tender: Tender, leaf: TreeNode) -> bool:
     if leaf.kind == "price":
         return PRICE_FORMULAS[tender.config.price.formula].relative
     model = leaf.model
-    return isinstance(model, NumericCriterion) and isinstance(model.value_function, ObservedValue)
+    return isinstance(model, NumericCriterion) and isinstance(model.value_function, RelativeValue)
 
 
 def _apply_gates(state: _State) -> None:
@@ -152,14 +158,19 @@ def leaf_values(
         return scale_values(raw, model.scale.min, model.scale.max), None
     assert isinstance(model, NumericCriterion)
     bounds: Bounds | None = None
-    observed_note: str | None = None
-    if isinstance(model.value_function, ObservedValue):
+    reference_note: str | None = None
+    higher = model.direction == "higher_is_better"
+    if isinstance(model.value_function, RelativeValue):
         bounds = Bounds(float(pool.min()), float(pool.max()))
-        observed_note = f"observed min {bounds.low:g}, max {bounds.high:g}"
+        reference_note = (
+            f"observed min {bounds.low:g}, max {bounds.high:g}"
+            if isinstance(model.value_function, ObservedValue)
+            else f"best {bounds.high if higher else bounds.low:g} over {len(pool)} bids"
+        )
     function = model.value_function
-    context = ValueContext(model.direction == "higher_is_better", bounds)
+    context = ValueContext(higher, bounds)
     values = numeric_values(raw, function.type, function.model_dump(), context)
-    return values, observed_note
+    return values, reference_note
 
 
 def declared_tie_breaks(tender: Tender) -> tuple[TieBreak, ...]:

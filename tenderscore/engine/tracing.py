@@ -17,6 +17,7 @@ from tenderscore.input.models import (
     NumericCriterion,
     PiecewiseValue,
     PriceRule,
+    RelativeToBestValue,
     ScaleCriterion,
 )
 from tenderscore.rules.price import PRICE_FORMULAS
@@ -97,9 +98,9 @@ def leaf_trace(
     if isinstance(function, PiecewiseValue):
         points = ", ".join(f"({x:g}, {v:g})" for x, v in function.points)
         return LeafTrace("piecewise linear through declared points", points, "numeric")
-    expression = (
-        "(x - min) / (max - min)"
-        if model.direction == "higher_is_better"
-        else "(max - x) / (max - min)"
-    )
+    higher = model.direction == "higher_is_better"
+    if isinstance(function, RelativeToBestValue):
+        expression = "x / best" if higher else "best / x"
+        return LeafTrace(f"relative to the best bid: v = {expression}", reference or "", "numeric")
+    expression = "(x - min) / (max - min)" if higher else "(max - x) / (max - min)"
     return LeafTrace(f"observed bounds: v = {expression}", reference or "", "numeric")

@@ -12,7 +12,14 @@ from typing import Any
 
 from tenderscore.errors import Problem, did_you_mean
 from tenderscore.input.hierarchy import CriteriaTree, TreeNode, iter_nodes
-from tenderscore.input.models import LARGEST, BidFile, Minimum, ScaleCriterion, TenderFile
+from tenderscore.input.models import (
+    LARGEST,
+    BidFile,
+    Minimum,
+    RelativeToBestValue,
+    ScaleCriterion,
+    TenderFile,
+)
 from tenderscore.input.panel import assigned_evaluators
 from tenderscore.input.schema_errors import is_placeholder
 from tenderscore.input.yamlfile import DataPath, YamlDocument
@@ -350,6 +357,16 @@ def _answer_problems(doc: YamlDocument, node: TreeNode, answer: Any) -> list[Pro
         return [
             doc.problem(
                 path, f"expected a number between -{LARGEST:g} and {LARGEST:g}; got {answer!r}"
+            )
+        ]
+    function = getattr(node.model, "value_function", None)
+    if isinstance(function, RelativeToBestValue) and answer <= 0:
+        return [
+            doc.problem(
+                path,
+                f"expected a number above 0: {node.id!r} is scored in proportion to the best "
+                f"answer (value_function relative_to_best), which needs positive answers; "
+                f"got {answer!r}",
             )
         ]
     return []

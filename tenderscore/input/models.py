@@ -186,7 +186,20 @@ class ObservedValue(StrictModel):
     type: Literal["observed"]
 
 
-ValueFunction = Annotated[LinearValue | PiecewiseValue | ObservedValue, Field(discriminator="type")]
+class RelativeToBestValue(StrictModel):
+    """value / best (higher is better) or best / value (lower is better), the best taken
+    over the bids in contention; answers must be above 0."""
+
+    type: Literal["relative_to_best"]
+
+
+RelativeValue = ObservedValue | RelativeToBestValue
+"""Value functions whose bounds come from the bids in contention."""
+
+ValueFunction = Annotated[
+    LinearValue | PiecewiseValue | ObservedValue | RelativeToBestValue,
+    Field(discriminator="type"),
+]
 
 
 class NumericCriterion(WeightedNode):

@@ -102,8 +102,12 @@ class ObservedPart(TypedDict):
     type: Literal["observed"]
 
 
+class RelativeToBestPart(TypedDict):
+    type: Literal["relative_to_best"]
+
+
 ValueFunctionPart = Annotated[
-    LinearPart | PiecewisePart | ObservedPart, Field(discriminator="type")
+    LinearPart | PiecewisePart | ObservedPart | RelativeToBestPart, Field(discriminator="type")
 ]
 
 

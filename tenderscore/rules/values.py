@@ -1,8 +1,9 @@
 """Value functions: a quantitative answer or an evaluator's score turned into v in [0, 1].
 
 Functions with declared bounds (linear, piecewise, scale) give a bid a value that does not
-depend on the other bids; ``observed`` takes its bounds from the bids in contention, which
-the caller chooses (see ``methods.md``: it can reorder bids when one is added or withdrawn).
+depend on the other bids; ``observed`` and ``relative_to_best`` take their bounds from the
+bids in contention, which the caller chooses, as relative price formulas do (see
+``methods.md``: they can reorder bids when one is added or withdrawn).
 Parameters are read from a mapping (the criterion's ``value_function`` or ``scale`` settings,
 as validated or as saved in an export), so the numpy and Excel forms read the same keys.
 """
@@ -18,7 +19,7 @@ import numpy as np
 
 from tenderscore.rules.arrays import Array, clipped
 
-ValueFunctionName = Literal["linear", "piecewise", "observed"]
+ValueFunctionName = Literal["linear", "piecewise", "observed", "relative_to_best"]
 Parameters = Mapping[str, Any]
 
 
@@ -103,6 +104,25 @@ def _observed_excel(x: ExcelValue, p: Parameters) -> str:
     return f"IF({high}={low},1,MAX(0,MIN(1,{numerator}/({high}-{low}))))"
 
 
+def _relative_to_best(x: Array, p: Parameters, context: ValueContext) -> Array:
+    """value / best when higher is better, best / value when lower is better; the answers
+    are positive (input checks refuse 0 and below for this function)."""
+    bounds = context.bounds
+    assert bounds is not None, "the best answer comes from the reference bids"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = x / bounds.high if context.higher_is_better else bounds.low / x
+    return clipped(np.nan_to_num(ratio, nan=0.0, posinf=1.0))
+
+
+def _relative_to_best_excel(x: ExcelValue, p: Parameters) -> str:
+    ratio = (
+        f"{x.answer}/MAX({x.reference})"
+        if x.higher_is_better
+        else (f"MIN({x.reference})/{x.answer}")
+    )
+    return f"MAX(0,MIN(1,{ratio}))"
+
+
 def _scale(s: Array, p: Parameters, context: ValueContext) -> Array:
     low, high = p["min"], p["max"]
     return np.asarray((s - low) / (high - low), dtype=np.float64)
@@ -138,6 +158,16 @@ VALUE_FUNCTIONS: dict[ValueFunctionName, ValueFunction] = {
         _observed_excel,
         "(x - min) / (max - min), or (max - x) / (max - min) when lower is better",
         "linear between the worst and best answers of the bids in contention",
+        relative=True,
+    ),
+    "relative_to_best": ValueFunction(
+        "relative_to_best",
+        (),
+        _relative_to_best,
+        _relative_to_best_excel,
+        "x / best when higher is better, best / x when lower is better",
+        "in proportion to the best answer among the bids in contention (the best scores "
+        "full marks)",
         relative=True,
     ),
 }

@@ -18,6 +18,7 @@ from tenderscore.input.models import (
     NumericCriterion,
     ObservedValue,
     PiecewiseValue,
+    RelativeToBestValue,
     ScaleCriterion,
 )
 from tenderscore.sensitivity.rescoring import Rescorer
@@ -105,6 +106,8 @@ def _best_input(rescorer: Rescorer, j: int) -> tuple[float, str]:
     if isinstance(function, PiecewiseValue):
         xs = [x for x, _ in function.points]
         return (xs[-1] if higher else xs[0]), unit
+    if isinstance(function, RelativeToBestValue):  # answers stay above 0, as for a price
+        return (float(column.max()) * 10 if higher else float(column.min()) * 1e-6), unit
     assert isinstance(function, ObservedValue)
     spread = float(np.ptp(column)) or 1.0
     return (float(column.max()) + 10 * spread) if higher else (
