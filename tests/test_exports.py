@@ -375,3 +375,27 @@ def test_a_viewer_that_does_not_recalculate_sees_every_total_rank_and_the_winner
     weights = book["Weights"]
     effective = [row[6] for row in weights.iter_rows(min_row=4, values_only=True) if row[0]]
     assert all(isinstance(value, float) for value in effective)
+
+
+def test_a_chart_that_would_straddle_a_page_starts_the_next() -> None:
+    """Columns 130 units wide print at 100%; 15 pt rows, 470 pt a page: rows 25-40 end at
+    600 pt, past the first page, and fit on one: a break before row 25. Rows 2-10 fit where
+    they are; a block longer than a page gets no break."""
+    from tenderscore.exporters.workbook.writer import page_breaks
+
+    widths = {1: 65, 2: 65}
+    assert page_breaks(widths, {}, [(2, 10), (25, 40)]) == [25]
+    assert page_breaks(widths, {}, [(2, 10)]) == []
+    assert page_breaks(widths, {}, [(25, 70)]) == []
+    assert page_breaks({1: 260}, {}, [(40, 50)]) == []  # at 50%, 62 rows a page
+    assert page_breaks(widths, {5: 400.0}, [(6, 10)]) == [6]  # a tall wrapped row above
+
+
+def test_every_sheet_prints_with_a_footer_that_traces_the_page(tmp_path: Path) -> None:
+    run_cli(["evaluate", EXAMPLE, "--format", "xlsx", "--out", tmp_path, "--no-robustness"])
+    book = load_workbook(tmp_path / "WPF-2026-DA-014-evaluation.xlsx")
+    for sheet in book.worksheets:
+        footer = sheet.oddFooter
+        assert footer.left.text.startswith("WPF-2026-DA-014: Data analytics platform")
+        assert (footer.center.text, footer.right.text) == ("&A", "Page &P of &N")
+        assert sheet.page_setup.paperSize == 9

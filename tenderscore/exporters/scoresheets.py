@@ -151,8 +151,9 @@ def _workbook(
     for letter, width in zip("ABC", (18, 8, DESCRIPTOR_WIDTH), strict=True):
         guide.column_dimensions[letter].width = width
     sheet.freeze_panes = f"A{FIRST_ROW}"
-    print_across(sheet, header_row=FIRST_ROW - 1)
-    print_across(guide, header_row=1)
+    footer = f"{config.reference}: scoring sheet of {evaluator} (fingerprint {stamp})"
+    print_across(sheet, header_row=FIRST_ROW - 1, footer=footer)
+    print_across(guide, header_row=1, footer=footer)
     for page in (sheet, guide):
         page.protection.sheet = True
     buffer = io.BytesIO()

@@ -41,12 +41,14 @@ _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: a style lookup per cell stays cheap
 class Look:
-    """How a cell looks, besides its number format: font, fill, wrapping; unlocked for input."""
+    """How a cell looks, besides its number format: font, fill, wrapping, horizontal
+    alignment (None: text left, numbers right); unlocked for input."""
 
     font: Font | None = None
     fill: PatternFill | None = None
     wrap: bool = False
     unlocked: bool = False
+    horizontal: str | None = None
 
 
 PLAIN = Look()
@@ -70,7 +72,9 @@ class Styles:
             if look.fill is not None:
                 probe.fill = look.fill
             # top-aligned everywhere: a row grown for wrapped text reads from its top line
-            probe.alignment = Alignment(wrap_text=look.wrap or None, vertical="top")
+            probe.alignment = Alignment(
+                horizontal=look.horizontal, wrap_text=look.wrap or None, vertical="top"
+            )
             if look.unlocked:
                 probe.protection = Protection(locked=False)
             probe.quotePrefix = quoted

@@ -148,12 +148,15 @@ def weight_groups(tree: CriteriaTree, model: RankingModel) -> list[Group]:
     """
     usable = model.quality if model.method.price_as_money else np.ones(len(model.leaves), bool)
     groups = []
-    # a criterion at the top level is both a section and a leaf: one group, not two
+    seen: set[tuple[int, ...]] = set()
+    # a criterion at the top level, or the only leaf of its section, moves the same weight as
+    # its section: one group, not two
     for node_id in dict.fromkeys([*tree.sections, *(leaf.id for leaf in tree.leaves)]):
         node = tree.nodes[node_id]
         leaves = np.array(node.leaves, dtype=np.intp)
-        if not len(leaves) or not usable[leaves].any():
+        if not len(leaves) or not usable[leaves].any() or node.leaves in seen:
             continue
+        seen.add(node.leaves)
         inner = model.weights[leaves]
         shares = inner / inner.sum() if inner.sum() > 0 else _stated_shares(tree, node)
         shares = np.where(usable[leaves], shares, 0.0)

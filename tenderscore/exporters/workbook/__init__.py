@@ -40,8 +40,14 @@ def render_workbook(document: ExportDocument) -> bytes:
     write_audit(writer, writer.book.create_sheet("Audit"))
     writer.book.move_sheet("Scores", offset=-1)
     for sheet in writer.book.worksheets:
-        widths, heights = writer.widths.get(sheet, {}), writer.row_heights(sheet)
-        finish(sheet, widths, heights, writer.print_areas.get(sheet))
+        finish(
+            sheet,
+            writer.widths.get(sheet, {}),
+            writer.row_heights(sheet),
+            footer=f"{document['tender']['reference']}: {document['tender']['title']}",
+            print_area=writer.print_areas.get(sheet),
+            together=writer.together.get(sheet, ()),
+        )
     buffer = io.BytesIO()
     writer.book.save(buffer)
     parts = {sheet.path.lstrip("/"): writer.sheet_cells[sheet] for sheet in writer.book}

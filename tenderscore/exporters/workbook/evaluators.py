@@ -68,6 +68,7 @@ def write_evaluators(w: WorkbookWriter, sheet: Worksheet) -> None:
                     f'=IF({share_cell}>={threshold},"disagreement","")',
                     cached=flag,
                 )
+            w.at_least(sheet, consensus_column + 2, len("disagreement") + 3)
             if notes:
                 w.prose(sheet, r, consensus_column + 3, "\n".join(notes), width=60)
             w.cells_of(sheet).seal(r)

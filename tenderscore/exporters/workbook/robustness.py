@@ -5,7 +5,13 @@ from __future__ import annotations
 from openpyxl.chart import LineChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tenderscore.exporters.workbook.writer import BOLD, WRAPPED, WorkbookWriter
+from tenderscore.exporters.workbook.writer import (
+    BOLD,
+    CENTRED,
+    CHART_ROWS,
+    WRAPPED,
+    WorkbookWriter,
+)
 from tenderscore.report.types import SensitivityPart, sensitivity_of
 
 
@@ -72,9 +78,9 @@ def write_robustness(w: WorkbookWriter, sheet: Worksheet) -> None:
             ranking = {entry["bid"]: entry for entry in scenario["ranking"]}
             entry = ranking.get(bid["id"])
             if entry is None:
-                w.text(sheet, r + 2 + k, 2 + s_index, "excluded")
+                w.text(sheet, r + 2 + k, 2 + s_index, "excluded", CENTRED)
             else:
-                w.value(sheet, r + 2 + k, 2 + s_index, entry["rank"])
+                w.value(sheet, r + 2 + k, 2 + s_index, entry["rank"], look=CENTRED)
 
 
 def _smaa_table(w: WorkbookWriter, sheet: Worksheet, report: SensitivityPart, r: int) -> int:
@@ -99,9 +105,6 @@ def _smaa_table(w: WorkbookWriter, sheet: Worksheet, report: SensitivityPart, r:
         for rank in range(ranks):
             w.value(sheet, r + 2 + k, 3 + rank, smaa["rank_acceptability"][k][rank], "0.0%")
     return r + 2 + len(smaa["bids"])
-
-
-CHART_ROWS = 16  # rows of the default height a 7.5 cm chart covers
 
 
 def _sweep_table(w: WorkbookWriter, sheet: Worksheet, report: SensitivityPart, r: int) -> int:
@@ -134,4 +137,5 @@ def _sweep_table(w: WorkbookWriter, sheet: Worksheet, report: SensitivityPart, r
     chart.y_axis.delete = False
     chart.height, chart.width = 7.5, 16
     sheet.add_chart(chart, f"A{last + 2}")  # below the table: beside it, it widened the page
+    w.keep_together(sheet, r, last + 2 + CHART_ROWS)  # the table and its chart
     return last + 2 + CHART_ROWS

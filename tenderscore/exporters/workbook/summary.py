@@ -5,7 +5,13 @@ from __future__ import annotations
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tenderscore.exporters.workbook.writer import BOLD, WRAPPED, WorkbookWriter
+from tenderscore.exporters.workbook.writer import (
+    BOLD,
+    CENTRED,
+    CHART_ROWS,
+    WRAPPED,
+    WorkbookWriter,
+)
 from tenderscore.report.criteria import (
     document_section_leaves,
 )
@@ -40,7 +46,8 @@ def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
         r = 5 + offset
         column = layout.bid_columns[bid["id"]]
         figure = w.figures[bid["id"]]
-        w.value(sheet, r, 1, f"=Scores!{column}{layout.rank_row}", cached=figure.rank)
+        rank = f"=Scores!{column}{layout.rank_row}"
+        w.value(sheet, r, 1, rank, look=CENTRED, cached=figure.rank)
         w.text(sheet, r, 2, bid["name"])
         for k, section in enumerate(sections):
             rows = points_rows[section]
@@ -95,6 +102,7 @@ def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
         chart.y_axis.delete = False
         chart.height, chart.width = 7.5, 16
         sheet.add_chart(chart, f"A{r + 8}")
+        w.keep_together(sheet, r + 8, r + 8 + CHART_ROWS)
     sheet.freeze_panes = "A5"
 
 
@@ -118,7 +126,7 @@ def _live_ranking(w: WorkbookWriter, sheet: Worksheet, r: int, ranked: list[BidP
     for k in range(1, len(ranked) + 1):
         row = r + 1 + k
         bid = by_place.get(k)
-        w.value(sheet, row, 1, k)
+        w.value(sheet, row, 1, k, look=CENTRED)
         match = f"MATCH(A{row},Scores!{places},0)"
         w.value(
             sheet,

@@ -7,6 +7,7 @@ formula), ``value`` for numbers and formulas, ``note`` for comments. Cell values
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -37,14 +39,23 @@ size; a header wraps within its column."""
 PROSE_WIDTH = 45
 HEADER_WIDEST = 16
 LINE_HEIGHT = 15.0  # points, one line of 11 pt Calibri
+CHART_ROWS = 16  # rows of LINE_HEIGHT a 7.5 cm chart covers
 A4 = 9  # the OOXML paper size code
+PAGE_WIDTH = 130
+"""Column width units across A4 landscape at 100% within LibreOffice's and Excel's default
+margins (241 mm at about 1.85 mm a unit)."""
+PAGE_HEIGHT = 470.0
+"""Points down A4 landscape within the default margins, header and footer."""
 TABLE_HEADERS = {"Weights": 3, "Scores": 3, "Evaluators": 3}
 """The sheets that are one long table, and the header row each page repeats."""
 
 
 BOLD = Look(font=Font(name=FONT, size=10, bold=True))
 TITLE = Look(font=Font(name=FONT, size=14, bold=True))
-HEADER = Look(font=BOLD.font, fill=PatternFill("solid", fgColor="DDE4EE"), wrap=True)
+HEADER = Look(  # centred: a number right-aligned below a left-aligned label read as the next's
+    font=BOLD.font, fill=PatternFill("solid", fgColor="DDE4EE"), wrap=True, horizontal="center"
+)
+CENTRED = Look(horizontal="center")
 INPUT = Look(fill=PatternFill("solid", fgColor="FFF2CC"), unlocked=True)
 WRAPPED = Look(wrap=True)
 
@@ -85,6 +96,7 @@ class WorkbookWriter:
         self.widths: dict[Worksheet, dict[int, int]] = {}
         self.print_areas: dict[Worksheet, str] = {}
         self.wrapped: dict[Worksheet, list[tuple[int, int, str]]] = {}
+        self.together: dict[Worksheet, list[tuple[int, int]]] = {}
         self.styles = Styles(self.book)
         self.figures = bid_figures(document)
 
@@ -142,6 +154,16 @@ class WorkbookWriter:
             needed = wrapped_lines(value, max(widths.get(column, 10), 10))
             lines[row] = max(lines.get(row, 1), needed)
         return {row: LINE_HEIGHT * count for row, count in lines.items() if count > 1}
+
+    def keep_together(self, sheet: Worksheet, first: int, last: int) -> None:
+        """Rows ``first``-``last`` (a chart and its title) print on one page: a page break
+        goes before them when they would straddle one (see ``page_breaks``)."""
+        self.together.setdefault(sheet, []).append((first, last))
+
+    def at_least(self, sheet: Worksheet, column: int, width: int) -> None:
+        """A column at least ``width`` wide, for values written as formulas (not measured)."""
+        widths = self.widths.setdefault(sheet, {})
+        widths[column] = max(widths.get(column, 0), width)
 
     def note(self, sheet: Worksheet, row: int, column: int, text: str) -> None:
         sheet.cell(row=row, column=column).comment = Comment(text, "tenderscore")
@@ -251,9 +273,47 @@ def wrapped_lines(text: str, width: int) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
-def print_across(sheet: Worksheet, *, header_row: int | None) -> None:
+def page_breaks(
+    widths: dict[int, int], heights: dict[int, float], blocks: Sequence[tuple[int, int]]
+) -> list[int]:
+    """Rows before which a page break keeps each block (first, last row) on one page.
+
+    An estimate of where the pages fall, from the scale that fits the columns on the page
+    width and the rows' heights; a block already on one page, or longer than a page, gets
+    no break."""
+    scale = min(1.0, PAGE_WIDTH / max(1, sum(max(width, 10) for width in widths.values())))
+    page = PAGE_HEIGHT / scale
+    last = max((end for _, end in blocks), default=0)
+    tops = list(
+        itertools.accumulate(
+            (heights.get(row, LINE_HEIGHT) for row in range(1, last + 1)), initial=0.0
+        )
+    )
+    breaks, page_top = [], 0.0
+    for first, end in sorted(blocks):
+        top, bottom = tops[first - 1], tops[end]
+        while top >= page_top + page:
+            page_top += page
+        if bottom > page_top + page and bottom - top <= page:
+            breaks.append(first)
+            page_top = top
+    return breaks
+
+
+def footer_text(text: str) -> str:
+    """Text for a printed header or footer, where '&' starts a code."""
+    return text.replace("&", "&&")
+
+
+def print_across(sheet: Worksheet, *, header_row: int | None, footer: str = "") -> None:
     """A4 landscape, every column on the page width, the header row (of a sheet that is one
-    table) repeated on each page."""
+    table) repeated on each page; a footer with ``footer`` (what the page belongs to), the
+    sheet's name and the page number, so a loose page can be traced."""
+    printed = sheet.oddFooter
+    assert printed is not None  # openpyxl makes one with every sheet
+    printed.left.text = footer_text(footer)
+    printed.center.text = "&A"
+    printed.right.text = "Page &P of &N"
     sheet.page_setup.paperSize = A4
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
@@ -267,15 +327,21 @@ def finish(
     sheet: Worksheet,
     widths: dict[int, int],
     heights: dict[int, float],
+    *,
+    footer: str,
     print_area: str | None = None,
+    together: Sequence[tuple[int, int]] = (),
 ) -> None:
     """Widths that fit, heights for wrapped text, print set-up (``print_area`` leaves helper
-    columns off the page), and protection (weights stay editable)."""
+    columns off the page; ``together``: blocks kept on one page), and protection (weights
+    stay editable)."""
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = max(width, 10)
     for row, height in heights.items():
         sheet.row_dimensions[row].height = height
-    print_across(sheet, header_row=TABLE_HEADERS.get(sheet.title))
+    for row in page_breaks(widths, heights, together):
+        sheet.row_breaks.append(Break(id=row - 1))
+    print_across(sheet, header_row=TABLE_HEADERS.get(sheet.title), footer=footer)
     if print_area:
         sheet.print_area = print_area
     sheet.protection.sheet = True
