@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tenderscore.engine.scoring import evaluate
+from tenderscore.errors import InputError
+from tenderscore.input.loading import load_tender
 from tenderscore.input.tender import Tender
 
-from conftest import BASE_TENDER, bid, inline_tender, numeric
+from conftest import BASE_TENDER, bid, inline_tender, numeric, tender_with, write_tender
 
 MakeTender = Callable[..., Tender]
 
@@ -338,3 +341,92 @@ def test_an_empty_tie_break_is_a_warning_that_says_what_happens() -> None:
     found = [f.message for f in evaluate(tender).findings if f.code == "no_tie_break"]
     assert found
     assert found[0].startswith("no tie-break rule is declared: bids with equal totals share")
+
+
+FIGHTER_AIRCRAFT = {  # Hwang and Yoon (1981), the fighter-aircraft selection example
+    "A1": [2.0, 1500, 20000, 5.5, 5, 9],
+    "A2": [2.5, 2700, 18000, 6.5, 3, 5],
+    "A3": [1.8, 2000, 21000, 4.5, 7, 7],
+    "A4": [2.2, 1800, 20000, 5.0, 5, 5],
+}
+
+
+def test_relative_to_best_reproduces_simple_additive_weighting(tmp_path: Path) -> None:
+    """Hwang, C.-L. and Yoon, K. (1981), Multiple Attribute Decision Making: Methods and
+    Applications, Springer (LNEMS 186): four fighter aircraft on maximum speed, ferry range,
+    maximum payload (more is better), acquisition cost (less is better), reliability and
+    manoeuvrability (ratings 3-9, more is better), weights 0.2, 0.1, 0.1, 0.1, 0.2, 0.3.
+    Simple additive weighting with the linear (max) normalisation, x / max and min / x, is
+    relative_to_best. Totals by hand from the ratios (A3 first, then A1, A4, A2); the book's
+    printed totals could not be consulted here, so these are checked to 1e-12 against the
+    fractions, not against its digits."""
+    names = ["speed", "range", "payload", "cost", "reliability", "manoeuvrability"]
+    weights = [20, 10, 10, 10, 20, 30]
+    criteria: list[dict[str, Any]] = [
+        {
+            "id": name,
+            "name": name,
+            "kind": "numeric",
+            "weight": weight,
+            "direction": "lower_is_better" if name == "cost" else "higher_is_better",
+            "value_function": {"type": "relative_to_best"},
+        }
+        for name, weight in zip(names, weights, strict=True)
+    ]
+    criteria.append({"id": "price", "name": "Price", "kind": "price", "weight": 0})
+    tender = {**tender_with(criteria=criteria, panel=[]), "weighting": "points"}
+    bids = [
+        {
+            "id": aircraft,
+            "name": aircraft,
+            "price": {"total": 1},
+            "answers": dict(zip(names, row, strict=True)),
+        }
+        for aircraft, row in FIGHTER_AIRCRAFT.items()
+    ]
+    result = evaluate(load_tender(write_tender(tmp_path, tender, bids)))
+    by_hand = {
+        "A1": 0.2 * 2.0 / 2.5
+        + 0.1 * 1500 / 2700
+        + 0.1 * 20000 / 21000
+        + 0.1 * 4.5 / 5.5
+        + 0.2 * 5 / 7
+        + 0.3 * 9 / 9,
+        "A2": 0.2 * 2.5 / 2.5
+        + 0.1 * 2700 / 2700
+        + 0.1 * 18000 / 21000
+        + 0.1 * 4.5 / 6.5
+        + 0.2 * 3 / 7
+        + 0.3 * 5 / 9,
+        "A3": 0.2 * 1.8 / 2.5
+        + 0.1 * 2000 / 2700
+        + 0.1 * 21000 / 21000
+        + 0.1 * 4.5 / 4.5
+        + 0.2 * 7 / 7
+        + 0.3 * 7 / 9,
+        "A4": 0.2 * 2.2 / 2.5
+        + 0.1 * 1800 / 2700
+        + 0.1 * 20000 / 21000
+        + 0.1 * 4.5 / 5.0
+        + 0.2 * 5 / 7
+        + 0.3 * 5 / 9,
+    }
+    assert [aircraft.id for aircraft in result.ranked] == ["A3", "A1", "A4", "A2"]
+    for aircraft in result.ranked:
+        assert aircraft.total == pytest.approx(100 * by_hand[aircraft.id], abs=1e-10)
+    assert round(by_hand["A3"], 4) == 0.8514  # the four-decimal totals, for the record
+    assert round(by_hand["A1"], 4) == 0.8355
+
+
+def test_an_answer_of_zero_for_a_relative_to_best_criterion_is_refused_at_its_line(
+    tmp_path: Path,
+) -> None:
+    spec = copy.deepcopy(BASE_TENDER)
+    spec["criteria"][1]["children"][1]["value_function"] = {"type": "relative_to_best"}
+    directory = write_tender(tmp_path, spec, [bid("a", uptime=0), bid("b")])
+    with pytest.raises(InputError) as raised:
+        load_tender(directory)
+    (problem,) = raised.value.problems
+    assert (problem.path.name, problem.field, problem.line) == ("a.yaml", "answers.uptime", 7)
+    assert "expected a number above 0" in problem.message
+    assert "relative_to_best" in problem.message
