@@ -16,7 +16,7 @@ PRICES = np.array([100.0, 125.0, 200.0])
 REF = price_reference(PRICES)  # Pmin 100, Pmax 200, mean 141.666...
 
 
-def values(formula: str, **params: float) -> list[float]:
+def values(formula: str, **params: float | bool) -> list[float]:
     rule = PriceRule.model_validate({"formula": formula, **params})
     return [round(float(v), 12) for v in price_values(PRICES, REF, rule.formula, rule)]
 
@@ -55,6 +55,16 @@ def test_deviation_from_mean() -> None:
     assert values("deviation_from_mean") == pytest.approx(
         [0.5 + 125 / 425, 0.5 + 50 / 425, 0.5 - 175 / 425], abs=1e-12
     )
+
+
+def test_a_rule_published_without_clipping_keeps_scores_beyond_the_ends() -> None:
+    """Pc 150 as above: 200 -> (150 - 200)/50 = -1, kept; logarithmic with A = 1.5:
+    1 - ln(200/100)/ln(1.5) = 1 - 1.709511 = -0.709511, kept; 100 scores 1 either way."""
+    assert values("linear_to_ceiling", ceiling=150, clip=False) == [1.0, 0.5, -1.0]
+    got = values("logarithmic", zero_at_multiple=1.5, clip=False)
+    assert got[2] == pytest.approx(1 - math.log(2) / math.log(1.5), abs=1e-12)
+    assert got[2] < 0
+    assert values("logarithmic", zero_at_multiple=1.5)[2] == 0.0
 
 
 def test_logarithmic() -> None:

@@ -180,6 +180,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
         for name, method in AGGREGATIONS.items()
         if name != "weighted_sum"  # every price variant above is a weighted sum
     },
+    # published without clipping: b1's 40 scores above full marks, b2's 150 below 0
+    "deviation_from_mean, not clipped": {
+        "price": {"formula": "deviation_from_mean", "clip": False}
+    },
 }
 
 
@@ -197,7 +201,7 @@ def _variant(changes: dict[str, Any]) -> Tender:
     return inline_tender(
         [4, 1],
         [[0.9, 0.2], [0.6, 0.7], [0.3, 0.9], [0.8, 0.1]],
-        [100, 80, 150, 60],
+        [100, 40, 150, 60],
         price_weight=3,
         gates=[True, True, True, False],
         extra=[observed, piecewise, fastest, most],

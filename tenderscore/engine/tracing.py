@@ -77,7 +77,9 @@ def leaf_trace(
             params.append(reference)
         expression = PRICE_FORMULAS[rule.formula].expression
         return LeafTrace(
-            f"{rule.formula}: v = {expression}", ", ".join([*params, "clipped to 0-1"]), "price"
+            f"{rule.formula}: v = {expression}",
+            ", ".join([*params, "clipped to 0-1" if rule.clip else "not clipped (as published)"]),
+            "price",
         )
     if isinstance(model, ScaleCriterion):
         return LeafTrace(

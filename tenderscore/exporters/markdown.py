@@ -116,6 +116,8 @@ def price_words(document: ExportDocument) -> str:
         )
         if value is not None
     ]
+    if not rule.get("clip", True):
+        parameters.append("not clipped: a score may go above full marks or below 0")
     extra = f" ({', '.join(parameters)})" if parameters else ""
     return (
         f"Price is the whole-life cost {discount}, scored {formula.description}: "

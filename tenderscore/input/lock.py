@@ -47,11 +47,20 @@ def published_rules(config: TenderFile, tree: CriteriaTree) -> dict[str, Any]:
         "discount_rate": config.discount_rate,
         "weighting": tree.weighting,
         "criteria": criteria,
-        "price": config.price.model_dump(mode="json"),
+        "price": _price_rule(config),
         "aggregation": config.aggregation.model_dump(mode="json"),
         "score_aggregation": config.score_aggregation,
         "tie_break": list(config.tie_break),
     }
+
+
+def _price_rule(config: TenderFile) -> dict[str, Any]:
+    """The published price rule; ``clip`` only when it is not the default, so that locks made
+    before the setting existed keep their digest."""
+    rule = config.price.model_dump(mode="json")
+    if rule.get("clip") is True:
+        del rule["clip"]
+    return rule
 
 
 def rules_digest(rules: Mapping[str, Any]) -> str:

@@ -295,6 +295,12 @@ class PriceRule(StrictModel):
     zero_at_multiple: FiniteFloat | None = Field(
         None, gt=1, description="Multiple of the lowest price that scores 0 (logarithmic)."
     )
+    clip: bool = Field(
+        True,
+        description="Keep price scores within 0 and full marks (the default). false lets a "
+        "formula's score go above full marks or below 0, as some published rules allow "
+        "(deviation_from_mean, logarithmic, proportional_penalty can).",
+    )
 
     @model_validator(mode="after")
     def _check_parameters(self) -> PriceRule:

@@ -56,6 +56,7 @@ class PricePart(TypedDict):
     ceiling: float | None
     floor: float | None
     zero_at_multiple: float | None
+    clip: NotRequired[bool]  # absent in exports before it existed: clipped
 
 
 class MethodPart(TypedDict):

@@ -37,6 +37,8 @@ class PriceParameters(Protocol):
     def floor(self) -> float | None: ...
     @property
     def zero_at_multiple(self) -> float | None: ...
+    @property
+    def clip(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +48,16 @@ class PriceSettings:
     ceiling: float | None = None
     floor: float | None = None
     zero_at_multiple: float | None = None
+    clip: bool = True
 
     @classmethod
     def from_mapping(cls, rule: Mapping[str, Any]) -> PriceSettings:
-        return cls(rule.get("ceiling"), rule.get("floor"), rule.get("zero_at_multiple"))
+        return cls(
+            rule.get("ceiling"),
+            rule.get("floor"),
+            rule.get("zero_at_multiple"),
+            bool(rule.get("clip", True)),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,13 +241,17 @@ PRICE_FORMULAS: dict[PriceFormulaName, PriceFormula] = {
 def price_values(
     prices: Array, reference: PriceReference, name: PriceFormulaName, rule: PriceParameters
 ) -> Array:
-    """Partial values of ``prices`` under formula ``name``, clipped to [0, 1]."""
-    return clipped(PRICE_FORMULAS[name].numpy(prices, reference, rule))
+    """Partial values of ``prices`` under formula ``name``, clipped to [0, 1] unless the
+    tender publishes ``clip: false`` (some rules let a score go above full marks or below 0:
+    APUC's deviation from the mean does)."""
+    values = PRICE_FORMULAS[name].numpy(prices, reference, rule)
+    return clipped(values) if rule.clip else np.asarray(values, dtype=np.float64)
 
 
 def price_excel(name: PriceFormulaName, cells: ExcelPrice, rule: PriceParameters) -> str:
-    """The Excel form of formula ``name`` (no leading ``=``), clipped to [0, 1] as the engine."""
-    return f"MAX(0,MIN(1,{PRICE_FORMULAS[name].excel(cells, rule)}))"
+    """The Excel form of formula ``name`` (no leading ``=``), clipped as the engine clips."""
+    formula = PRICE_FORMULAS[name].excel(cells, rule)
+    return f"MAX(0,MIN(1,{formula}))" if rule.clip else formula
 
 
 def price_reference(prices: Array) -> PriceReference:

@@ -138,5 +138,11 @@ def _rule_for(
         f"{text} (assumed: {how})" if assumed else text
         for text, assumed, how in (stated[key] for key in PRICE_FORMULAS[name].parameters)
     ]
-    rule = PriceRule(formula=name, ceiling=ceiling, floor=floor, zero_at_multiple=multiple)
+    rule = PriceRule(
+        formula=name,
+        ceiling=ceiling,
+        floor=floor,
+        zero_at_multiple=multiple,
+        clip=declared.clip,
+    )
     return rule, ", ".join(parts)
