@@ -32,6 +32,7 @@ def test_a_price_of_zero_under_linear_range_evaluates(tender: Path) -> None:
     """Formula robustness left the formulas that divide by the price out (log(0) went into the
     JSON as -inf and nothing was written for anyone)."""
     _replace(tender / "tender.yaml", "formula: relative_to_lowest", "formula: linear_range")
+    _replace(tender / "tender.yaml", "discount_rate: 0.035", "discount_rate: 0")  # totals
     bid = tender / ALBION
     bid.write_text(
         re.sub(
@@ -45,6 +46,24 @@ def test_a_price_of_zero_under_linear_range_evaluates(tender: Path) -> None:
     saved = (tender / "out" / "WPF-2026-DA-014-evaluation.json").read_text()
     assert '"formula": "logarithmic"' not in saved
     assert '"formula": "linear_range"' in saved
+
+
+def test_a_plain_total_in_a_discounting_tender_is_refused_with_the_fix(tender: Path) -> None:
+    """Present values against a nominal total, compared with no word, until this check."""
+    bid = tender / ALBION
+    bid.write_text(
+        re.sub(
+            r"price:\n  whole_life:.*?answers:",
+            "price:\n  total: 2500000\nanswers:",
+            bid.read_text(),
+            flags=re.S,
+        )
+    )
+    result = run_cli(["validate", tender], exit_code=2)
+    assert "albion-analytics.yaml:4:10: price.total: a plain total cannot be" in result.stderr
+    assert "price.total" in result.stderr
+    assert "discounts whole-life costs at 3.5% a year" in result.stderr
+    assert "give the costs as price.whole_life" in result.stderr
 
 
 def test_a_negative_adjustment_under_the_absolute_formula_evaluates(tender: Path) -> None:

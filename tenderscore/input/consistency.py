@@ -441,6 +441,17 @@ def _price_problems(config: TenderFile, tree: CriteriaTree, sourced: Sourced) ->
         ]
     problems = []
     total = bid.price.total
+    rate = config.discount_rate or 0.0
+    if total is not None and bid.price.whole_life is None and rate > 0:
+        return [
+            doc.problem(
+                ("price", "total"),
+                f"a plain total cannot be compared with the other bids: this tender discounts "
+                f"whole-life costs at {100 * rate:g}% a year, so prices are present values; "
+                "give the costs as price.whole_life (one_off, annual, exit), or remove "
+                "discount_rate from tender.yaml if the tender compares nominal totals",
+            )
+        ]
     if bid.price.whole_life is not None:
         for name, amount in bid.price.whole_life.annual.items():
             if isinstance(amount, list) and len(amount) != config.term_years:
