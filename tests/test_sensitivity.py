@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -469,6 +471,29 @@ def test_weights_override_echoes_the_effective_weights() -> None:
         ]
     ).stdout
     assert "effective section weights: cost 40%, sovereignty 20%" in out
+
+
+def test_weights_override_of_a_criterion_echoes_its_effective_weight() -> None:
+    """sub_processors 30 -> 60 of sovereignty's (60 + 40 + 30): 60/130 of its 20%, 9.231%."""
+    out = run_cli(
+        ["evaluate", EXAMPLE, "--weights", "sub_processors=60", "--no-robustness", "--no-export"]
+    ).stdout
+    assert "changed criteria: sub_processors 9.231%" in out
+
+
+def test_an_override_that_breaks_a_level_sum_is_reported_at_tender_yaml(tmp_path: Path) -> None:
+    """It was reported against the shipped criteria file, inside the installed package."""
+    tender = tmp_path / "tender"
+    shutil.copytree(EXAMPLE, tender, ignore=shutil.ignore_patterns("out", "criteria.lock.yaml"))
+    text = (tender / "tender.yaml").read_text()
+    (tender / "tender.yaml").write_text(
+        text.replace("\ncriteria: ", "\nweights: {sub_processors: 50}\ncriteria: ", 1)
+    )
+    result = run_cli(["validate", tender], exit_code=2)
+    assert "tender.yaml:9:" in result.stderr
+    assert "weights.sub_processors: weights under 'sovereignty' must sum to 100" in result.stderr
+    assert "tender.yaml's weights set sub_processors" in result.stderr
+    assert "criteria/police-data-platform.yaml" not in result.stderr
 
 
 def test_bad_sampling_is_a_usage_error() -> None:

@@ -141,7 +141,7 @@ def evaluate(
         sys.stdout.write(dumps({**document, "run": run_part(what_if)}))
     else:
         if what_if is not None:
-            render_reweighting(stdout, what_if.label, evaluation)
+            render_reweighting(stdout, what_if, evaluation)
         render_evaluation(stdout, evaluation)
         if report is not None and robustness:
             from tenderscore.report.wording import robustness_headline
@@ -218,7 +218,7 @@ def sensitivity(
     from tenderscore.cli.sensitivity_view import render_sensitivity
 
     if what_if is not None:
-        render_reweighting(stdout, what_if.label, report.evaluation)
+        render_reweighting(stdout, what_if, report.evaluation)
     render_sensitivity(stdout, report, published=what_if is None)
 
 

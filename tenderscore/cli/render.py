@@ -3,7 +3,7 @@ parsed as markup, so a supplier called ``[bold]`` prints as written."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from rich.console import Console
 from rich.table import Table
@@ -14,6 +14,7 @@ from tenderscore.engine.results import BidResult, Evaluation
 from tenderscore.figures import number
 from tenderscore.input.models import CriteriaSet, Minimum
 from tenderscore.input.tender import Tender
+from tenderscore.report.document import WhatIf
 from tenderscore.report.wording import WHAT_IF, minimum_words
 from tenderscore.rules.aggregation import AGGREGATIONS
 
@@ -60,14 +61,19 @@ def render_evaluation(console: Console, evaluation: Evaluation) -> None:
             console.print(Text(f"  - {finding.message}"))
 
 
-def render_reweighting(console: Console, label: str, evaluation: Evaluation) -> None:
-    """Echo the effective weights a re-scoring used, so a scripted run shows what it did."""
-    sections = {node.id: node for node in evaluation.nodes if node.depth == 0}
-    shown = ", ".join(
-        f"{node_id} {100 * sections[node_id].effective_weight:.4g}%"
-        for node_id in evaluation.sections
-    )
-    console.print(Text(f"{WHAT_IF} ({label}); effective section weights: {shown}", style="bold"))
+def render_reweighting(console: Console, what_if: WhatIf, evaluation: Evaluation) -> None:
+    """Echo the effective weights a re-scoring used, so a scripted run shows what it did: the
+    sections', and those of the criteria it changed below them."""
+    nodes = {node.id: node for node in evaluation.nodes}
+
+    def listed(ids: Iterable[str]) -> str:
+        return ", ".join(f"{i} {100 * nodes[i].effective_weight:.4g}%" for i in ids)
+
+    said = f"{WHAT_IF} ({what_if.label}); effective section weights: {listed(evaluation.sections)}"
+    changed = [i for i in what_if.weights if i in nodes and i not in evaluation.sections]
+    if changed:
+        said += f"; changed criteria: {listed(changed)}"
+    console.print(Text(said, style="bold"))
 
 
 def _total(evaluation: Evaluation, value: float) -> str:

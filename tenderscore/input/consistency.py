@@ -94,9 +94,21 @@ def _weight_problems(
         if node_id is not None and problem.key == "weight":
             yield tender.document.problem(("weights", node_id), problem.message)
             continue
+        siblings = [i for path, i in overridden.items() if _level_of(path) == problem.source_path]
+        if siblings and problem.key == "":  # a level's sum, wrong with tender.yaml's weights
+            yield tender.document.problem(
+                ("weights", siblings[0]),
+                f"{problem.message}; tender.yaml's weights set {', '.join(siblings)}",
+            )
+            continue
         path = problem.source_path[1:]  # the tree's own path starts with "criteria"
         full = (*prefix, *path, problem.key) if problem.key else (*prefix, *path)
         yield criteria.document.problem(full, problem.message)
+
+
+def _level_of(path: DataPath) -> DataPath:
+    """Where the sum of a node's level is reported: its section, or the criteria list."""
+    return path[:-2] if len(path) > 2 else path[:-1]
 
 
 def placeholder_problems(document: YamlDocument) -> Iterator[Problem]:
