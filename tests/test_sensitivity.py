@@ -29,7 +29,7 @@ from tenderscore.sensitivity.smaa import ScorePanel, run_smaa
 from tenderscore.sensitivity.stability import Bound, stability_interval, weight_line
 from tenderscore.sensitivity.switching import switching_values
 
-from conftest import EXAMPLE, inline_tender, run_cli
+from conftest import EXAMPLE, inline_tender, numeric, run_cli, write_tender
 
 MakeTender = Callable[..., Tender]
 
@@ -517,3 +517,50 @@ def test_a_tie_won_on_the_tie_break_is_told_as_a_tie() -> None:
     assert robustness_headline(report).startswith(
         "b0 and b1 tie on 65.00 points; b0 ranks first on the declared tie-break (c0)."
     )
+
+
+def test_a_criterion_interval_within_its_section_holds_the_section_weights(
+    tmp_path: Path,
+) -> None:
+    """Section s (50%: a 50, b 50) and price (50%). X: a 1, b 0, price 200 -> 0.8; Y: a 0,
+    b 1, price 100 -> 0.9. X = 25 + 40 = 65, Y = 25 + 45 = 70: Y leads.
+
+    Within s (its 50% held, b = 1 - a's share s): X = 50 s + 40, Y = 50 (1 - s) + 45, equal at
+    s = 0.55: X wins above 55% of s. Across the tender (b and price make room): X = 100 t +
+    53.33 (1 - t), Y = 93.33 (1 - t), equal at t = 2/7 = 28.6%: a different question, a
+    different answer."""
+    criteria = [
+        {
+            "id": "s",
+            "name": "Service",
+            "weight": 50,
+            "children": [numeric("a", 50), numeric("b", 50)],
+        },
+        {"id": "price", "name": "Price", "kind": "price", "weight": 50},
+    ]
+    tender = {
+        "reference": "T",
+        "title": "t",
+        "buyer": "b",
+        "term_years": 1,
+        "criteria": criteria,
+        "price": {"formula": "absolute", "floor": 0, "ceiling": 1000},
+    }
+    bids = [
+        {"id": "X", "name": "X", "price": {"total": 200}, "answers": {"a": 1, "b": 0}},
+        {"id": "Y", "name": "Y", "price": {"total": 100}, "answers": {"a": 0, "b": 1}},
+    ]
+    report = analyse_sensitivity(load_tender(write_tender(tmp_path, tender, bids)), quick=True)
+    within = {interval.id: interval for interval in report.section_intervals}
+    assert within["a"].section == "s"
+    assert within["a"].weight == pytest.approx(0.5)
+    assert within["a"].winner_high.weight == pytest.approx(0.55)
+    assert within["a"].winner_high.taker == "X"
+    assert within["a"].sentences(report.names) == [
+        "the winner changes if a goes from 50.0% to 55.0% of Service (relative +10.0%): "
+        "then X wins."
+    ]
+    assert within["b"].winner_low.weight == pytest.approx(0.45)
+    across = {interval.id: interval for interval in report.intervals}
+    assert across["a"].winner_high.weight == pytest.approx(2 / 7)
+    assert across["a"].section is None

@@ -33,6 +33,7 @@ def render_sensitivity(
     if not report.intervals:
         return
     _stability(console, report)
+    _within_sections(console, report)
     _sweeps(console, report)
     _probabilities(console, report, published=published)
     _switching(console, report)
@@ -67,6 +68,34 @@ def _stability(console: Console, report: SensitivityReport) -> None:
             f"{100 * low.weight:.1f}-{100 * high.weight:.1f}%",
             Text(takers or "-"),
             f"{100 * interval.ranking_low.weight:.1f}-{100 * interval.ranking_high.weight:.1f}%",
+        )
+    console.print(table)
+
+
+def _within_sections(console: Console, report: SensitivityReport) -> None:
+    """Each criterion's weight as a share of its section, the section weights held."""
+    if not report.section_intervals:
+        return
+    _heading(console, "Within each section (share of the section; section weights held)")
+    table = Table()
+    for column in ("Criterion", "Now", "Winner unchanged", "Beyond, the winner is"):
+        table.add_column(column, justify="left" if column[0] in "CB" else "right")
+    section = None
+    for interval in report.section_intervals:
+        if interval.section != section:
+            section = interval.section
+            table.add_row(Text(interval.section_name, style="bold"), "", "", "")
+        low, high = interval.winner_low, interval.winner_high
+        takers = " / ".join(
+            f"{'below' if end is low else 'above'}: {report.names[end.taker]}"
+            for end in (low, high)
+            if end.taker
+        )
+        table.add_row(
+            Text("  " + interval.name),
+            f"{100 * interval.weight:.1f}%",
+            f"{100 * low.weight:.1f}-{100 * high.weight:.1f}%",
+            Text(takers or "-"),
         )
     console.print(table)
 

@@ -76,6 +76,7 @@ def _context(document: ExportDocument, charts: dict[str, str]) -> dict[str, Any]
         "sensitivity": sensitivity,
         "critical": critical,
         "top_intervals": [i for i in intervals if i["top_level"]],
+        "section_intervals": sensitivity.get("section_stability", []),
         "smaa": sensitivity["smaa"],
         "smaa_rows": _smaa_rows(sensitivity["smaa"], names),
         "sampling_words": _sampling_words(document),

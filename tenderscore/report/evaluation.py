@@ -15,6 +15,7 @@ from tenderscore.report.wording import robustness_headline
 if TYPE_CHECKING:
     from tenderscore.engine.results import BidResult, CriterionScore, Evaluation
     from tenderscore.sensitivity.analysis import SensitivityReport
+    from tenderscore.sensitivity.stability import StabilityInterval
 
 SCHEMA = "tenderscore/evaluation"
 SCHEMA_VERSION = 1
@@ -108,6 +109,10 @@ def _matrix(values: Any) -> list[list[float | None]]:
     return [[_number(v) for v in row] for row in values]
 
 
+def _interval(interval: StabilityInterval) -> dict[str, Any]:
+    return {**dataclasses.asdict(interval), "switching_change": interval.switching_change}
+
+
 def sensitivity_document(
     report: SensitivityReport, *, ranks: int | None = None, published: bool = True
 ) -> dict[str, Any]:
@@ -128,10 +133,8 @@ def sensitivity_document(
         "ranked": list(report.ranked),
         "settings": dataclasses.asdict(report.settings),
         "most_critical": critical.id if critical else None,
-        "stability": [
-            {**dataclasses.asdict(interval), "switching_change": interval.switching_change}
-            for interval in report.intervals
-        ],
+        "stability": [_interval(interval) for interval in report.intervals],
+        "section_stability": [_interval(interval) for interval in report.section_intervals],
         "sweeps": [dataclasses.asdict(sweep) for sweep in report.sweeps],
         "switching_values": [
             {**dataclasses.asdict(value), "change": value.change} for value in report.switching

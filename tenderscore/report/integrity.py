@@ -82,13 +82,20 @@ def _sensitivity_references(
         return
     yield from _within("sensitivity.ranked", report["ranked"], bids, "bid")
     stability = [interval["id"] for interval in report["stability"]]
-    yield from _within("sensitivity.stability", stability, known)
-    for k, interval in enumerate(report["stability"]):
-        for end in ("winner_low", "winner_high", "ranking_low", "ranking_high"):
-            bound = interval[end]
-            named = [*([bound["taker"]] if bound["taker"] else []), *(bound["pair"] or [])]
-            named += bound["shared_with"]
-            yield from _within(f"sensitivity.stability[{k}].{end}", named, bids, "bid")
+    parts = (
+        ("stability", report["stability"]),
+        ("section_stability", report.get("section_stability", [])),
+    )
+    for part, intervals in parts:
+        yield from _within(f"sensitivity.{part}", [i["id"] for i in intervals], known)
+        sections = [section for i in intervals if (section := i.get("section"))]
+        yield from _within(f"sensitivity.{part}.section", sections, known)
+        for k, interval in enumerate(intervals):
+            for end in ("winner_low", "winner_high", "ranking_low", "ranking_high"):
+                bound = interval[end]
+                named = [*([bound["taker"]] if bound["taker"] else []), *(bound["pair"] or [])]
+                named += bound["shared_with"]
+                yield from _within(f"sensitivity.{part}[{k}].{end}", named, bids, "bid")
     if report["most_critical"] is not None:
         yield from _within("sensitivity.most_critical", [report["most_critical"]], set(stability))
     for k, sweep in enumerate(report["sweeps"]):

@@ -280,6 +280,9 @@ class StabilityPart(TypedDict):
     ranking_low: BoundPart
     ranking_high: BoundPart
     switching_change: float | None
+    section: NotRequired[Identifier | None]
+    """Within a section: its id; the weights are shares of its (held) weight."""
+    section_name: NotRequired[str]
 
 
 class SweepPart(TypedDict):
@@ -366,6 +369,7 @@ class SensitivityPart(TypedDict):
     settings: SmaaSettingsPart
     most_critical: Identifier | None
     stability: list[StabilityPart]
+    section_stability: NotRequired[list[StabilityPart]]  # absent in older exports
     sweeps: list[SweepPart]
     switching_values: list[SwitchingPart]
     smaa: SmaaPart | None

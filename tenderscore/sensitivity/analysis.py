@@ -10,7 +10,12 @@ from tenderscore.engine.results import Evaluation
 from tenderscore.engine.scoring import evaluate
 from tenderscore.input.models import Sampling, ScaleCriterion
 from tenderscore.input.tender import Tender
-from tenderscore.sensitivity.model import RankingModel, ranking_model, weight_groups
+from tenderscore.sensitivity.model import (
+    RankingModel,
+    ranking_model,
+    section_groups,
+    weight_groups,
+)
 from tenderscore.sensitivity.rescoring import rescorer
 from tenderscore.sensitivity.reversal import (
     FormulaOutcome,
@@ -21,7 +26,13 @@ from tenderscore.sensitivity.reversal import (
 from tenderscore.sensitivity.sampling import weight_sampler
 from tenderscore.sensitivity.scenarios import ScenarioOutcome, evaluate_scenarios
 from tenderscore.sensitivity.smaa import Progress, ScorePanel, SmaaResult, run_smaa
-from tenderscore.sensitivity.stability import StabilityInterval, Sweep, stability_interval, sweep
+from tenderscore.sensitivity.stability import (
+    StabilityInterval,
+    Sweep,
+    section_interval,
+    stability_interval,
+    sweep,
+)
 from tenderscore.sensitivity.switching import SwitchingValue, switching_values
 
 QUICK_SAMPLES = 2_000
@@ -45,6 +56,8 @@ class SensitivityReport:
     settings: SmaaSettings
     names: dict[str, str]
     intervals: tuple[StabilityInterval, ...] = ()
+    section_intervals: tuple[StabilityInterval, ...] = ()
+    """Each criterion's interval within its section (shares of the section's weight)."""
     sweeps: tuple[Sweep, ...] = ()
     switching: tuple[SwitchingValue, ...] = ()
     smaa: SmaaResult | None = None
@@ -110,6 +123,10 @@ def analyse_sensitivity(
         return SensitivityReport(evaluation, settings, names)
     groups = weight_groups(tender.tree, model)
     intervals = tuple(stability_interval(model, group) for group in groups)
+    within = tuple(
+        section_interval(model, group, section)
+        for group, section in section_groups(tender.tree, model)
+    )
     sampler = weight_sampler(
         tender.tree,
         sampling=settings.sampling,
@@ -126,13 +143,16 @@ def analyse_sensitivity(
         progress=progress,
     )
     if quick:
-        return SensitivityReport(evaluation, settings, names, intervals=intervals, smaa=smaa)
+        return SensitivityReport(
+            evaluation, settings, names, intervals=intervals, section_intervals=within, smaa=smaa
+        )
     scorer = rescorer(tender, evaluation, model)
     return SensitivityReport(
         evaluation,
         settings,
         names,
         intervals=intervals,
+        section_intervals=within,
         sweeps=tuple(sweep(model, g) for g in groups if g.top_level),
         switching=tuple(switching_values(scorer)),
         smaa=smaa,

@@ -146,32 +146,51 @@ def weight_groups(tree: CriteriaTree, model: RankingModel) -> list[Group]:
     When price enters the figure as money, price leaves carry no weight: a group of price
     leaves only is left out, and a section's price leaves get no share of its weight.
     """
-    usable = model.quality if model.method.price_as_money else np.ones(len(model.leaves), bool)
     groups = []
     seen: set[tuple[int, ...]] = set()
     # a criterion at the top level, or the only leaf of its section, moves the same weight as
     # its section: one group, not two
     for node_id in dict.fromkeys([*tree.sections, *(leaf.id for leaf in tree.leaves)]):
-        node = tree.nodes[node_id]
-        leaves = np.array(node.leaves, dtype=np.intp)
-        if not len(leaves) or not usable[leaves].any() or node.leaves in seen:
+        group = _group(tree, model, tree.nodes[node_id])
+        if group is None or group.leaves in seen:
             continue
-        seen.add(node.leaves)
-        inner = model.weights[leaves]
-        shares = inner / inner.sum() if inner.sum() > 0 else _stated_shares(tree, node)
-        shares = np.where(usable[leaves], shares, 0.0)
-        shares /= shares.sum()
-        groups.append(
-            Group(
-                id=node.id,
-                name=node.name,
-                leaves=node.leaves,
-                shares=shares,
-                weight=float(inner.sum()),
-                top_level=node.depth == 0,
-            )
-        )
+        seen.add(group.leaves)
+        groups.append(group)
     return groups
+
+
+def section_groups(tree: CriteriaTree, model: RankingModel) -> list[tuple[Group, Group]]:
+    """(criterion, its section) for every weighted criterion below the top level whose
+    section has another weighted criterion to make room: the within-section intervals."""
+    pairs = []
+    for leaf in tree.leaves:
+        if leaf.parent is None:
+            continue
+        group, section = _group(tree, model, leaf), _group(tree, model, tree.nodes[leaf.parent])
+        if group is None or section is None or len(section.leaves) < 2:
+            continue
+        pairs.append((group, section))
+    return pairs
+
+
+def _group(tree: CriteriaTree, model: RankingModel, node: TreeNode) -> Group | None:
+    """``node`` as a group of leaves, or None when it carries no weight that can move."""
+    usable = model.quality if model.method.price_as_money else np.ones(len(model.leaves), bool)
+    leaves = np.array(node.leaves, dtype=np.intp)
+    if not len(leaves) or not usable[leaves].any():
+        return None
+    inner = model.weights[leaves]
+    shares = inner / inner.sum() if inner.sum() > 0 else _stated_shares(tree, node)
+    shares = np.where(usable[leaves], shares, 0.0)
+    shares /= shares.sum()
+    return Group(
+        id=node.id,
+        name=node.name,
+        leaves=node.leaves,
+        shares=shares,
+        weight=float(inner.sum()),
+        top_level=node.depth == 0,
+    )
 
 
 def _stated_shares(tree: CriteriaTree, node: TreeNode) -> Array:

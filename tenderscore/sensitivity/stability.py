@@ -1,16 +1,18 @@
 """Weight stability intervals and one-way sweeps, in closed form (methods.md section 2).
 
 Move one group's weight (a section or a leaf) from w to t, holding locked weights and
-rescaling the other weights proportionally. Every bid's quality Q_i(t) = 100 w(t).v_i is then
-affine in t, and so is every pairwise margin (for price per quality point, after multiplying
-out the prices), so each pair changes order at most once, at t* = -alpha / beta. The stability
-interval is bounded by the nearest such crossings on either side of w.
+rescaling the other weights proportionally: every other weight in the tender, or, for a
+criterion "within its section", only its siblings there, the published section weights held.
+Every bid's quality Q_i(t) = 100 w(t).v_i is then affine in t, and so is every pairwise margin
+(for price per quality point, after multiplying out the prices), so each pair changes order
+at most once, at t* = -alpha / beta. The stability interval is bounded by the nearest such
+crossings on either side of w.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -47,10 +49,14 @@ class Line:
         return weights
 
 
-def weight_line(model: RankingModel, group: Group) -> Line:
+def weight_line(model: RankingModel, group: Group, scope: Sequence[int] | None = None) -> Line:
+    """The line along which ``group``'s weight moves; ``scope``: the leaves whose weights may
+    make room (a section's), the others held (default: every leaf)."""
     in_group = np.zeros(len(model.leaves), dtype=bool)
     in_group[list(group.leaves)] = True
-    locked = model.locked & ~in_group
+    held = np.ones(len(model.leaves), dtype=bool)
+    held[list(range(len(model.leaves)) if scope is None else scope)] = False
+    locked = (model.locked | held) & ~in_group
     rest_mask = ~locked & ~in_group
     base = np.where(locked, model.weights, 0.0)
     rest = np.where(rest_mask, model.weights, 0.0)
@@ -102,6 +108,10 @@ class StabilityInterval:
     winner_high: Bound
     ranking_low: Bound
     ranking_high: Bound
+    section: str | None = None
+    """Set for an interval within a section: its id. The weights are then shares of the
+    section's weight, which is held, and only the siblings make room."""
+    section_name: str = ""
 
     @property
     def switches(self) -> tuple[Bound, ...]:
@@ -129,15 +139,16 @@ class StabilityInterval:
             if end.shared_with
             else (f"{takers[0]} wins")
         )
+        of = f" of {self.section_name}" if self.section else ""
         if abs(end.weight - self.weight) <= EDGE:  # tied now: any move that way decides
             way = "below" if end is self.winner_low else "above"
             return (
                 f"the winner changes as soon as {self.name} moves {way} "
-                f"{100 * self.weight:.1f}%: then {outcome}."
+                f"{100 * self.weight:.1f}%{of}: then {outcome}."
             )
         return (
             f"the winner changes if {self.name} goes from {100 * self.weight:.1f}% to "
-            f"{100 * end.weight:.1f}%{relative}: then {outcome}."
+            f"{100 * end.weight:.1f}%{of}{relative}: then {outcome}."
         )
 
     def sentences(self, names: Mapping[str, str]) -> list[str]:
@@ -152,8 +163,30 @@ class StabilityInterval:
         return [self.sentence(end, names) for end in self.switches]
 
 
-def stability_interval(model: RankingModel, group: Group) -> StabilityInterval:
-    line = weight_line(model, group)
+def section_interval(model: RankingModel, group: Group, section: Group) -> StabilityInterval:
+    """``group``'s interval within ``section``, as shares of the section's weight."""
+    interval = stability_interval(model, group, scope=section.leaves)
+    share = section.weight if section.weight > 0 else 1.0
+
+    def scaled(end: Bound) -> Bound:
+        return replace(end, weight=end.weight / share)
+
+    return replace(
+        interval,
+        weight=interval.weight / share,
+        winner_low=scaled(interval.winner_low),
+        winner_high=scaled(interval.winner_high),
+        ranking_low=scaled(interval.ranking_low),
+        ranking_high=scaled(interval.ranking_high),
+        section=section.id,
+        section_name=section.name,
+    )
+
+
+def stability_interval(
+    model: RankingModel, group: Group, scope: Sequence[int] | None = None
+) -> StabilityInterval:
+    line = weight_line(model, group, scope)
     w = group.weight
     locked = bool(model.locked[list(group.leaves)].any())
     if not line.movable or model.size < 2:

@@ -12,7 +12,7 @@ from tenderscore.exporters.workbook.writer import (
     WRAPPED,
     WorkbookWriter,
 )
-from tenderscore.report.types import SensitivityPart, sensitivity_of
+from tenderscore.report.types import SensitivityPart, StabilityPart, sensitivity_of
 
 
 def write_robustness(w: WorkbookWriter, sheet: Worksheet) -> None:
@@ -21,33 +21,13 @@ def write_robustness(w: WorkbookWriter, sheet: Worksheet) -> None:
     w.text(sheet, 2, 1, report["headline"], WRAPPED)
     sheet.merge_cells("A2:H5")
     r = 7
-    w.heading(sheet, r, 1, "Weight stability (other weights rescaled proportionally)")
-    w.header(
-        sheet,
-        r + 1,
-        [
-            "Weight",
-            "Now",
-            "Winner unchanged from",
-            "to",
-            "Below, the winner is",
-            "Above, the winner is",
-            "Ranking unchanged from",
-            "to",
-        ],
+    r = _stability_table(
+        w, sheet, r, "Weight stability (other weights rescaled proportionally)", report["stability"]
     )
-    r += 2
-    for interval in report["stability"]:
-        w.text(sheet, r, 1, interval["name"])
-        w.value(sheet, r, 2, interval["weight"], "0.0%")
-        w.value(sheet, r, 3, interval["winner_low"]["weight"], "0.0%")
-        w.value(sheet, r, 4, interval["winner_high"]["weight"], "0.0%")
-        for column, end in ((5, interval["winner_low"]), (6, interval["winner_high"])):
-            if end["taker"]:
-                w.text(sheet, r, column, w.names[end["taker"]])
-        w.value(sheet, r, 7, interval["ranking_low"]["weight"], "0.0%")
-        w.value(sheet, r, 8, interval["ranking_high"]["weight"], "0.0%")
-        r += 1
+    within = report.get("section_stability", [])
+    if within:
+        title = "Within each section (shares of the section's weight; section weights held)"
+        r = _stability_table(w, sheet, r + 1, title, within)
     r = _smaa_table(w, sheet, report, r + 1)
     r = _sweep_table(w, sheet, report, r + 1)
     r += 1
@@ -81,6 +61,41 @@ def write_robustness(w: WorkbookWriter, sheet: Worksheet) -> None:
                 w.text(sheet, r + 2 + k, 2 + s_index, "excluded", CENTRED)
             else:
                 w.value(sheet, r + 2 + k, 2 + s_index, entry["rank"], look=CENTRED)
+
+
+def _stability_table(
+    w: WorkbookWriter, sheet: Worksheet, r: int, title: str, intervals: list[StabilityPart]
+) -> int:
+    """One row per interval from row ``r`` (the title); the row after the last."""
+    w.heading(sheet, r, 1, title)
+    w.header(
+        sheet,
+        r + 1,
+        [
+            "Weight",
+            "Now",
+            "Winner unchanged from",
+            "to",
+            "Below, the winner is",
+            "Above, the winner is",
+            "Ranking unchanged from",
+            "to",
+        ],
+    )
+    r += 2
+    for interval in intervals:
+        section = f" ({interval['section_name']})" if interval.get("section") else ""
+        w.text(sheet, r, 1, interval["name"] + section)
+        w.value(sheet, r, 2, interval["weight"], "0.0%")
+        w.value(sheet, r, 3, interval["winner_low"]["weight"], "0.0%")
+        w.value(sheet, r, 4, interval["winner_high"]["weight"], "0.0%")
+        for column, end in ((5, interval["winner_low"]), (6, interval["winner_high"])):
+            if end["taker"]:
+                w.text(sheet, r, column, w.names[end["taker"]])
+        w.value(sheet, r, 7, interval["ranking_low"]["weight"], "0.0%")
+        w.value(sheet, r, 8, interval["ranking_high"]["weight"], "0.0%")
+        r += 1
+    return r
 
 
 def _smaa_table(w: WorkbookWriter, sheet: Worksheet, report: SensitivityPart, r: int) -> int:
