@@ -154,6 +154,7 @@ def inline_tender(
     names: Sequence[str] | None = None,
     aggregation: dict[str, Any] | None = None,
     tie_break: Sequence[str] = (),
+    rounding: dict[str, int] | None = None,
 ) -> Tender:
     """An in-memory tender with points weighting: numeric criteria c0.., a price, a gate.
 
@@ -174,6 +175,7 @@ def inline_tender(
             "price": price or ABSOLUTE,
             "aggregation": aggregation or {},
             "tie_break": list(tie_break),
+            "rounding": rounding or {},
         }
     )
     assert isinstance(config.criteria, list)

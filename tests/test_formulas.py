@@ -10,6 +10,7 @@ import pytest
 from tenderscore.input.models import PriceRule, WholeLifeCost
 from tenderscore.rules.costs import discount_factors, whole_life_cost
 from tenderscore.rules.price import PriceReference, price_reference, price_values
+from tenderscore.rules.rounding import excel_round
 from tenderscore.rules.values import Bounds, ValueContext, numeric_values, scale_values
 
 PRICES = np.array([100.0, 125.0, 200.0])
@@ -175,6 +176,28 @@ def test_relative_to_best_value() -> None:
 
     assert relative(False) == [1.0, 0.5, 0.25, 1.0]
     assert relative(True) == [0.25, 0.5, 1.0, 0.125]
+
+
+@pytest.mark.parametrize(
+    ("x", "decimals", "excel"),
+    [
+        (2.675, 2, 2.68),  # the double is 2.67499999999999982...: Python's round gives 2.67
+        (-2.675, 2, -2.68),  # half away from zero, as Excel
+        (1.005, 2, 1.01),  # Python: 1.0
+        (0.285, 2, 0.29),  # Python: 0.28
+        (2.665, 2, 2.67),
+        (2.5, 0, 3.0),  # Python (to even): 2
+        (-2.5, 0, -3.0),
+        (0.5, 0, 1.0),  # Python: 0
+        (1234.5678, 1, 1234.6),
+        (86.0599, 2, 86.06),
+        (0.0, 2, 0.0),
+    ],
+)
+def test_excel_round(x: float, decimals: int, excel: float) -> None:
+    """Excel's ROUND on the 15-significant-digit decimal, half away from zero (the values
+    are Excel's own results for these inputs)."""
+    assert excel_round(x, decimals).item() == excel
 
 
 def test_scale_values() -> None:

@@ -430,3 +430,36 @@ def test_an_answer_of_zero_for_a_relative_to_best_criterion_is_refused_at_its_li
     assert (problem.path.name, problem.field, problem.line) == ("a.yaml", "answers.uptime", 7)
     assert "expected a number above 0" in problem.message
     assert "relative_to_best" in problem.message
+
+
+def test_published_rounding_is_excel_round_at_each_stage() -> None:
+    """Partial values to 2 decimals: 0.285 -> 0.29 (Excel; Python's round gives 0.28), so
+    b0's total is exactly 29 with the weight 1 it has alone."""
+    answers, prices = [[0.285], [0.2]], [100, 100]
+    rounded = inline_tender([1], answers, prices, price_weight=0, rounding={"value": 2})
+    result = evaluate(rounded)
+    assert result.bids[0].criteria[0].value == 0.29
+    assert result.bids[0].total == pytest.approx(29.0, abs=1e-12)  # 100 x 0.29, as in Excel
+    plain = inline_tender([1], answers, prices, price_weight=0)
+    assert evaluate(plain).bids[0].total == pytest.approx(28.5)
+
+
+def test_a_warning_gives_both_orders_when_rounding_changes_the_ranking() -> None:
+    """Totals 70.04, 70.00, 69.96 round to 70.0 each (total to 1 decimal); the tie-break on
+    price then puts b2 (100) first, b1 (200), b0 (300): the reverse of the unrounded order."""
+
+    def tender(rounding: dict[str, int]) -> Tender:
+        answers = [[0.7004], [0.7], [0.6996]]
+        return inline_tender(
+            [1], answers, [300, 200, 100], price_weight=0, tie_break=["price"], rounding=rounding
+        )
+
+    result = evaluate(tender({"total": 1}))
+    assert [bid.id for bid in result.ranked] == ["b2", "b1", "b0"]
+    assert [bid.total for bid in result.ranked] == [70.0, 70.0, 70.0]
+    (warning,) = [f for f in result.findings if f.code == "rounding_changed_order"]
+    assert warning.message == (
+        "the published rounding changes the ranking: unrounded 1. b0 (70.04); 2. b1 (70); "
+        "3. b2 (69.96); rounded 1. b2 (70); 2. b1 (70); 3. b0 (70)."
+    )
+    assert not [f for f in evaluate(tender({})).findings if f.code == "rounding_changed_order"]

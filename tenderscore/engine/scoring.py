@@ -27,6 +27,7 @@ from tenderscore.engine.results import (
     Exclusion,
     NodeWeight,
 )
+from tenderscore.engine.totals import rounding_finding, tender_totals
 from tenderscore.engine.tracing import leaf_trace
 from tenderscore.input.hierarchy import CriteriaTree, TreeNode
 from tenderscore.input.models import (
@@ -58,6 +59,8 @@ class _State:
     eligible: NDArray[np.bool_]
     exclusions: list[list[Exclusion]]
     references: dict[int, str]
+    unrounded: Array
+    """The partial values before the published rounding, to say when rounding reorders."""
 
 
 @collector_paused()
@@ -74,6 +77,7 @@ def evaluate(tender: Tender) -> Evaluation:
         eligible=np.ones(m, dtype=bool),
         exclusions=[[] for _ in range(m)],
         references={},
+        unrounded=np.zeros((m, n)),
     )
     _apply_gates(state)
     relative = {j for j, leaf in enumerate(tree.leaves) if depends_on_other_bids(tender, leaf)}
@@ -134,7 +138,8 @@ def _column(state: _State, j: int, *, reference: NDArray[np.bool_] | None) -> Ar
     )
     if described:
         state.references[j] = described
-    return values
+    state.unrounded[:, j] = values
+    return state.tender.config.rounding.rule().apply("value", values)
 
 
 def leaf_values(
@@ -202,7 +207,7 @@ def _apply_minimums(state: _State, nodes: list[TreeNode]) -> None:
             achieved = state.inputs.raw[:, leaves[0]]
             required, unit = minimum.score, ""
         elif minimum.points is not None:
-            achieved = 100 * v @ w
+            achieved = tender_totals(state.tender).points(v, w).sum(axis=1)
             required, unit = minimum.points, " points"
         else:
             assert minimum.percent is not None
@@ -223,14 +228,17 @@ def _apply_minimums(state: _State, nodes: list[TreeNode]) -> None:
 def _assemble(state: _State) -> Evaluation:
     tender, tree, inputs = state.tender, state.tender.tree, state.inputs
     config = tender.config
-    points = 100.0 * state.values * state.weights
+    totals = tender_totals(tender)
+    points = totals.points(state.values, state.weights)
     membership = node_shares(tree, state.weights)
     node_points = points @ membership.T
+    if totals.rounding.section is not None:  # the subtotals as published
+        columns = [list(tree.nodes).index(node_id) for node_id in tree.sections]
+        node_points[:, columns] = totals.section_points(points)
     quality = _quality(tender, state)
     prices = np.array([p.price if p else np.nan for p in inputs.prices])
     method = AGGREGATIONS[config.aggregation.method]
-    figure = quality if method.price_as_money else points.sum(axis=1)
-    total = method.numpy(figure, prices, config.aggregation.money_per_point or 0.0)
+    total = totals.total(points, prices)
     for undefined in np.flatnonzero(state.eligible & ~np.isfinite(total)):
         state.exclusions[undefined].append(Exclusion("minimum", "quality", method.undefined))
         state.eligible[undefined] = False
@@ -238,7 +246,11 @@ def _assemble(state: _State) -> Evaluation:
     node_ids = list(tree.nodes)
     candidates = [int(i) for i in np.flatnonzero(state.eligible)]
     goodness = method.goodness(total)
-    ranking = rank_by(goodness, declared_tie_breaks(tender), points, prices, candidates)
+    tie_breaks = declared_tie_breaks(tender)
+    ranking = rank_by(goodness, tie_breaks, points, prices, candidates)
+    rounding = rounding_finding(
+        tender, ranking, total, state.unrounded, state.weights, prices, tie_breaks
+    )
     leader = total[ranking.groups[0][0]] if candidates else None
     results = []
     cells = _criterion_scores(state, points)
@@ -284,7 +296,8 @@ def _assemble(state: _State) -> Evaluation:
         values=state.values[order],
         weights=state.weights,
     )
-    return replace(evaluation, findings=tuple(collect_findings(tender, evaluation)))
+    findings = (*collect_findings(tender, evaluation), *([rounding] if rounding else []))
+    return replace(evaluation, findings=findings)
 
 
 def _quality(tender: Tender, state: _State) -> Array:

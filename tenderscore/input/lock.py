@@ -51,7 +51,7 @@ def published_rules(config: TenderFile, tree: CriteriaTree) -> dict[str, Any]:
         "aggregation": config.aggregation.model_dump(mode="json"),
         "score_aggregation": config.score_aggregation,
         "tie_break": list(config.tie_break),
-    }
+    } | _rounding(config)
 
 
 def _price_rule(config: TenderFile) -> dict[str, Any]:
@@ -61,6 +61,13 @@ def _price_rule(config: TenderFile) -> dict[str, Any]:
     if rule.get("clip") is True:
         del rule["clip"]
     return rule
+
+
+def _rounding(config: TenderFile) -> dict[str, Any]:
+    """The published rounding, when there is any (locks made before it existed keep their
+    digest)."""
+    rounding = config.rounding.model_dump(mode="json", exclude_none=True)
+    return {"rounding": rounding} if rounding else {}
 
 
 def rules_digest(rules: Mapping[str, Any]) -> str:

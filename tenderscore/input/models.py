@@ -23,6 +23,7 @@ from pydantic import (
 
 from tenderscore.rules.aggregation import AggregationName
 from tenderscore.rules.price import PriceFormulaName, missing_parameters
+from tenderscore.rules.rounding import RoundingRule
 
 IDENTIFIER = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
@@ -313,6 +314,21 @@ class PriceRule(StrictModel):
         return self
 
 
+Decimals = Annotated[int, Field(ge=0, le=9)]
+
+
+class Rounding(StrictModel):
+    """Published rounding, in decimal places, half away from zero as Excel's ROUND does."""
+
+    value: Decimals | None = Field(None, description="Each partial value v (0-1).")
+    points: Decimals | None = Field(None, description="Each criterion's weighted points.")
+    section: Decimals | None = Field(None, description="Each top-level section's subtotal.")
+    total: Decimals | None = Field(None, description="The total that ranks the bids.")
+
+    def rule(self) -> RoundingRule:
+        return RoundingRule(self.value, self.points, self.section, self.total)
+
+
 class Aggregation(StrictModel):
     """How criterion scores combine into the figure that ranks the bids."""
 
@@ -426,6 +442,10 @@ class TenderFile(StrictModel):
         default_factory=list,
         description="Criterion or section ids (higher points win) and 'price' (lower wins), "
         "applied in order when totals tie.",
+    )
+    rounding: Rounding = Field(
+        default_factory=lambda: Rounding(),
+        description="Rounding the tender publishes, by stage: value, points, section, total.",
     )
     panel: list[Evaluator] = Field(default_factory=list, description="The evaluation panel.")
     abnormally_low_threshold: FiniteFloat = Field(

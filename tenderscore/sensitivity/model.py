@@ -19,11 +19,14 @@ from numpy.typing import NDArray
 
 from tenderscore.engine.results import Evaluation
 from tenderscore.engine.scoring import declared_tie_breaks
+from tenderscore.engine.totals import Totals, tender_totals
 from tenderscore.input.hierarchy import CriteriaTree, TreeNode
 from tenderscore.input.tender import Tender
 from tenderscore.rules.aggregation import AGGREGATIONS, AggregationMethod
 from tenderscore.rules.arrays import Array
 from tenderscore.rules.ranking import Ranking, TieBreak, rank_by
+
+ROUNDED_BLOCK = 4_000_000  # values per block when points are rounded leaf by leaf (32 MB)
 
 
 @dataclass(frozen=True)
@@ -61,15 +64,40 @@ class RankingModel:
     quality: NDArray[np.bool_]
     ranks: tuple[int, ...] = ()
     tie_breaks: tuple[TieBreak, ...] = ()
+    totals: Totals | None = None
+    """The tender's totals when it publishes rounding (None: none, the fast path)."""
 
     @property
     def size(self) -> int:
         return len(self.bids)
 
+    @property
+    def rounded(self) -> bool:
+        return self.totals is not None and self.totals.rounding.active
+
     def goodness(self, weights: Array) -> Array:
         """Goodness of every bid for each weight vector: (K, n) -> (K, m), higher is better."""
         weights = np.atleast_2d(weights)
+        if self.rounded:
+            return self.rounded_goodness(self.values[:, None, :], weights)
         return self.goodness_from_points(100.0 * self.values @ weights.T, weights).T
+
+    def rounded_goodness(self, values: Array, weights: Array, prices: Array | None = None) -> Array:
+        """(K, m) goodness with the published rounding at every stage, from values (m, 1, n)
+        or (m, K, n) and weights (K, n): points leaf by leaf, in blocks of samples."""
+        assert self.totals is not None
+        prices = (self.prices if prices is None else prices)[:, None]
+        count, m = len(weights), self.size
+        block = max(1, ROUNDED_BLOCK // max(1, m * len(self.leaves)))
+        goodness = np.empty((count, m))
+        for start in range(0, count, block):
+            part = slice(start, start + block)
+            chunk = values if values.shape[1] == 1 else values[:, part]
+            points = self.totals.points(chunk, weights[None, part])
+            with np.errstate(over="ignore", divide="ignore"):
+                total = self.totals.total(points, prices)
+            goodness[part] = self.method.goodness(total).T
+        return goodness
 
     def goodness_from_points(
         self, points: Array, weights: Array, prices: Array | None = None
@@ -132,6 +160,7 @@ def ranking_model(tender: Tender, evaluation: Evaluation) -> RankingModel:
         quality=np.array([leaf.kind != "price" for leaf in tree.leaves], dtype=bool),
         ranks=tuple(bid.rank or 0 for bid in ranked),
         tie_breaks=declared_tie_breaks(tender),
+        totals=tender_totals(tender) if tender.config.rounding.rule().active else None,
     )
 
 

@@ -50,15 +50,20 @@ class Rescorer:
             columns.add(changed)
         if rule is not self.rule and self.price_column is not None:
             columns.add(self.price_column)
+        rounding = self.model.totals.rounding if self.model.totals else None
         for j in sorted(columns):
-            values[:, j] = leaf_values(self.leaves[j], raw[:, j], rule=rule, reference=present)[0]
+            column = leaf_values(self.leaves[j], raw[:, j], rule=rule, reference=present)[0]
+            values[:, j] = rounding.apply("value", column) if rounding else column
         return values
 
     def goodness(self, values: Array, raw: Array) -> Array:
         """(m,) goodness at the current weights."""
         prices = raw[:, self.price_column] if self.price_column is not None else None
-        points = 100.0 * values @ self.model.weights
         weights = self.model.weights[None, :]
+        if self.model.rounded:
+            rounded: Array = self.model.rounded_goodness(values[:, None, :], weights, prices)[0]
+            return rounded
+        points = 100.0 * values @ self.model.weights
         return self.model.goodness_from_points(points[:, None], weights, prices)[:, 0]
 
 

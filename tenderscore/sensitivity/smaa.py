@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from tenderscore.rules.arrays import Array
 from tenderscore.rules.ranking import PRICE, Ranking, SortKey, rank_bids
-from tenderscore.sensitivity.model import RankingModel
+from tenderscore.sensitivity.model import ROUNDED_BLOCK, RankingModel
 from tenderscore.sensitivity.sampling import WeightSampler
 
 BLOCK = 50000
@@ -204,6 +204,8 @@ def _goodness(
 ) -> tuple[Array, tuple[Array, ...]]:
     """(m, K) goodness of every bid in every sample and, with ``tie_keys``, the declared
     tie-break keys (m, K) in those samples (higher is better; the same score draws)."""
+    if model.rounded:
+        return _rounded_goodness(model, weights, panels, rng, tie_keys=tie_keys)
     points = _product(model.values, weights.T)
     keys = [
         100.0 * _product(model.values[:, list(tie.leaves)], weights[:, list(tie.leaves)].T)
@@ -219,6 +221,43 @@ def _goodness(
                 _add_rows(key, rows, 100.0 * drawn)
     points *= 100.0
     return model.goodness_from_points(points, weights), tuple(keys)
+
+
+def _rounded_goodness(
+    model: RankingModel,
+    weights: Array,
+    panels: tuple[ScorePanel, ...],
+    rng: np.random.Generator,
+    *,
+    tie_keys: bool,
+) -> tuple[Array, tuple[Array, ...]]:
+    """``_goodness`` for a tender that publishes rounding: each sample's values leaf by leaf
+    (a panel's draws are values, rounded as published), then the engine's totals."""
+    assert model.totals is not None
+    totals = model.totals
+    m, n = model.values.shape
+    count = len(weights)
+    draws = [(panel.leaf, *_panel_draws(rng, panel, np.ones(count))) for panel in panels]
+    ties = model.tie_breaks if tie_keys else ()
+    goodness = np.empty((m, count))
+    keys = [np.empty((m, count)) for _ in ties]
+    block = max(1, ROUNDED_BLOCK // max(1, m * n))
+    for start in range(0, count, block):
+        part = slice(start, min(start + block, count))
+        values = np.repeat(model.values[:, None, :], part.stop - part.start, axis=1)
+        for leaf, rows, drawn in draws:
+            if len(rows):
+                drawn_values = values[rows, :, leaf] + drawn[:, part]
+                values[rows, :, leaf] = totals.rounding.apply("value", drawn_values)
+        points = totals.points(values, weights[None, part])
+        with np.errstate(over="ignore", divide="ignore"):
+            goodness[:, part] = model.method.goodness(totals.total(points, model.prices[:, None]))
+        for key, tie in zip(keys, ties, strict=True):
+            if tie.name == PRICE:
+                key[:, part] = -model.prices[:, None]
+            else:
+                key[:, part] = points[:, :, list(tie.leaves)].sum(axis=-1)
+    return goodness, tuple(keys)
 
 
 def _panel_draws(

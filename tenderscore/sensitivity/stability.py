@@ -39,6 +39,15 @@ class Line:
     base: Array
     rest: Array
 
+    def affine(self) -> tuple[Array, Array]:
+        """(a, b) with every leaf's weight a + b t along the line."""
+        slope = np.zeros_like(self.base)
+        slope[list(self.group.leaves)] = self.group.shares
+        spare = self.limit - self.group.weight
+        if spare <= 0:
+            return self.base.copy(), slope
+        return self.base + self.rest * self.limit / spare, slope - self.rest / spare
+
     def weights_at(self, t: float) -> Array:
         """The full weight vector when the group weighs t."""
         weights = self.base.copy()
@@ -204,6 +213,14 @@ def stability_interval(
             still,
         )
     m = model.size
+    if model.totals is not None and model.totals.first_step() is not None:
+        from tenderscore.sensitivity.steps import stepped_bounds  # steps.py builds on Line
+
+        winner = stepped_bounds(model, line, leader=True)
+        ranking = stepped_bounds(model, line, leader=False)
+        return StabilityInterval(
+            group.id, group.name, group.top_level, w, locked, True, *winner, *ranking
+        )
     first = np.zeros(m - 1, dtype=np.intp)
     winner = _bounds(model, line, first, np.arange(1, m), leader=True)
     a, b = np.triu_indices(m, k=1)

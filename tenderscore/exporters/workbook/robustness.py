@@ -83,8 +83,10 @@ def _stability_table(
         ],
     )
     r += 2
+    names = {node["id"]: node["name"] for node in w.doc["criteria"]}
     for interval in intervals:
-        section = f" ({interval['section_name']})" if interval.get("section") else ""
+        section_id = interval.get("section")
+        section = f" ({names.get(section_id, section_id)})" if section_id else ""
         w.text(sheet, r, 1, interval["name"] + section)
         w.value(sheet, r, 2, interval["weight"], "0.0%")
         w.value(sheet, r, 3, interval["winner_low"]["weight"], "0.0%")
