@@ -180,6 +180,12 @@ VARIANTS: dict[str, dict[str, Any]] = {
         for name, method in AGGREGATIONS.items()
         if name != "weighted_sum"  # every price variant above is a weighted sum
     },
+    # rounded as published at every stage (each leaf is its own top-level section here)
+    "rounded": {"rounding": {"value": 3, "points": 2, "section": 1, "total": 1}},
+    "rounded, price per quality point": {
+        "rounding": {"points": 1, "total": 2},
+        "aggregation": {"method": "price_per_quality_point"},
+    },
     # published without clipping: b1's 40 scores above full marks, b2's 150 below 0
     "deviation_from_mean, not clipped": {
         "price": {"formula": "deviation_from_mean", "clip": False}

@@ -19,6 +19,7 @@ from tenderscore.report.types import (
     ExportDocument,
     SmaaPart,
     SwitchingPart,
+    rounding_of,
     sensitivity_of,
 )
 from tenderscore.report.wording import (
@@ -128,7 +129,9 @@ def price_words(document: ExportDocument) -> str:
 
 def aggregation_words(document: ExportDocument) -> str:
     method = document["method"]
-    return AGGREGATIONS[method["aggregation"]].description(method["money_per_point"])
+    words = AGGREGATIONS[method["aggregation"]].description(method["money_per_point"])
+    rounding = rounding_of(method).words()
+    return f"{words} {rounding}" if rounding else words
 
 
 def _sampling_words(document: ExportDocument) -> str:

@@ -81,6 +81,7 @@ def export_document(
         "money_per_point": config.aggregation.money_per_point,
         "score_aggregation": config.score_aggregation,
         "tie_break": list(config.tie_break),
+        "rounding": config.rounding.model_dump(mode="json"),
         "weighting": tender.tree.weighting,
         "abnormally_low_threshold": config.abnormally_low_threshold,
         "disagreement_share": config.moderation.disagreement_share,

@@ -31,6 +31,7 @@ from tenderscore.input.models import (
 )
 from tenderscore.rules.aggregation import AggregationName
 from tenderscore.rules.price import PriceFormulaName
+from tenderscore.rules.rounding import NO_ROUNDING, RoundingRule
 
 Currency = Annotated[str, Field(pattern=CURRENCY)]
 Kind = NodeKind
@@ -59,6 +60,23 @@ class PricePart(TypedDict):
     clip: NotRequired[bool]  # absent in exports before it existed: clipped
 
 
+class RoundingPart(TypedDict):
+    value: Annotated[int, Field(ge=0, le=9)] | None
+    points: Annotated[int, Field(ge=0, le=9)] | None
+    section: Annotated[int, Field(ge=0, le=9)] | None
+    total: Annotated[int, Field(ge=0, le=9)] | None
+
+
+def rounding_of(method: MethodPart) -> RoundingRule:
+    """The published rounding a document carries (none in exports from before it existed)."""
+    rounding = method.get("rounding")
+    if rounding is None:
+        return NO_ROUNDING
+    return RoundingRule(
+        rounding["value"], rounding["points"], rounding["section"], rounding["total"]
+    )
+
+
 class MethodPart(TypedDict):
     aggregation: AggregationName
     higher_is_better: bool
@@ -69,6 +87,7 @@ class MethodPart(TypedDict):
     money_per_point: float | None
     score_aggregation: ScoreAggregation
     tie_break: list[Identifier]
+    rounding: NotRequired[RoundingPart]
     weighting: Weighting
     abnormally_low_threshold: float | None
     disagreement_share: float

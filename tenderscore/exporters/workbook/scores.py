@@ -82,10 +82,10 @@ def write_scores(w: WorkbookWriter, sheet: Worksheet) -> None:
             column = w.layout.bid_columns[bid["id"]]
             _raw(w, sheet, raw, column, leaf, bid, w.cells[bid["id"]][leaf["id"]])
             cell = w.cells[bid["id"]][leaf["id"]]
-            formula = _value_formula(w, leaf, column, raw)
+            formula = "=" + w.rounding.excel("value", _value_formula(w, leaf, column, raw))
             index = w.column_number(column)
             w.value(sheet, value, index, formula, "0.0000", cached=cell["value"])
-            formula = f"=100*$D{points}*{column}{value}"
+            formula = "=" + w.rounding.excel("points", f"100*$D{points}*{column}{value}")
             w.value(sheet, points, index, formula, "0.00", cached=cell["points"])
         for row in (raw, value, points):
             cells.seal(row)
@@ -253,9 +253,15 @@ def _bid_totals(
     layout = w.layout
     index = w.column_number(column)
     points = f"SUM({column}{points_first}:{column}{points_first + n - 1})"
+    if w.rounding.section is not None and not w.method.price_as_money:
+        points = "+".join(
+            w.rounding.excel("section", f"SUM({rows.replace('#', column)})")
+            for rows in _section_rows(w, points_first)
+        )
     price_row = w.price_row()
     money = w.doc["method"]["money_per_point"] or 0.0
-    total = "=" + w.method.excel(ExcelTotal(points, f"{column}{price_row}", money))
+    ranking_figure = w.method.excel(ExcelTotal(points, f"{column}{price_row}", money))
+    total = "=" + w.rounding.excel("total", ranking_figure)
     figure = w.figures[bid["id"]]
     w.value(sheet, layout.total_row, index, total, "#,##0.00", cached=figure.total)
     w.value(sheet, layout.eligible_row, index, 1 if bid["eligible"] else 0)
@@ -309,20 +315,36 @@ def _bid_totals(
         )
 
 
+def _section_rows(w: WorkbookWriter, points_first: int) -> list[str]:
+    """Each top-level node's points rows, as ranges with '#' for the column: its leaves are
+    consecutive in the tree's order."""
+    parents = {node["id"]: node["parent"] for node in w.doc["criteria"]}
+
+    def top(node_id: str) -> str:
+        while parents.get(node_id):
+            node_id = str(parents[node_id])
+        return node_id
+
+    rows: dict[str, list[int]] = {}
+    for j, leaf in enumerate(w.leaves):
+        rows.setdefault(top(leaf["id"]), []).append(points_first + j)
+    return [f"#{min(found)}:#{max(found)}" for found in rows.values()]
+
+
 def _value_formula(w: WorkbookWriter, leaf: CriterionPart, column: str, row: int) -> str:
     x = f"{column}{row}"
     spec = leaf["spec"]
     if leaf["kind"] == "scale":
-        return "=" + SCALE.excel(ExcelValue(x), spec["scale"])
+        return SCALE.excel(ExcelValue(x), spec["scale"])
     if leaf["kind"] == "price":
         rule = w.doc["method"]["price"]
         ref = _eligible_helper(w, leaf["id"], row)
         cells = ExcelPrice(x, f"MIN({ref})", f"MAX({ref})", f"AVERAGE({ref})")
-        return "=" + price_excel(rule["formula"], cells, PriceSettings.from_mapping(rule))
+        return price_excel(rule["formula"], cells, PriceSettings.from_mapping(rule))
     function = VALUE_FUNCTIONS[spec["value_function"]["type"]]
     higher = spec["direction"] == "higher_is_better"
     ref = _eligible_helper(w, leaf["id"], row) if function.relative else ""
-    return "=" + function.excel(ExcelValue(x, ref, higher), spec["value_function"])
+    return function.excel(ExcelValue(x, ref, higher), spec["value_function"])
 
 
 def _eligible_helper(w: WorkbookWriter, leaf: str, raw_row: int) -> str:

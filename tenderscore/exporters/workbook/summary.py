@@ -51,7 +51,8 @@ def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
         w.text(sheet, r, 2, bid["name"])
         for k, section in enumerate(sections):
             rows = points_rows[section]
-            formula = "=" + "+".join(f"Scores!{column}{row}" for row in rows) if rows else 0
+            added = "+".join(f"Scores!{column}{row}" for row in rows)
+            formula = "=" + w.rounding.excel("section", added) if rows else 0
             w.value(sheet, r, 3 + k, formula, "0.00", cached=bid["section_points"][section])
         total, gap = f"=Scores!{column}{layout.total_row}", f"=Scores!{column}{layout.gap_row}"
         w.value(sheet, r, 3 + len(sections), total, "#,##0.00", cached=figure.total)

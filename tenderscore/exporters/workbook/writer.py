@@ -25,7 +25,7 @@ from tenderscore.exporters.sheetxml import PLAIN, Cached, Look, SheetCells, Styl
 from tenderscore.report.criteria import (
     document_leaves,
 )
-from tenderscore.report.types import CriterionPart, ExportDocument
+from tenderscore.report.types import CriterionPart, ExportDocument, rounding_of
 from tenderscore.report.wording import WHAT_IF
 from tenderscore.rules.aggregation import AGGREGATIONS
 
@@ -89,6 +89,7 @@ class WorkbookWriter:
         self.bids = document["bids"]
         self.names = {bid["id"]: bid["name"] for bid in self.bids}
         self.method = AGGREGATIONS[document["method"]["aggregation"]]
+        self.rounding = rounding_of(document["method"])
         self.cells = {
             bid["id"]: {cell["criterion"]: cell for cell in bid["criteria"]} for bid in self.bids
         }
