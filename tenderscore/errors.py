@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +53,14 @@ class InputError(TenderscoreError):
 
 class UsageError(TenderscoreError):
     """A command-line request that cannot be carried out as asked (e.g. an unknown bid id)."""
+
+
+class NotReady(TenderscoreError):
+    """An official evaluation cannot recommend an award yet: ``items`` say what is open."""
+
+    def __init__(self, items: Sequence[str]) -> None:
+        super().__init__(f"{len(items)} readiness items open")
+        self.items = list(items)
 
 
 class OutputError(TenderscoreError):

@@ -26,17 +26,19 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 
 WHAT_IF_DIR = "what-if"
+DRAFT_DIR = "draft"
 
 
 def output_names(
-    reference: str, formats: Sequence[str], *, what_if: str | None = None
+    reference: str, formats: Sequence[str], *, what_if: str | None = None, draft: bool = False
 ) -> dict[str, str]:
     """File names by role: xlsx, md, json, and the report's charts.
 
-    A what-if run's names carry ``what-if-<name>``, so that no what-if output can ever take an
-    official file's name, wherever it is written.
+    A what-if run's names carry ``what-if-<name>`` and a draft's ``draft``, so that neither can
+    ever take an official file's name, wherever it is written.
     """
     stem = reference if what_if is None else f"{reference}-{WHAT_IF_DIR}-{what_if}"
+    stem = f"{stem}-{DRAFT_DIR}" if draft else stem
     names = {
         "xlsx": f"{stem}-evaluation.xlsx",
         "md": f"{stem}-report.md",
@@ -48,9 +50,11 @@ def output_names(
     return chosen
 
 
-def output_directory(out: Path, what_if: str | None) -> Path:
+def output_directory(out: Path, what_if: str | None, *, draft: bool = False) -> Path:
     """Where a run's set is written: ``out`` for the official run, ``out/what-if/<name>/`` for
-    a what-if, which writing the official set never touches."""
+    a what-if and ``out/draft/`` for a draft, which writing the official set never touches."""
+    if draft:
+        return out / DRAFT_DIR
     return out if what_if is None else out / WHAT_IF_DIR / what_if
 
 
@@ -63,7 +67,10 @@ def render_exports(
     The JSON comes last: on large tenders it is the biggest file, and the workbook's
     working memory is freed before it is made.
     """
-    names = output_names(document["tender"]["reference"], formats, what_if=document["run"]["name"])
+    run = document["run"]
+    names = output_names(
+        document["tender"]["reference"], formats, what_if=run["name"], draft=run.get("draft", False)
+    )
     files: dict[str, bytes] = {}
     if "xlsx" in formats:
         from tenderscore.exporters.workbook import render_workbook

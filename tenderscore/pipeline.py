@@ -43,6 +43,7 @@ def run(
     document: RunInfo | None = None,
     require_scores: bool = True,
     progress: Progress | None = None,
+    readiness: Literal["ignore", "require", "draft"] = "ignore",
 ) -> PipelineResult:
     """Run the stages up to what is asked for.
 
@@ -50,7 +51,9 @@ def run(
     changes it before scoring (a what-if's weights); ``analysis`` is none, the quick check
     (stability intervals and a small SMAA run), the full analysis, or explicit SMAA settings
     (``verify`` repeats a recorded run); ``document`` builds the export document with that
-    run information.
+    run information. ``readiness`` "require" refuses (``NotReady``, before any analysis) an
+    official evaluation that cannot recommend an award yet; "draft" carries what is open into
+    the document, marked DRAFT.
     """
     from tenderscore.engine.scoring import evaluate
 
@@ -58,6 +61,8 @@ def run(
     if adjust is not None:
         tender = adjust(tender)
     evaluation = evaluate(tender)
+    if readiness != "ignore" and document is not None:
+        document = _ready(tender, evaluation, document, draft=readiness == "draft")
     report = _analyse(tender, evaluation, analysis, progress)
     built = None
     if document is not None:
@@ -65,6 +70,20 @@ def run(
 
         built = export_document(tender, evaluation, report, document)
     return PipelineResult(tender, evaluation, report, built)
+
+
+def _ready(tender: Tender, evaluation: Evaluation, run: RunInfo, *, draft: bool) -> RunInfo:
+    """``run`` with what is still open; refused unless it is a draft when anything is."""
+    import dataclasses
+
+    from tenderscore.engine.moderation import moderate
+    from tenderscore.engine.readiness import readiness_items
+    from tenderscore.errors import NotReady
+
+    items = readiness_items(tender, evaluation, moderate(tender))
+    if items and not draft:
+        raise NotReady([item.message for item in items])
+    return dataclasses.replace(run, draft=draft, readiness=items)
 
 
 def load(tender_dir: Path, *, require_scores: bool = True) -> Tender:

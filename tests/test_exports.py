@@ -378,17 +378,19 @@ def test_a_viewer_that_does_not_recalculate_sees_every_total_rank_and_the_winner
 
 
 def test_a_chart_that_would_straddle_a_page_starts_the_next() -> None:
-    """Columns 130 units wide print at 100%; 15 pt rows, 470 pt a page: rows 25-40 end at
-    600 pt, past the first page, and fit on one: a break before row 25. Rows 2-10 fit where
-    they are; a block longer than a page gets no break."""
+    """Columns 130 units wide print at 100%, 451 pt of rows a page. Rows 25-40 end at 600 pt
+    with Excel's 15 pt rows: past the first page, and short enough for one, so a break before
+    row 25 (LibreOffice's 12.75 pt rows would have fitted: a break if either straddles). Rows
+    2-10 fit where they are; a block longer than a page gets none; at 50% a page holds 902 pt;
+    a tall wrapped row above (380 pt) pushes rows 6-10 over the edge."""
     from tenderscore.exporters.workbook.writer import page_breaks
 
     widths = {1: 65, 2: 65}
     assert page_breaks(widths, {}, [(2, 10), (25, 40)]) == [25]
     assert page_breaks(widths, {}, [(2, 10)]) == []
     assert page_breaks(widths, {}, [(25, 70)]) == []
-    assert page_breaks({1: 260}, {}, [(40, 50)]) == []  # at 50%, 62 rows a page
-    assert page_breaks(widths, {5: 400.0}, [(6, 10)]) == [6]  # a tall wrapped row above
+    assert page_breaks({1: 260}, {}, [(40, 50)]) == []
+    assert page_breaks(widths, {5: 380.0}, [(6, 10)]) == [6]
 
 
 def test_every_sheet_prints_with_a_footer_that_traces_the_page(tmp_path: Path) -> None:

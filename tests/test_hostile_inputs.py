@@ -41,6 +41,8 @@ def test_a_price_of_zero_under_linear_range_evaluates(tender: Path) -> None:
             bid.read_text(),
             flags=re.S,
         )
+        + "investigation: The bidder confirmed in writing that the service is offered free of "
+        "charge as a pilot extension, funded by its research budget.\n"
     )
     run_cli(["evaluate", tender, "--format", "json"])
     saved = (tender / "out" / "WPF-2026-DA-014-evaluation.json").read_text()

@@ -115,7 +115,7 @@ def test_moderation_command_and_json() -> None:
 def test_moderated_scores_keep_originals_and_deltas_and_reach_the_workbook(tmp_path: Path) -> None:
     """Brightwater's exit plan: panel 3, 2, 3, consensus 3 with a reason: deltas 0, +1, 0."""
     document = json.loads(run_cli(["moderation", EXAMPLE, "--json"]).stdout)
-    (moderated,) = document["moderated"]
+    moderated = next(m for m in document["moderated"] if m["bid"] == "brightwater")
     assert (moderated["bid"], moderated["criterion"]) == ("brightwater", "exit_plan")
     assert moderated["scores"] == {"IAM": 3.0, "DEC": 2.0, "HPA": 3.0}
     assert moderated["delta"] == {"IAM": 0.0, "DEC": 1.0, "HPA": 0.0}

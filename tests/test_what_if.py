@@ -79,7 +79,13 @@ def test_the_official_report_recommends_and_a_what_if_json_says_official(tender:
     assert "Recommended for award" in report
     assert "WHAT-IF" not in report
     document = json.loads((tender / "out" / f"{REFERENCE}-evaluation.json").read_text())
-    assert document["run"] == {"official": True, "label": None, "name": None, "weights": {}}
+    assert document["run"] == {
+        "official": True,
+        "draft": False,
+        "label": None,
+        "name": None,
+        "weights": {},
+    }
 
 
 def test_export_and_verify_keep_the_distinction(tender: Path, tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def _handle_errors(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from tenderscore.errors import InputError, OutputError, UsageError, summarised
+        from tenderscore.errors import InputError, NotReady, OutputError, UsageError, summarised
 
         try:
             return command(*args, **kwargs)
@@ -75,6 +75,18 @@ def _handle_errors(command: F) -> F:
             raise typer.Exit(ExitCode.BAD_INPUT) from None
         except UsageError as exc:
             stderr.print(f"error: {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(ExitCode.BAD_INPUT) from None
+        except NotReady as exc:
+            stderr.print("Not ready to award:", markup=False)
+            for item in exc.items:
+                stderr.print(f"  - {item}", markup=False, soft_wrap=True)
+            count = len(exc.items)
+            stderr.print(
+                f"{count} item{'s' if count != 1 else ''} open; nothing was written. "
+                "`tenderscore evaluate --draft` writes the exports marked DRAFT meanwhile.",
+                markup=False,
+                soft_wrap=True,
+            )
             raise typer.Exit(ExitCode.BAD_INPUT) from None
         except OutputError as exc:
             stderr.print(f"error: {exc}", markup=False, soft_wrap=True)
@@ -118,17 +130,33 @@ def evaluate(
     out: OutOption = None,
     formats: FormatsOption = "xlsx,md,json",
     template: TemplateOption = None,
+    draft: Annotated[
+        bool,
+        typer.Option(
+            help="Write the exports even if the evaluation is not ready to award, marked DRAFT "
+            "with what is still open, recommending nothing (in out/draft/)."
+        ),
+    ] = False,
 ) -> None:
-    """Validate, score and rank the bids of a tender, and write the exports."""
+    """Validate, score and rank the bids of a tender, and write the exports.
+
+    The official exports recommend an award, so they are written only when nothing is open
+    (disputes without a consensus, weak consensus reasons, uninvestigated abnormally low
+    prices); --draft writes them marked DRAFT meanwhile."""
     from tenderscore import pipeline
     from tenderscore.cli.render import render_evaluation, render_reweighting
+    from tenderscore.errors import UsageError
 
     tender, what_if = runs.reweighted(pipeline.load(tender_dir), scenario, weights)
-    chosen, targets = runs.plan_exports(tender, out, formats, what_if) if export else ((), {})
+    if draft and what_if is not None:
+        raise UsageError("--draft is for the official evaluation; a what-if recommends nothing")
+    planned = runs.plan_exports(tender, out, formats, what_if, draft=draft) if export else None
+    chosen, targets = planned or ((), {})
     result = pipeline.run(
         tender,
         analysis="full" if export else "quick" if robustness else "none",
         document=runs.run_info(what_if) if targets else None,
+        readiness="ignore" if what_if is not None else "draft" if draft else "require",
     )
     evaluation, report = result.evaluation, result.report
     written = runs.write_exports(result.document, chosen, targets, template)
@@ -244,6 +272,9 @@ def _progress_bar(*, enabled: bool) -> Iterator[Callable[[int, int], None] | Non
 def validate(tender_dir: TenderDir) -> None:
     """Check a tender and its bids; report every problem at once (exit 2 if any)."""
     from tenderscore.cli.render import render_weights
+    from tenderscore.engine.moderation import moderate
+    from tenderscore.engine.readiness import readiness_items
+    from tenderscore.engine.scoring import evaluate
     from tenderscore.input.loading import load_tender
 
     tender = load_tender(tender_dir)
@@ -254,6 +285,13 @@ def validate(tender_dir: TenderDir) -> None:
         f"{len(tender.sources)} files)",
         markup=False,
     )
+    items = readiness_items(tender, evaluate(tender), moderate(tender))
+    if not items:
+        stdout.print("Ready to award: nothing is open.", markup=False)
+        return
+    stdout.print(Text(f"Not ready to award ({len(items)} open):", style="bold yellow"))
+    for item in items:
+        stdout.print(Text(f"  - {item.message}"))
 
 
 @app.command()

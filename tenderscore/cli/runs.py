@@ -17,17 +17,23 @@ if TYPE_CHECKING:
 
 
 def plan_exports(
-    tender: Tender, out: Path | None, formats: str, what_if: WhatIf | None
+    tender: Tender,
+    out: Path | None,
+    formats: str,
+    what_if: WhatIf | None,
+    *,
+    draft: bool = False,
 ) -> tuple[tuple[str, ...], dict[str, Path]]:
     """The formats and the output path of each file, refused before any work if one of them
-    is an input. A what-if run writes under its own names in ``what-if/<name>/``."""
+    is an input. A what-if run writes under its own names in ``what-if/<name>/``, a draft in
+    ``draft/``."""
     from tenderscore.exporting import output_directory, output_names, parse_formats
     from tenderscore.files import refuse_inputs_as_outputs
 
     name = None if what_if is None else what_if.name
-    directory = output_directory(out or tender.root / "out", name)
+    directory = output_directory(out or tender.root / "out", name, draft=draft)
     chosen = parse_formats(formats)
-    names = output_names(tender.config.reference, chosen, what_if=name)
+    names = output_names(tender.config.reference, chosen, what_if=name, draft=draft)
     targets = {name: directory / name for name in names.values()}
     refuse_inputs_as_outputs(targets.values(), [source.path for source in tender.sources])
     return chosen, targets

@@ -23,6 +23,7 @@ from tenderscore.report.types import (
     sensitivity_of,
 )
 from tenderscore.report.wording import (
+    DRAFT,
     WHAT_IF,
     improvement_words,
     minimum_words,
@@ -84,6 +85,8 @@ def _context(document: ExportDocument, charts: dict[str, str]) -> dict[str, Any]
         "run": document["run"],
         "total_unit": AGGREGATIONS[document["method"]["aggregation"]].unit,
         "what_if_mark": WHAT_IF,
+        "draft_mark": DRAFT,
+        "readiness": document.get("readiness", []),
         "switching": _switching_sentences(document, names, node_names),
         "moderation": _moderation_lines(document, names, node_names),
         "agreement": document["moderation"]["agreement"],

@@ -542,4 +542,9 @@ class BidFile(StrictModel):
     consensus: dict[str, Consensus] = Field(
         default_factory=dict, description="criterion id -> moderated score with its reason."
     )
+    investigation: Text | None = Field(
+        None,
+        description="For an abnormally low price: what the bidder was asked, what it answered "
+        "and the conclusion (Procurement Act 2023 s19).",
+    )
     notes: str | None = None

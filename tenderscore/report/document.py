@@ -13,6 +13,7 @@ from typing import cast
 
 from tenderscore import __version__
 from tenderscore.engine.moderation import moderate, moderation_document
+from tenderscore.engine.readiness import ReadinessItem
 from tenderscore.engine.results import Evaluation
 from tenderscore.input.saved import EXPORT_SCHEMA, EXPORT_VERSION
 from tenderscore.input.tender import Tender
@@ -45,12 +46,18 @@ class RunInfo:
     generated_at: str
     command: str
     what_if: WhatIf | None = None
+    draft: bool = False
+    """An official evaluation written before it is ready to award: marked DRAFT, recommending
+    nothing, with what is still open."""
+    readiness: tuple[ReadinessItem, ...] = ()
 
 
-def run_part(what_if: WhatIf | None) -> RunPart:
-    """The ``run`` part of a document: official, or the what-if and how it differs."""
+def run_part(what_if: WhatIf | None, *, draft: bool = False) -> RunPart:
+    """The ``run`` part of a document: official (perhaps a draft), or the what-if and how it
+    differs."""
     return {
         "official": what_if is None,
+        "draft": draft,
         "label": None if what_if is None else what_if.label,
         "name": None if what_if is None else what_if.name,
         "weights": {} if what_if is None else dict(what_if.weights),
@@ -68,7 +75,11 @@ def export_document(
     document = evaluation_document(evaluation)
     document["schema"] = EXPORT_SCHEMA
     document["schema_version"] = EXPORT_VERSION
-    document["run"] = run_part(run.what_if)
+    document["run"] = run_part(run.what_if, draft=run.draft)
+    document["readiness"] = [
+        {"code": i.code, "message": i.message, "bid": i.bid, "criterion": i.criterion}
+        for i in run.readiness
+    ]
     document["tender"] |= {
         "term_years": config.term_years,
         "discount_rate": config.discount_rate,

@@ -418,9 +418,19 @@ class RunPart(TypedDict):
     """Official (the tender's own weights and settings) or a what-if, and how it differs."""
 
     official: bool
+    draft: NotRequired[bool]  # absent in exports from before drafts existed
     label: str | None
     name: Identifier | None
     weights: dict[Identifier, float]
+
+
+class ReadinessPart(TypedDict):
+    """One thing to settle before an award can be recommended (engine/readiness.py)."""
+
+    code: str
+    message: str
+    bid: Identifier | None
+    criterion: Identifier | None
 
 
 class ExportDocument(TypedDict):
@@ -441,6 +451,7 @@ class ExportDocument(TypedDict):
     moderation: ModerationPart
     sensitivity: SensitivityPart | None
     audit: AuditPart
+    readiness: NotRequired[list[ReadinessPart]]
 
 
 def sensitivity_of(document: ExportDocument) -> SensitivityPart:

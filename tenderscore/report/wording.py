@@ -13,6 +13,7 @@ from tenderscore.rules.aggregation import AGGREGATIONS
 from tenderscore.sensitivity.analysis import SensitivityReport
 
 WHAT_IF = "WHAT-IF, not the official evaluation"
+DRAFT = "DRAFT, not ready to award"
 """The mark of a run with other weights than the tender's, where a reader looks first."""
 
 SAMPLING_WORDS = {  # {whose}: the published weights, or a what-if's

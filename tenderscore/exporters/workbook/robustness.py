@@ -86,8 +86,10 @@ def _stability_table(
     names = {node["id"]: node["name"] for node in w.doc["criteria"]}
     for interval in intervals:
         section_id = interval.get("section")
-        section = f" ({names.get(section_id, section_id)})" if section_id else ""
-        w.text(sheet, r, 1, interval["name"] + section)
+        if section_id:  # wrapped: with its section the name runs long
+            w.prose(sheet, r, 1, f"{interval['name']} ({names.get(section_id, section_id)})", 40)
+        else:
+            w.text(sheet, r, 1, interval["name"])
         w.value(sheet, r, 2, interval["weight"], "0.0%")
         w.value(sheet, r, 3, interval["winner_low"]["weight"], "0.0%")
         w.value(sheet, r, 4, interval["winner_high"]["weight"], "0.0%")
@@ -121,6 +123,7 @@ def _smaa_table(w: WorkbookWriter, sheet: Worksheet, report: SensitivityPart, r:
             w.value(sheet, r + 2 + k, 2, confidence, "0%")
         for rank in range(ranks):
             w.value(sheet, r + 2 + k, 3 + rank, smaa["rank_acceptability"][k][rank], "0.0%")
+    w.keep_together(sheet, r, r + 1 + len(smaa["bids"]))  # the heading with its table
     return r + 2 + len(smaa["bids"])
 
 

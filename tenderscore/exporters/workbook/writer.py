@@ -26,7 +26,7 @@ from tenderscore.report.criteria import (
     document_leaves,
 )
 from tenderscore.report.types import CriterionPart, ExportDocument, rounding_of
-from tenderscore.report.wording import WHAT_IF
+from tenderscore.report.wording import DRAFT, WHAT_IF
 from tenderscore.rules.aggregation import AGGREGATIONS
 
 FONT = "Calibri"
@@ -39,13 +39,14 @@ size; a header wraps within its column."""
 PROSE_WIDTH = 45
 HEADER_WIDEST = 16
 LINE_HEIGHT = 15.0  # points, one line of 11 pt Calibri
+DEFAULT_ROW_HEIGHTS = (LINE_HEIGHT, 12.75)  # a row's default height in Excel, in LibreOffice
 CHART_ROWS = 16  # rows of LINE_HEIGHT a 7.5 cm chart covers
 A4 = 9  # the OOXML paper size code
 PAGE_WIDTH = 130
 """Column width units across A4 landscape at 100% within LibreOffice's and Excel's default
 margins (241 mm at about 1.85 mm a unit)."""
-PAGE_HEIGHT = 470.0
-"""Points down A4 landscape within the default margins, header and footer."""
+PAGE_HEIGHT = 451.0
+"""Points down A4 landscape for the rows: 595 less the 1 inch margins (the footer sits in one)."""
 TABLE_HEADERS = {"Weights": 3, "Scores": 3, "Evaluators": 3}
 """The sheets that are one long table, and the header row each page repeats."""
 
@@ -179,7 +180,9 @@ class WorkbookWriter:
         """Column widths from the labels and figures near the top (not sentences)."""
         if not 3 <= row <= WIDTH_SAMPLE_ROWS:
             return
-        length = max(len(line) for line in str(value).split("\n"))
+        # a figure is shown by its number format, never with a float's seventeen digits
+        shown = f"{value:,.2f}" if isinstance(value, float) else str(value)
+        length = max(len(line) for line in shown.split("\n"))
         if length <= PROSE:
             widths = self.widths.setdefault(sheet, {})
             widths[column] = max(widths.get(column, 8), min(length + 2, WIDEST))
@@ -203,6 +206,7 @@ class WorkbookWriter:
         tender = self.doc["tender"]
         run = self.doc["run"]
         mark = "" if run["official"] else f"{WHAT_IF} ({run['label']}) - "
+        mark = f"{DRAFT} - {mark}" if run.get("draft") else mark
         self.text(sheet, 1, 1, f"{mark}{tender['reference']}: {text}", TITLE)
 
     def column_number(self, letter: str) -> int:
@@ -280,24 +284,33 @@ def page_breaks(
     """Rows before which a page break keeps each block (first, last row) on one page.
 
     An estimate of where the pages fall, from the scale that fits the columns on the page
-    width and the rows' heights; a block already on one page, or longer than a page, gets
-    no break."""
+    width and the rows' heights. A row left at its default height is 15 pt in Excel and
+    about 12.75 pt in LibreOffice, so the pages fall differently: a block gets a break if it
+    would straddle a page in either, and after a break both start again there. A block
+    already on one page, or longer than a page, gets none."""
     scale = min(1.0, PAGE_WIDTH / max(1, sum(max(width, 10) for width in widths.values())))
     page = PAGE_HEIGHT / scale
     last = max((end for _, end in blocks), default=0)
-    tops = list(
-        itertools.accumulate(
-            (heights.get(row, LINE_HEIGHT) for row in range(1, last + 1)), initial=0.0
+    models = [
+        list(
+            itertools.accumulate(
+                (heights.get(row, default) for row in range(1, last + 1)), initial=0.0
+            )
         )
-    )
-    breaks, page_top = [], 0.0
+        for default in DEFAULT_ROW_HEIGHTS
+    ]
+    breaks: list[int] = []
+    page_tops = [0.0 for _ in models]
     for first, end in sorted(blocks):
-        top, bottom = tops[first - 1], tops[end]
-        while top >= page_top + page:
-            page_top += page
-        if bottom > page_top + page and bottom - top <= page:
+        straddles = False
+        for k, tops in enumerate(models):
+            top, bottom = tops[first - 1], tops[end]
+            while top >= page_tops[k] + page:
+                page_tops[k] += page
+            straddles |= bottom > page_tops[k] + page and bottom - top <= page
+        if straddles:
             breaks.append(first)
-            page_top = top
+            page_tops = [tops[first - 1] for tops in models]
     return breaks
 
 

@@ -1,0 +1,100 @@
+"""Ready to award: what a court or an auditor would ask about that is still open.
+
+An official evaluation recommends an award only when nothing here remains: every dispute
+the panel flagged has a consensus with a reason that explains it, every consensus reason is
+a reason (not "ok", not the criterion or a descriptor restated), and every abnormally low
+price has been investigated, with the conclusion recorded (Procurement Act 2023 s19). Until
+then ``evaluate --draft`` reports where things stand, marked DRAFT, recommending nothing.
+Missing scores and placeholders are input errors, listed together by ``validate``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tenderscore.engine.moderation import Moderation, ReasonLint
+from tenderscore.engine.results import Evaluation
+from tenderscore.input.models import ScaleCriterion
+from tenderscore.input.tender import Tender
+
+
+@dataclass(frozen=True, slots=True)
+class ReadinessItem:
+    """One thing to settle before an award can be recommended, and how."""
+
+    code: str
+    message: str
+    bid: str | None = None
+    criterion: str | None = None
+
+
+def readiness_items(
+    tender: Tender, evaluation: Evaluation, moderation: Moderation
+) -> tuple[ReadinessItem, ...]:
+    """Everything still open, disputes first, in the order of the bids and criteria."""
+    found = [*_disputes(tender, moderation), *_investigations(tender, evaluation)]
+    return tuple(found)
+
+
+def _disputes(tender: Tender, moderation: Moderation) -> list[ReadinessItem]:
+    found = []
+    lints: dict[str, ReasonLint] = {}
+    for item in moderation.items:
+        leaf = tender.tree.nodes[item.criterion]
+        model = leaf.model
+        assert isinstance(model, ScaleCriterion)
+        scores = ", ".join(f"{e} {s:g}" for e, s in item.scores.items())
+        where = f"bid {item.bid!r}, criterion {item.criterion!r} ({scores})"
+        if item.consensus is None:
+            if item.disputed:
+                found.append(
+                    ReadinessItem(
+                        "unresolved_dispute",
+                        f"{where}: the panel disagrees by {100 * item.spread_share:.0f}% of the "
+                        "scale and no consensus is recorded; record the moderated score with "
+                        "its reason under consensus in the bid file",
+                        item.bid,
+                        item.criterion,
+                    )
+                )
+            continue
+        lint = lints.get(item.criterion)
+        if lint is None:
+            texts = [leaf.name, model.question or "", *model.scale.descriptors.values()]
+            lint = lints[item.criterion] = ReasonLint(texts)
+        problem = lint(item.consensus_reason)
+        if problem:
+            found.append(
+                ReadinessItem(
+                    "weak_consensus_reason",
+                    f"{where}: the consensus reason will not explain the score to a bidder "
+                    f"or a court ({problem}); say what in the bid decided it",
+                    item.bid,
+                    item.criterion,
+                )
+            )
+    return found
+
+
+def _investigations(tender: Tender, evaluation: Evaluation) -> list[ReadinessItem]:
+    flagged = {
+        bid for f in evaluation.findings if f.code == "abnormally_low_price" for bid in f.bids
+    }
+    lint = ReasonLint([])
+    found = []
+    for bid in tender.bids:
+        if bid.id not in flagged:
+            continue
+        problem = lint(bid.investigation)
+        if problem:
+            found.append(
+                ReadinessItem(
+                    "abnormally_low_price_not_investigated",
+                    f"bid {bid.id!r}: the price is abnormally low and no investigation is "
+                    f"recorded ({problem}); ask the bidder to explain it and record what was "
+                    "asked, the answer and the conclusion under investigation in the bid file "
+                    "(Procurement Act 2023 s19)",
+                    bid.id,
+                )
+            )
+    return found

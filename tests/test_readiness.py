@@ -1,0 +1,100 @@
+"""Nothing unresolved slips into an award: the official exports wait for every dispute, every
+consensus reason and every abnormally low price to be settled; --draft shows where things stand."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import EXAMPLE, run_cli
+
+REFERENCE = "WPF-2026-DA-014"
+ALBION = "bids/albion-analytics.yaml"
+BRIGHTWATER = "bids/brightwater-data.yaml"
+
+
+@pytest.fixture
+def tender(tmp_path: Path) -> Path:
+    target = tmp_path / "tender"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("out"))
+    return target
+
+
+def _without(path: Path, key: str) -> None:
+    """The bid file without its top-level ``key`` block."""
+    text = path.read_text()
+    path.write_text(re.sub(rf"^{key}:.*?(?=^\S|\Z)", "", text, flags=re.S | re.M))
+
+
+def test_the_shipped_example_is_ready_to_award(tender: Path) -> None:
+    run_cli(["evaluate", tender, "--format", "md"])
+    report = (tender / "out" / f"{REFERENCE}-report.md").read_text()
+    assert "Recommended for award: Albion Analytics Ltd" in report
+    assert "DRAFT" not in report
+
+
+def test_an_unresolved_dispute_blocks_the_award_and_a_draft_shows_it(tender: Path) -> None:
+    """Albion's explainability: the panel scored 4, 3 and 5 (40% of the scale apart)."""
+    _without(tender / ALBION, "consensus")
+    result = run_cli(["evaluate", tender], exit_code=2)
+    assert "Not ready to award:" in result.stderr
+    assert "bid 'albion', criterion 'explainability' (IAM 4, DEC 3, HPA 5)" in result.stderr
+    assert "no consensus is recorded" in result.stderr
+    assert "1 item open; nothing was written." in result.stderr
+    assert not (tender / "out").exists()
+
+    run_cli(["evaluate", tender, "--draft"])
+    assert not (tender / "out" / f"{REFERENCE}-report.md").exists()  # never the official name
+    report = (tender / "out" / "draft" / f"{REFERENCE}-draft-report.md").read_text()
+    assert report.startswith("# DRAFT, not ready to award: WPF-2026-DA-014")
+    assert "no consensus is recorded" in report
+    assert "Leads in this draft: Albion Analytics Ltd" in report
+    assert "Recommended for award" not in report
+    book = load_workbook(tender / "out" / "draft" / f"{REFERENCE}-draft-evaluation.xlsx")
+    for sheet in book.worksheets:
+        assert str(sheet["A1"].value).startswith("DRAFT, not ready to award - "), sheet.title
+
+
+@pytest.mark.parametrize(
+    "reason", ["ok", "Agreed.", "Good. Fully meets the requirement with clear evidence."]
+)
+def test_a_consensus_reason_that_explains_nothing_blocks_the_award(
+    tender: Path, reason: str
+) -> None:
+    """Too short, or the scale's descriptor for 4 restated."""
+    bid = tender / ALBION
+    text = bid.read_text()
+    start = text.index("consensus:")
+    bid.write_text(
+        text[:start] + f"consensus:\n  explainability:\n    score: 4\n    reason: {reason!r}\n"
+    )
+    result = run_cli(["evaluate", tender, "--no-robustness"], exit_code=2)
+    assert "the consensus reason will not explain the score" in result.stderr
+
+
+def test_an_abnormally_low_price_waits_for_its_investigation(tender: Path) -> None:
+    _without(tender / BRIGHTWATER, "investigation")
+    result = run_cli(["evaluate", tender], exit_code=2)
+    assert "bid 'brightwater': the price is abnormally low and no investigation" in result.stderr
+    assert "Procurement Act 2023 s19" in result.stderr
+
+
+def test_a_what_if_is_never_held_back_and_takes_no_draft(tender: Path) -> None:
+    _without(tender / ALBION, "consensus")
+    run_cli(["evaluate", tender, "--weights", "cost=50", "--format", "md"])
+    result = run_cli(["evaluate", tender, "--weights", "cost=50", "--draft"], exit_code=2)
+    assert "--draft is for the official evaluation" in result.stderr
+
+
+def test_validate_lists_what_is_open(tender: Path) -> None:
+    assert "Ready to award: nothing is open." in run_cli(["validate", tender]).stdout
+    _without(tender / ALBION, "consensus")
+    _without(tender / BRIGHTWATER, "investigation")
+    out = run_cli(["validate", tender]).stdout
+    assert "Not ready to award (2 open):" in out
+    assert "no consensus is recorded" in out
+    assert "no investigation is recorded" in out
