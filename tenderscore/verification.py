@@ -7,6 +7,7 @@ then every number or cell that differs (a value edited by hand in the workbook, 
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -224,11 +225,8 @@ def _workbook_audit(path: Path, data: bytes) -> dict[str, Any]:
                 )
             ]
         )
-    inputs = [
-        {"path": str(row[0]), "role": str(row[1]), "sha256": str(row[2])}
-        for row in rows[header + 1 :]
-        if row and row[0]
-    ]
+    listed = itertools.takewhile(lambda row: bool(row and row[0]), rows[header + 1 :])
+    inputs = [{"path": str(row[0]), "role": str(row[1]), "sha256": str(row[2])} for row in listed]
     described = str(labels.get("Run", "official"))
     name, _, label = described.removeprefix("what-if ").partition(": ")
     return {

@@ -35,6 +35,10 @@ BASE_TENDER: dict[str, Any] = {
     "buyer": "Test Council",
     "term_years": 3,
     "panel": [{"id": "E1", "role": "Lead"}, {"id": "E2", "role": "Adviser"}],
+    "conflicts": [
+        {"person": "E1", "role": "Lead", "declared": "2026-09-01", "interest": "none"},
+        {"person": "E2", "role": "Adviser", "declared": "2026-09-01", "interest": "none"},
+    ],
     "criteria": [
         {
             "id": "cost",

@@ -98,3 +98,65 @@ def test_validate_lists_what_is_open(tender: Path) -> None:
     assert "Not ready to award (2 open):" in out
     assert "no consensus is recorded" in out
     assert "no investigation is recorded" in out
+
+
+def _declarations(tender: Path, replace: str, by: str) -> None:
+    path = tender / "tender.yaml"
+    text = path.read_text()
+    assert replace in text
+    path.write_text(text.replace(replace, by, 1))
+
+
+DEC_DECLARATION = """  - person: DEC
+    role: Independent member, Data Ethics Committee
+    declared: 2026-09-01
+    interest: none
+"""
+
+
+def test_no_sheet_reaches_a_panel_member_who_has_not_declared(tender: Path) -> None:
+    _declarations(tender, DEC_DECLARATION, "")
+    result = run_cli(["sheets", tender], exit_code=2)
+    assert "no declaration of interests for DEC" in result.stderr
+    assert not (tender / "out" / "sheets").exists()
+    assert (
+        "panel member 'DEC' has no declaration of interests" in run_cli(["validate", tender]).stdout
+    )
+
+
+def test_a_member_removed_for_a_conflict_cannot_score(tender: Path) -> None:
+    removed = (
+        "  - person: DEC\n    role: Independent member, Data Ethics Committee\n"
+        "    declared: 2026-09-01\n    interest: Spouse is a director of Albion Analytics.\n"
+        "    bids: [albion]\n    assessment: A personal interest in a bidder.\n"
+        "    mitigation: removed\n"
+    )
+    _declarations(tender, DEC_DECLARATION, removed)
+    result = run_cli(["validate", tender], exit_code=2)
+    assert "evaluator 'DEC' was removed from the evaluation by the conflicts assessment" in (
+        result.stderr
+    )
+    assert "albion-analytics.yaml:" in result.stderr
+
+
+def test_an_interest_needs_its_bids_assessment_and_mitigation(tender: Path) -> None:
+    _declarations(
+        tender,
+        "    interest: none\n  - person: HPA",
+        "    interest: Owns shares in a bidder.\n  - person: HPA",
+    )
+    result = run_cli(["validate", tender], exit_code=2)
+    assert "an interest needs the bids it concerns, its assessment and a mitigation" in (
+        result.stderr
+    )
+
+
+def test_the_conflicts_record_reaches_the_report_and_the_workbook(tender: Path) -> None:
+    run_cli(["evaluate", tender, "--format", "xlsx,md", "--no-robustness"])
+    report = (tender / "out" / f"{REFERENCE}-report.md").read_text()
+    assert "## Conflicts of interest" in report
+    assert "| HPA | Head of Performance and Analytics | 2026-09-02 |" in report
+    audit = load_workbook(tender / "out" / f"{REFERENCE}-evaluation.xlsx")["Audit"]
+    values = [cell.value for row in audit.iter_rows() for cell in row if cell.value]
+    assert "Conflicts of interest (declarations and their assessment)" in values
+    assert any(str(v).startswith("Mitigation: managed.") for v in values)

@@ -426,12 +426,25 @@ def sheets(
         typer.Option(help="Directory [default: TENDER_DIR/out/sheets].", show_default=False),
     ] = None,
 ) -> None:
-    """Write one scoring workbook per evaluator; filled ones go in TENDER_DIR/scores/."""
+    """Write one scoring workbook per evaluator; filled ones go in TENDER_DIR/scores/.
+
+    Every panel member must have declared their interests first (conflicts in tender.yaml):
+    no sheet, and so no bid, reaches anyone who has not."""
+    from tenderscore.errors import UsageError
     from tenderscore.exporters.scoresheets import render_sheets
     from tenderscore.input.keys import sheet_key
     from tenderscore.input.loading import load_tender
+    from tenderscore.input.panel import undeclared
 
     tender = load_tender(tender_dir, require_scores=False)
+    missing = undeclared(tender.config)
+    if missing:
+        raise UsageError(
+            f"no declaration of interests for {', '.join(missing)}: record each panel member's "
+            "declaration under conflicts in tender.yaml (interest: none, or the interest with "
+            "the bids concerned, its assessment and mitigation) before any sheet is issued; "
+            "nothing was written"
+        )
     directory = out or tender.root / "out" / "sheets"
     books = render_sheets(
         tender.config,

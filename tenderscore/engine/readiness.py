@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from tenderscore.engine.moderation import Moderation, ReasonLint
 from tenderscore.engine.results import Evaluation
 from tenderscore.input.models import ScaleCriterion
+from tenderscore.input.panel import undeclared
 from tenderscore.input.tender import Tender
 
 
@@ -32,8 +33,23 @@ def readiness_items(
     tender: Tender, evaluation: Evaluation, moderation: Moderation
 ) -> tuple[ReadinessItem, ...]:
     """Everything still open, disputes first, in the order of the bids and criteria."""
-    found = [*_disputes(tender, moderation), *_investigations(tender, evaluation)]
+    found = [
+        *_declarations(tender),
+        *_disputes(tender, moderation),
+        *_investigations(tender, evaluation),
+    ]
     return tuple(found)
+
+
+def _declarations(tender: Tender) -> list[ReadinessItem]:
+    return [
+        ReadinessItem(
+            "declaration_missing",
+            f"panel member {person!r} has no declaration of interests; record it under "
+            "conflicts in tender.yaml (Procurement Act 2023 s81-83)",
+        )
+        for person in undeclared(tender.config)
+    ]
 
 
 def _disputes(tender: Tender, moderation: Moderation) -> list[ReadinessItem]:

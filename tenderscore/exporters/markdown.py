@@ -87,6 +87,7 @@ def _context(document: ExportDocument, charts: dict[str, str]) -> dict[str, Any]
         "what_if_mark": WHAT_IF,
         "draft_mark": DRAFT,
         "readiness": document.get("readiness", []),
+        "conflicts": document.get("conflicts", []),
         "switching": _switching_sentences(document, names, node_names),
         "moderation": _moderation_lines(document, names, node_names),
         "agreement": document["moderation"]["agreement"],

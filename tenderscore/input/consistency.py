@@ -20,7 +20,7 @@ from tenderscore.input.models import (
     ScaleCriterion,
     TenderFile,
 )
-from tenderscore.input.panel import assigned_evaluators
+from tenderscore.input.panel import assigned_evaluators, removed
 from tenderscore.input.schema_errors import is_placeholder
 from tenderscore.input.yamlfile import DataPath, YamlDocument
 from tenderscore.rules.aggregation import AGGREGATIONS
@@ -180,6 +180,18 @@ def _panel_problems(tender: Sourced, tree: CriteriaTree) -> list[Problem]:
                         f"no criterion or section {node_id!r}{did_you_mean(node_id, tree.nodes)}",
                     )
                 )
+    people: dict[str, int] = {}
+    for index, declaration in enumerate(config.conflicts):
+        key = same_name(declaration.person)
+        if key in people:
+            problems.append(
+                tender.document.problem(
+                    ("conflicts", index, "person"),
+                    f"{declaration.person!r} has a second declaration (the first is entry "
+                    f"{people[key] + 1}); keep one per person, updated when it changes",
+                )
+            )
+        people.setdefault(key, index)
     scale_leaves = [leaf for leaf in tree.leaves if leaf.kind == "scale"]
     for leaf in scale_leaves:
         if not assigned_evaluators(config, tree, leaf.id):
@@ -263,7 +275,24 @@ def check_bids(
     problems = _duplicate_bid_ids(bids)
     for bid in bids:
         problems += check_bid(tender.model, tree, bid, require_scores=require_scores)
+    if bids:  # not when the bids are not read (lock, init)
+        problems += _declared_bids(tender, [bid.model.id for bid in bids])
     return problems
+
+
+def _declared_bids(tender: Sourced, ids: Sequence[str]) -> list[Problem]:
+    """Every bid a declared interest names is a bid of this tender."""
+    config: TenderFile = tender.model
+    return [
+        tender.document.problem(
+            ("conflicts", index, "bids", k),
+            f"no bid {bid!r}{did_you_mean(bid, ids)}: a declared interest names the bids it "
+            "concerns by their ids",
+        )
+        for index, declaration in enumerate(config.conflicts)
+        for k, bid in enumerate(declaration.bids)
+        if bid not in ids
+    ]
 
 
 def _duplicate_bid_ids(bids: Sequence[Sourced]) -> list[Problem]:
@@ -409,7 +438,10 @@ def _score_problems(
         if evaluator not in expected:
             all_ids = [e.id for e in config.panel]
             why = (
-                f"is not assigned to {leaf.id!r}"
+                "was removed from the evaluation by the conflicts assessment (conflicts in "
+                "tender.yaml): their scores cannot count; delete them"
+                if evaluator in removed(config)
+                else f"is not assigned to {leaf.id!r}"
                 if evaluator in all_ids
                 else f"is not on the panel{did_you_mean(evaluator, all_ids)}"
             )

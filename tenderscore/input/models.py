@@ -8,6 +8,7 @@ more than one file (a bid answering a criterion that does not exist, say) live i
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from typing import Annotated, Any, Literal
 
@@ -357,6 +358,44 @@ class Evaluator(StrictModel):
     )
 
 
+Mitigation = Literal["managed", "removed"]
+
+
+class Declaration(StrictModel):
+    """One person's declaration of interests for this procurement, and its assessment
+    (Procurement Act 2023 s81-83): everyone who can influence the decision declares, "none"
+    or the interest, before seeing any bid."""
+
+    person: Identifier = Field(description="A panel member's id, or the id of another person.")
+    role: Text = Field(description="Their role in the procurement.")
+    declared: datetime.date = Field(
+        strict=False, description="When the declaration was made (YYYY-MM-DD)."
+    )
+    interest: Text = Field(description="'none', or the interest declared.")
+    bids: list[Identifier] = Field(
+        default_factory=list, description="The bids the interest concerns."
+    )
+    assessment: Text | None = Field(None, description="How the interest was assessed.")
+    mitigation: Mitigation | None = Field(
+        None,
+        description="managed (disclosed, kept under review) or removed (takes no part in the "
+        "evaluation: their scores cannot count).",
+    )
+
+    @property
+    def conflicted(self) -> bool:
+        return self.interest.strip().lower() != "none"
+
+    @model_validator(mode="after")
+    def _check_assessed(self) -> Declaration:
+        if self.conflicted and not (self.bids and self.assessment and self.mitigation):
+            raise ValueError(
+                "an interest needs the bids it concerns, its assessment and a mitigation "
+                "(managed or removed); write interest: none if there is none"
+            )
+        return self
+
+
 class Scenario(StrictModel):
     """A named alternative weight set, evaluated side by side with the published weights."""
 
@@ -448,6 +487,11 @@ class TenderFile(StrictModel):
         description="Rounding the tender publishes, by stage: value, points, section, total.",
     )
     panel: list[Evaluator] = Field(default_factory=list, description="The evaluation panel.")
+    conflicts: list[Declaration] = Field(
+        default_factory=list,
+        description="The conflicts assessment: a declaration per person who can influence the "
+        "decision (panel members, moderators, the approving officer).",
+    )
     abnormally_low_threshold: FiniteFloat = Field(
         0.15,
         gt=0,

@@ -101,6 +101,9 @@ def export_document(
         node = tender.tree.nodes[entry["id"]]
         entry["spec"] = node.model.model_dump(mode="json", exclude={"children"})
     document["panel"] = [evaluator.model_dump(mode="json") for evaluator in config.panel]
+    document["conflicts"] = [
+        declaration.model_dump(mode="json") for declaration in config.conflicts
+    ]
     document["moderation"] = moderation_document(moderate(tender))
     document["sensitivity"] = (
         None

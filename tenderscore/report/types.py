@@ -424,6 +424,18 @@ class RunPart(TypedDict):
     weights: dict[Identifier, float]
 
 
+class DeclarationPart(TypedDict):
+    """One person's declaration of interests and its assessment (input/models.py)."""
+
+    person: Identifier
+    role: str
+    declared: str
+    interest: str
+    bids: list[Identifier]
+    assessment: str | None
+    mitigation: Literal["managed", "removed"] | None
+
+
 class ReadinessPart(TypedDict):
     """One thing to settle before an award can be recommended (engine/readiness.py)."""
 
@@ -452,6 +464,7 @@ class ExportDocument(TypedDict):
     sensitivity: SensitivityPart | None
     audit: AuditPart
     readiness: NotRequired[list[ReadinessPart]]
+    conflicts: NotRequired[list[DeclarationPart]]  # absent in exports from before it existed
 
 
 def sensitivity_of(document: ExportDocument) -> SensitivityPart:

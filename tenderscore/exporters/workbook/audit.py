@@ -32,3 +32,23 @@ def write_audit(w: WorkbookWriter, sheet: Worksheet) -> None:
         w.text(sheet, r + 1 + k, 1, source["path"])
         w.text(sheet, r + 1 + k, 2, source["role"])
         w.text(sheet, r + 1 + k, 3, source["sha256"])
+    _conflicts(w, sheet, r + 2 + len(audit["inputs"]))
+
+
+def _conflicts(w: WorkbookWriter, sheet: Worksheet, r: int) -> None:
+    """The conflicts assessment: who declared what, when, how it was assessed and managed."""
+    declarations = w.doc.get("conflicts", [])
+    w.heading(sheet, r, 1, "Conflicts of interest (declarations and their assessment)")
+    if not declarations:
+        w.text(sheet, r + 1, 1, "No declarations of interests are recorded.")
+        return
+    w.header(sheet, r + 1, ["Person", "Role", "Declared", "Interest and bids", "Assessment"])
+    for k, d in enumerate(declarations):
+        row = r + 2 + k
+        w.text(sheet, row, 1, d["person"])
+        w.text(sheet, row, 2, d["role"])
+        w.text(sheet, row, 3, d["declared"])
+        bids = f" (bids: {', '.join(d['bids'])})" if d["bids"] else ""
+        w.prose(sheet, row, 4, d["interest"] + bids, width=30)
+        mitigation = f"Mitigation: {d['mitigation']}. " if d["mitigation"] else ""
+        w.prose(sheet, row, 5, mitigation + (d["assessment"] or ""), width=40)
