@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,15 @@ def bid(
             "method": {f"E{k + 1}": {"score": s, "comment": "c"} for k, s in enumerate(scores)}
         },
     }
+
+
+def copy_example(directory: Path, *, locked: bool = True) -> Path:
+    """The shipped example copied to ``directory/tender``, without its outputs; ``locked``
+    False leaves its criteria lock behind, for tests that change its published rules."""
+    ignored = ("out",) if locked else ("out", "criteria.lock.yaml")
+    target = directory / "tender"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(*ignored))
+    return target
 
 
 def write_tender(directory: Path, tender: dict[str, Any], bids: Sequence[dict[str, Any]]) -> Path:

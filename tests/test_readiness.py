@@ -4,13 +4,12 @@ consensus reason and every abnormally low price to be settled; --draft shows whe
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from conftest import EXAMPLE, run_cli
+from conftest import copy_example, run_cli
 
 REFERENCE = "WPF-2026-DA-014"
 ALBION = "bids/albion-analytics.yaml"
@@ -19,9 +18,7 @@ BRIGHTWATER = "bids/brightwater-data.yaml"
 
 @pytest.fixture
 def tender(tmp_path: Path) -> Path:
-    target = tmp_path / "tender"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("out"))
-    return target
+    return copy_example(tmp_path)
 
 
 def _without(path: Path, key: str) -> None:

@@ -279,37 +279,32 @@ def test_smaa_two_bids_two_criteria_is_a_length_on_the_simplex() -> None:
     assert result.confidence.tolist() == [1.0, 1.0]
 
 
-def test_smaa_identical_bids_share_the_credit() -> None:
-    tender = inline_tender([1, 2], [[0.5, 0.5], [0.5, 0.5], [0.1, 0.2]], [1, 1, 1], price_weight=0)
-    model, _ = _model(tender)
-    result = run_smaa(model, weight_sampler(tender.tree, sampling="uniform"), samples=5_000, seed=1)
-    top = [model.bids.index("b0"), model.bids.index("b1")]
-    assert result.acceptability[top, 0].tolist() == [0.5, 0.5]
-    assert result.acceptability[top, 1].tolist() == [0.5, 0.5]
-    assert result.pairwise is not None
-    assert result.pairwise[top[0], top[1]] == 0.5
-
-
-def test_smaa_orders_identical_figures_by_the_declared_tie_break() -> None:
-    """b0 and b1 score alike everywhere (both prices are below the floor, so both score 1),
-    so they tie in every sample; the tie-break on price puts b0 (100) before b1 (150), as the
-    evaluation does."""
+@pytest.mark.parametrize(
+    ("tie_break", "first", "second", "b0_over_b1"),
+    [((), [0.5, 0.5], [0.5, 0.5], 0.5), (("price",), [1.0, 0.0], [0.0, 1.0], 1.0)],
+)
+def test_smaa_identical_figures_share_the_credit_or_follow_the_tie_break(
+    tie_break: tuple[str, ...], first: list[float], second: list[float], b0_over_b1: float
+) -> None:
+    """b0 and b1 score alike everywhere (both prices, 100 and 150, are below the floor, so
+    both score 1), so they tie in every sample: without a tie-break they share ranks 1 and 2;
+    the tie-break on price puts b0 first in every sample, as the evaluation does."""
     tender = inline_tender(
         [1, 2],
         [[0.5, 0.5], [0.5, 0.5], [0.1, 0.2]],
         [100, 150, 100],
         price={"formula": "absolute", "floor": 200, "ceiling": 300},
-        tie_break=["price"],
+        tie_break=tie_break,
     )
     model, evaluation = _model(tender)
-    assert [(bid.id, bid.rank) for bid in evaluation.ranked][:2] == [("b0", 1), ("b1", 2)]
+    ranks = [bid.rank for bid in evaluation.ranked][:2]
+    assert ranks == ([1, 2] if tie_break else [1, 1])
     result = run_smaa(model, weight_sampler(tender.tree, sampling="uniform"), samples=5_000, seed=1)
     top = [model.bids.index("b0"), model.bids.index("b1")]
-    assert result.acceptability[top, 0].tolist() == [1.0, 0.0]
-    assert result.acceptability[top, 1].tolist() == [0.0, 1.0]
+    assert result.acceptability[top, 0].tolist() == first
+    assert result.acceptability[top, 1].tolist() == second
     assert result.pairwise is not None
-    assert result.pairwise[top[0], top[1]] == 1.0
-    assert result.confidence[top[0]] == 1.0
+    assert result.pairwise[top[0], top[1]] == b0_over_b1
 
 
 def test_smaa_is_reproducible_and_depends_on_the_seed() -> None:

@@ -4,13 +4,12 @@ outputs, and says what it is wherever a reader looks first (issue: official-and-
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from conftest import EXAMPLE, run_cli
+from conftest import copy_example, run_cli
 
 REFERENCE = "WPF-2026-DA-014"
 WEIGHTS = "cost=60,ethics=10"
@@ -18,9 +17,7 @@ WEIGHTS = "cost=60,ethics=10"
 
 @pytest.fixture
 def tender(tmp_path: Path) -> Path:
-    target = tmp_path / "tender"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("out"))
-    return target
+    return copy_example(tmp_path)
 
 
 def _files(directory: Path) -> dict[str, bytes]:

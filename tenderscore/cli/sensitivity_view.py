@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -14,7 +16,7 @@ from tenderscore.report.wording import (
     unreachable_words,
 )
 from tenderscore.sensitivity.analysis import SensitivityReport
-from tenderscore.sensitivity.stability import Sweep
+from tenderscore.sensitivity.stability import StabilityInterval, Sweep
 from tenderscore.sensitivity.switching import SwitchingValue
 
 MAX_RANK_COLUMNS = 6
@@ -56,11 +58,7 @@ def _stability(console: Console, report: SensitivityReport) -> None:
         table.add_column(column, justify="left" if column.startswith(("W", "B")) else "right")
     for interval in report.intervals:
         low, high = interval.winner_low, interval.winner_high
-        takers = " / ".join(
-            f"{'below' if end is low else 'above'}: {report.names[end.taker]}"
-            for end in (low, high)
-            if end.taker
-        )
+        takers = _takers(interval, report.names)
         mark = " (most critical)" if critical is interval else ""
         table.add_row(
             Text(("" if interval.top_level else "  ") + interval.name + mark),
@@ -70,6 +68,16 @@ def _stability(console: Console, report: SensitivityReport) -> None:
             f"{100 * interval.ranking_low.weight:.1f}-{100 * interval.ranking_high.weight:.1f}%",
         )
     console.print(table)
+
+
+def _takers(interval: StabilityInterval, names: Mapping[str, str]) -> str:
+    """Who wins beyond each end that changes the winner: 'below: A / above: B'."""
+    low, high = interval.winner_low, interval.winner_high
+    return " / ".join(
+        f"{'below' if end is low else 'above'}: {names[end.taker]}"
+        for end in (low, high)
+        if end.taker
+    )
 
 
 def _within_sections(console: Console, report: SensitivityReport) -> None:
@@ -86,11 +94,7 @@ def _within_sections(console: Console, report: SensitivityReport) -> None:
             section = interval.section
             table.add_row(Text(interval.section_name, style="bold"), "", "", "")
         low, high = interval.winner_low, interval.winner_high
-        takers = " / ".join(
-            f"{'below' if end is low else 'above'}: {report.names[end.taker]}"
-            for end in (low, high)
-            if end.taker
-        )
+        takers = _takers(interval, report.names)
         table.add_row(
             Text("  " + interval.name),
             f"{100 * interval.weight:.1f}%",
