@@ -157,3 +157,35 @@ def test_the_conflicts_record_reaches_the_report_and_the_workbook(tender: Path) 
     values = [cell.value for row in audit.iter_rows() for cell in row if cell.value]
     assert "Conflicts of interest (declarations and their assessment)" in values
     assert any(str(v).startswith("Mitigation: managed.") for v in values)
+
+
+def test_the_approval_is_recorded_shown_and_goes_stale_when_an_input_changes(
+    tender: Path,
+) -> None:
+    (tender / "approval.yaml").unlink()  # the example's own approval
+    out = run_cli(["approve", tender, "--by", "CPO", "--role", "Chief Procurement Officer"]).stdout
+    assert "approved: albion recommended for award, by CPO" in out
+    record = (tender / "approval.yaml").read_text()
+    assert "inputs_digest:" in record
+    assert "result_digest:" in record
+    run_cli(["evaluate", tender, "--format", "md,xlsx", "--no-robustness"])
+    report = (tender / "out" / f"{REFERENCE}-report.md").read_text()
+    assert "Approved by CPO (Chief Procurement Officer)" in report
+
+    bid = tender / "bids" / "ember-oak.yaml"
+    bid.write_text(bid.read_text() + "notes: a late note\n")
+    result = run_cli(["evaluate", tender, "--format", "md,xlsx", "--no-robustness"])
+    assert "is STALE: an input changed since it" in result.stderr
+    report = (tender / "out" / f"{REFERENCE}-report.md").read_text()
+    assert "**APPROVAL STALE.**" in report
+    audit = load_workbook(tender / "out" / f"{REFERENCE}-evaluation.xlsx")["Audit"]
+    row = next(r for r in audit.iter_rows(values_only=True) if r[0] == "Approval")
+    assert str(row[1]).startswith("STALE: CPO")
+
+
+def test_approval_needs_a_ready_evaluation_and_replace_to_record_again(tender: Path) -> None:
+    args = ["approve", tender, "--by", "CPO", "--role", "Chief Procurement Officer"]
+    assert "--replace records a new one" in run_cli(args, exit_code=2).stderr
+    _without(tender / ALBION, "consensus")
+    result = run_cli([*args, "--replace"], exit_code=2)
+    assert "Not ready to award:" in result.stderr

@@ -173,6 +173,15 @@ TIE_BROKEN = inline_tender(  # b0 and b1 tie on 20 points; b0 leads on c0, the t
     tender=inline_tender([1, 1], [[0, 0.025], [0, 0.05], [0.025, 0]], [50.0] * 3, price=RELATIVE)
 )
 @example(tender=TIE_BROKEN)
+@example(  # b0 and b1 tie along c2's whole line; its margin's noise crossed zero inside it
+    tender=inline_tender(
+        [8, 8, 3, 1],
+        [[0.375, 0.875, 0.125, 0.025], [0.875, 0.375, 0.125, 0.025]],
+        [73, 73],
+        price=RELATIVE,
+        aggregation={"method": "price_per_quality_point"},
+    )
+)
 @example(  # b0 has no quality at one end of c0's range, b1 at the other: -inf is no tie
     tender=inline_tender(
         [1, 1],

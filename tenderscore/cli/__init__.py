@@ -23,7 +23,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.text import Text
 
-from tenderscore.cli import lock_command, runs
+from tenderscore.cli import approve_command, lock_command, runs
 from tenderscore.cli.options import (
     FormatsOption,
     OutOption,
@@ -178,6 +178,15 @@ def evaluate(
             stdout.print(Text(robustness_headline(report, published=what_if is None)))
     for path in written:
         stderr.print(f"wrote {path}", markup=False, soft_wrap=True)
+    approval = result.document.get("approval") if result.document else None
+    if approval and not approval["current"]:
+        stderr.print(
+            f"warning: the approval by {approval['approved_by']} ({approval['approved_at']}) is "
+            f"STALE: {approval['stale_because']} it; approve again with "
+            "`tenderscore approve --replace` before relying on these exports",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()
@@ -376,6 +385,7 @@ def verify(
 
 
 app.command(name="lock")(_handle_errors(lock_command.lock))
+app.command(name="approve")(_handle_errors(approve_command.approve))
 
 
 @app.command()

@@ -15,11 +15,13 @@ from tenderscore import __version__
 from tenderscore.engine.moderation import moderate, moderation_document
 from tenderscore.engine.readiness import ReadinessItem
 from tenderscore.engine.results import Evaluation
+from tenderscore.errors import InputError, Problem
+from tenderscore.input.approval import inputs_digest, read_approval, result_digest
 from tenderscore.input.saved import EXPORT_SCHEMA, EXPORT_VERSION
 from tenderscore.input.tender import Tender
 from tenderscore.memory import collector_paused
 from tenderscore.report.evaluation import evaluation_document, sensitivity_document
-from tenderscore.report.types import ExportDocument, RunPart
+from tenderscore.report.types import ApprovalPart, ExportDocument, RunPart
 from tenderscore.rules.price import PRICE_FORMULAS
 from tenderscore.sensitivity.analysis import SensitivityReport
 
@@ -50,6 +52,38 @@ class RunInfo:
     """An official evaluation written before it is ready to award: marked DRAFT, recommending
     nothing, with what is still open."""
     readiness: tuple[ReadinessItem, ...] = ()
+
+
+def approval_part(tender: Tender, evaluation: Evaluation) -> ApprovalPart | None:
+    """The tender's approval and whether it still holds: stale once an input or the result
+    differs from what was approved.
+
+    Raises:
+        InputError: approval.yaml cannot be read.
+    """
+    approval = read_approval(tender.root)
+    if approval is None:
+        return None
+    if isinstance(approval, Problem):
+        raise InputError([approval])
+    ranking = [(bid.id, bid.rank, bid.total) for bid in evaluation.ranked]
+    stale = (
+        "an input changed since"
+        if inputs_digest(tender) != approval.inputs_digest
+        else "the result differs from the one approved"
+        if result_digest(ranking) != approval.result_digest
+        else None
+    )
+    return {
+        "approved_by": approval.approved_by,
+        "role": approval.role,
+        "approved_at": approval.approved_at,
+        "meeting": approval.meeting,
+        "notes": approval.notes,
+        "recommended": list(approval.recommended),
+        "current": stale is None,
+        "stale_because": stale,
+    }
 
 
 def run_part(what_if: WhatIf | None, *, draft: bool = False) -> RunPart:
@@ -104,6 +138,7 @@ def export_document(
     document["conflicts"] = [
         declaration.model_dump(mode="json") for declaration in config.conflicts
     ]
+    document["approval"] = approval_part(tender, evaluation) if run.what_if is None else None
     document["moderation"] = moderation_document(moderate(tender))
     document["sensitivity"] = (
         None

@@ -436,6 +436,19 @@ class DeclarationPart(TypedDict):
     mitigation: Literal["managed", "removed"] | None
 
 
+class ApprovalPart(TypedDict):
+    """The decision record (input/approval.py) and whether it still holds."""
+
+    approved_by: str
+    role: str
+    approved_at: str
+    meeting: str
+    notes: str
+    recommended: list[Identifier]
+    current: bool
+    stale_because: str | None
+
+
 class ReadinessPart(TypedDict):
     """One thing to settle before an award can be recommended (engine/readiness.py)."""
 
@@ -465,6 +478,7 @@ class ExportDocument(TypedDict):
     audit: AuditPart
     readiness: NotRequired[list[ReadinessPart]]
     conflicts: NotRequired[list[DeclarationPart]]  # absent in exports from before it existed
+    approval: NotRequired[ApprovalPart | None]
 
 
 def sensitivity_of(document: ExportDocument) -> SensitivityPart:

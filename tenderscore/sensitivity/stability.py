@@ -247,9 +247,10 @@ def _bounds(
         crossing = np.where(sloped, -alpha / beta, np.nan)
     start, end = model.goodness(np.stack([line.weights_at(0.0), line.weights_at(limit)]))
     now = model.goodness(model.weights)[0]
-    tied = nearly_equal(now[a], now[b]) & ~(
-        nearly_equal(start[a], start[b]) & nearly_equal(end[a], end[b])
-    )
+    tied_now = nearly_equal(now[a], now[b])
+    throughout = tied_now & nearly_equal(start[a], start[b]) & nearly_equal(end[a], end[b])
+    tied = tied_now & ~throughout
+    crossing = np.where(throughout, np.nan, crossing)  # never cross: their slope is noise
     shared = np.array(model.ranks)[a] == np.array(model.ranks)[b] if model.ranks else tied
     crossing = np.where(tied, w, crossing)
     # Crossings exactly at 0 or at the limit are ties at the end of the range, not changes.

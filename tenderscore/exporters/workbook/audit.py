@@ -22,6 +22,7 @@ def write_audit(w: WorkbookWriter, sheet: Worksheet) -> None:
         ("Seed", str(audit["seed"])),
         ("Samples", str(audit["samples"])),
         ("Weight sampling", str(audit["sampling"])),
+        ("Approval", _approval_words(w)),
     ]
     for k, (label, value) in enumerate(rows):
         w.text(sheet, 3 + k, 1, label, BOLD)
@@ -33,6 +34,16 @@ def write_audit(w: WorkbookWriter, sheet: Worksheet) -> None:
         w.text(sheet, r + 1 + k, 2, source["role"])
         w.text(sheet, r + 1 + k, 3, source["sha256"])
     _conflicts(w, sheet, r + 2 + len(audit["inputs"]))
+
+
+def _approval_words(w: WorkbookWriter) -> str:
+    approval = w.doc.get("approval")
+    if not approval:
+        return "not approved (tenderscore approve records it)"
+    said = f"{approval['approved_by']} ({approval['role']}) at {approval['approved_at']}"
+    if not approval["current"]:
+        return f"STALE: {said}, but {approval['stale_because']} it"
+    return said
 
 
 def _conflicts(w: WorkbookWriter, sheet: Worksheet, r: int) -> None:
