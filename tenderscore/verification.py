@@ -23,6 +23,7 @@ from tenderscore.input.saved import read_export
 from tenderscore.input.scoresheets import package_problem
 from tenderscore.report.document import RunInfo, WhatIf
 from tenderscore.report.types import InputRecord, check_saved
+from tenderscore.report.wording import OFFICIAL_DRAFT
 from tenderscore.sensitivity.analysis import smaa_settings
 from tenderscore.sensitivity.sampling import SAMPLINGS
 
@@ -152,7 +153,10 @@ def verify_export(tender_dir: Path, saved_path: Path) -> list[str]:
         tender, samples=int(audit["samples"]), seed=int(audit["seed"]), sampling=audit["sampling"]
     )
     run = RunInfo(str(audit["generated_at"]), str(audit["command"]), what_if)
-    document = pipeline.run(tender, analysis=settings, document=run).document
+    draft = bool(recorded.get("draft"))  # a draft is verified as a draft, with what is open
+    document = pipeline.run(
+        tender, analysis=settings, document=run, readiness="draft" if draft else "ignore"
+    ).document
     assert document is not None
     differences = input_differences(audit["inputs"], document["audit"]["inputs"])
     if isinstance(saved, dict):
@@ -228,12 +232,14 @@ def _workbook_audit(path: Path, data: bytes) -> dict[str, Any]:
     listed = itertools.takewhile(lambda row: bool(row and row[0]), rows[header + 1 :])
     inputs = [{"path": str(row[0]), "role": str(row[1]), "sha256": str(row[2])} for row in listed]
     described = str(labels.get("Run", "official"))
+    official = described in ("official", OFFICIAL_DRAFT)
     name, _, label = described.removeprefix("what-if ").partition(": ")
     return {
         "run": {
-            "official": described == "official",
-            "name": None if described == "official" else name,
-            "label": None if described == "official" else label,
+            "official": official,
+            "draft": described == OFFICIAL_DRAFT,
+            "name": None if official else name,
+            "label": None if official else label,
             "weights": _weights(path, labels.get("What-if weights")),
         },
         "generated_at": labels.get("Generated at", ""),

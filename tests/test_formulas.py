@@ -192,6 +192,7 @@ def test_relative_to_best_value() -> None:
         (1234.5678, 1, 1234.6),
         (86.0599, 2, 86.06),
         (0.0, 2, 0.0),
+        (1e-300, 2, 0.0),  # 10^(14 - digits) would overflow
     ],
 )
 def test_excel_round(x: float, decimals: int, excel: float) -> None:

@@ -189,3 +189,18 @@ def test_approval_needs_a_ready_evaluation_and_replace_to_record_again(tender: P
     _without(tender / ALBION, "consensus")
     result = run_cli([*args, "--replace"], exit_code=2)
     assert "Not ready to award:" in result.stderr
+
+
+def test_a_draft_export_verifies_as_a_draft(tender: Path) -> None:
+    _without(tender / ALBION, "consensus")
+    run_cli(["evaluate", tender, "--draft", "--format", "json,xlsx"])
+    for name in ("evaluation.json", "evaluation.xlsx"):
+        saved = tender / "out" / "draft" / f"{REFERENCE}-draft-{name}"
+        run_cli(["verify", tender, saved])
+
+
+def test_bidders_hear_nothing_before_the_evaluation_is_ready(tender: Path) -> None:
+    _without(tender / BRIGHTWATER, "investigation")
+    result = run_cli(["summaries", tender], exit_code=2)
+    assert "Not ready to award:" in result.stderr
+    assert not (tender / "out" / "summaries").exists()

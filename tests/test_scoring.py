@@ -463,3 +463,16 @@ def test_a_warning_gives_both_orders_when_rounding_changes_the_ranking() -> None
         "3. b2 (69.96); rounded 1. b2 (70); 2. b1 (70); 3. b0 (70)."
     )
     assert not [f for f in evaluate(tender({})).findings if f.code == "rounding_changed_order"]
+
+
+def test_a_price_tie_break_needs_a_price_criterion(tmp_path: Path) -> None:
+    spec = copy.deepcopy(BASE_TENDER)
+    spec["criteria"] = [spec["criteria"][1]]  # quality only
+    spec["criteria"][0]["weight"] = 100
+    spec["tie_break"] = ["price"]
+    bids = [bid("a"), bid("b")]
+    for entry in bids:
+        del entry["price"]
+    with pytest.raises(InputError) as raised:
+        load_tender(write_tender(tmp_path, spec, bids))
+    assert any("this tender has no price criterion" in p.message for p in raised.value.problems)

@@ -484,7 +484,8 @@ def summaries(
     from tenderscore import pipeline
     from tenderscore.exporters.summaries import render_summaries
 
-    result = pipeline.run(tender_dir, document=runs.run_info())  # no analysis: summaries show none
+    # no analysis: summaries show none; bidders hear the outcome only when it is ready to award
+    result = pipeline.run(tender_dir, document=runs.run_info(), readiness="require")
     tender, document = result.tender, result.document
     assert document is not None
     files = render_summaries(document, compare_winner=compare_winner, template_dir=template)

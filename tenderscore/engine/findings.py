@@ -134,10 +134,12 @@ def _price_findings(tender: Tender, evaluation: Evaluation) -> Iterator[Finding]
     if ceiling is not None:
         for bid in evaluation.bids:
             if bid.price is not None and bid.price.price > ceiling:
+                scored = [cell.value for cell in bid.criteria if cell.kind == "price"]
+                value = f"; its price scores {scored[0]:.4g} of 1" if scored else ""
                 yield Finding(
                     "price_above_ceiling",
                     f"{bid.id!r} prices at {bid.price.price:,.2f}, above the published ceiling "
-                    f"{ceiling:,.2f}; its price scores 0.",
+                    f"{ceiling:,.2f}{value}.",
                     bids=(bid.id,),
                 )
 

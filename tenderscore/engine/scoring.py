@@ -235,9 +235,10 @@ def _assemble(state: _State) -> Evaluation:
     if totals.rounding.section is not None:  # the subtotals as published
         columns = [list(tree.nodes).index(node_id) for node_id in tree.sections]
         node_points[:, columns] = totals.section_points(points)
-    quality = _quality(tender, state)
-    prices = np.array([p.price if p else np.nan for p in inputs.prices])
     method = AGGREGATIONS[config.aggregation.method]
+    # under price-as-money methods the quality is the sum of the (published, rounded) points
+    quality = points.sum(axis=1) if method.price_as_money else _quality(tender, state)
+    prices = np.array([p.price if p else np.nan for p in inputs.prices])
     total = totals.total(points, prices)
     for undefined in np.flatnonzero(state.eligible & ~np.isfinite(total)):
         state.exclusions[undefined].append(Exclusion("minimum", "quality", method.undefined))

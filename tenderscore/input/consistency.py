@@ -69,8 +69,17 @@ def check_tender(
                     f"expected [low, high] with 0 <= low <= high <= 100; got [{low:g}, {high:g}]",
                 )
             )
+    priced = any(leaf.kind == "price" for leaf in tree.leaves)
     for index, entry in enumerate(config.tie_break):
-        if entry != "price" and (entry not in ids or not tree.nodes[entry].leaves):
+        if entry == "price" and not priced:
+            problems.append(
+                tender.document.problem(
+                    ("tie_break", index),
+                    "'price' breaks ties by the lower price, and this tender has no price "
+                    "criterion; name a criterion or section instead",
+                )
+            )
+        elif entry != "price" and (entry not in ids or not tree.nodes[entry].leaves):
             problems.append(
                 tender.document.problem(
                     ("tie_break", index),

@@ -14,6 +14,7 @@ from tenderscore.sensitivity.analysis import SensitivityReport
 
 WHAT_IF = "WHAT-IF, not the official evaluation"
 DRAFT = "DRAFT, not ready to award"
+OFFICIAL_DRAFT = "official draft"  # the Audit sheet's run, read back by verify
 """The mark of a run with other weights than the tender's, where a reader looks first."""
 
 SAMPLING_WORDS = {  # {whose}: the published weights, or a what-if's

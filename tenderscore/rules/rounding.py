@@ -18,6 +18,7 @@ import numpy as np
 from tenderscore.rules.arrays import Array
 
 SIGNIFICANT = 15  # the digits Excel keeps and shows
+TINY = 1e-200
 
 Stage = Literal["value", "points", "section", "total"]
 STAGES: tuple[Stage, ...] = ("value", "points", "section", "total")
@@ -75,6 +76,7 @@ def excel_round(x: Array | float, decimals: int) -> Array:
     x = np.asarray(x, dtype=np.float64)
     sign = np.sign(x)
     scaled = np.abs(x) * 10.0**decimals
+    scaled = np.where(scaled < TINY, 0.0, scaled)  # rounds to 0; 10^(14 - digits) overflows
     with np.errstate(divide="ignore", invalid="ignore"):
         digits = np.floor(np.log10(np.where(scaled > 0, scaled, 1.0)))
         unit = 10.0 ** (SIGNIFICANT - 1 - digits)

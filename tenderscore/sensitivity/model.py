@@ -129,7 +129,7 @@ class RankingModel:
         weights = self.weights if weights is None else weights
         values = self.values if values is None else values
         prices = self.prices if prices is None else prices
-        points = 100.0 * values * weights
+        points = self.totals.points(values, weights) if self.totals else 100.0 * values * weights
         return rank_by(goodness, self.tie_breaks, points, prices, among)
 
     def first_place(self, weights: Array) -> tuple[int, ...]:

@@ -153,7 +153,7 @@ def ties_possible(model: RankingModel, panels: tuple[ScorePanel, ...]) -> bool:
     scores are resampled from a panel's discrete scores, or bids with no quality at all under
     price per quality point. Otherwise a tie has probability zero and is not looked for.
     """
-    if panels:
+    if panels or model.rounded:  # rounding makes different bids equal
         return True
     rows = model.values
     if model.method.price_as_money:

@@ -22,7 +22,7 @@ from tenderscore.rules.arrays import Array
 from tenderscore.sensitivity.model import RankingModel
 from tenderscore.sensitivity.stability import EDGE, Bound, Line
 
-MAX_BREAKPOINTS = 200_000
+MAX_BREAKPOINTS = 2_000  # each gap is a ranking read in Python: beyond this, scan
 SCAN = 400
 BISECTIONS = 50
 CHUNK = 256  # gaps read at a time, outwards from the weight

@@ -7,13 +7,15 @@ import json
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tenderscore.exporters.workbook.writer import BOLD, WorkbookWriter
+from tenderscore.report.types import RunPart
+from tenderscore.report.wording import OFFICIAL_DRAFT
 
 
 def write_audit(w: WorkbookWriter, sheet: Worksheet) -> None:
     audit, run = w.doc["audit"], w.doc["run"]
     w.title(sheet, "audit trail")
     rows = [
-        ("Run", "official" if run["official"] else f"what-if {run['name']}: {run['label']}"),
+        ("Run", _run_words(run)),
         ("What-if weights", json.dumps(run["weights"], sort_keys=True)),
         ("Tool", audit["tool"]),
         ("Generated at", audit["generated_at"]),
@@ -34,6 +36,13 @@ def write_audit(w: WorkbookWriter, sheet: Worksheet) -> None:
         w.text(sheet, r + 1 + k, 2, source["role"])
         w.text(sheet, r + 1 + k, 3, source["sha256"])
     _conflicts(w, sheet, r + 2 + len(audit["inputs"]))
+
+
+def _run_words(run: RunPart) -> str:
+    """How the Audit sheet names the run (``verify`` reads it back)."""
+    if not run["official"]:
+        return f"what-if {run['name']}: {run['label']}"
+    return OFFICIAL_DRAFT if run.get("draft") else "official"
 
 
 def _approval_words(w: WorkbookWriter) -> str:
