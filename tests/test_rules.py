@@ -7,6 +7,8 @@ from typing import get_args
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tenderscore.input.models import Aggregation, NumericCriterion, PriceRule
 from tenderscore.rules.aggregation import AGGREGATIONS, AggregationName, ExcelTotal
@@ -124,3 +126,14 @@ def test_value_function_parameters_match_the_input_models_and_the_saved_types() 
     for name, function in VALUE_FUNCTIONS.items():
         assert set(models[name].model_fields) - {"type"} == set(function.parameters), name
         assert set(get_type_hints(saved[name])) - {"type"} == set(function.parameters), name
+
+
+@given(
+    a=st.floats(allow_nan=False) | st.sampled_from([1.0, 1.0 + 1e-12, 100.0, 100.0 + 1e-8]),
+    b=st.floats(allow_nan=False) | st.sampled_from([1.0, 100.0, float("inf"), -float("inf")]),
+)
+def test_ties_are_one_rule_for_two_figures_and_for_arrays(a: float, b: float) -> None:
+    """nearly_equal compares two floats in plain Python and arrays with numpy: the same rule."""
+    from tenderscore.rules.ranking import nearly_equal
+
+    assert nearly_equal(a, b) == bool(nearly_equal(np.array([a]), np.array([b]))[0])

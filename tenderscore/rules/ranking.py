@@ -7,8 +7,10 @@ shares a rank (competition ranking: 1, 2, 2, 4). File order never decides.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -68,24 +70,40 @@ class Ranking:
         return tuple(i for group in self.groups for i in group)
 
 
+@overload
+def nearly_equal(a: float, b: float) -> bool: ...
+@overload
+def nearly_equal(a: float | NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.bool_]: ...
+@overload
+def nearly_equal(a: NDArray[np.float64], b: float | NDArray[np.float64]) -> NDArray[np.bool_]: ...
 def nearly_equal(
     a: float | NDArray[np.float64], b: float | NDArray[np.float64]
-) -> NDArray[np.bool_]:
+) -> bool | NDArray[np.bool_]:
     """Whether two figures (or arrays of figures, element by element) are a tie: within
-    ``RELATIVE_TOLERANCE`` of their size, or the same infinity (no quality at all)."""
+    ``RELATIVE_TOLERANCE`` of their size, or the same infinity (no quality at all). Two
+    Python floats are compared in plain Python: ranking 2,000 bids asks this 3 million times
+    in the rank-reversal check."""
+    if isinstance(a, float) and isinstance(b, float):
+        difference = abs(a - b)
+        if a == b:
+            return True
+        return math.isfinite(difference) and difference <= RELATIVE_TOLERANCE * max(
+            1.0, abs(a), abs(b)
+        )
     with np.errstate(invalid="ignore"):
-        difference = np.abs(np.subtract(a, b))
+        gap = np.abs(np.subtract(a, b))
         size = np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
-        close = np.isfinite(difference) & (difference <= RELATIVE_TOLERANCE * size)
+        close = np.isfinite(gap) & (gap <= RELATIVE_TOLERANCE * size)
         return np.asarray(close | np.equal(a, b), dtype=np.bool_)
 
 
 def _runs(indices: Sequence[int], values: NDArray[np.float64]) -> list[list[int]]:
     """Split ``indices`` into runs of equal value (within tolerance), best first."""
-    ordered = sorted(indices, key=lambda i: -values[i])
+    figures = values.tolist()
+    ordered = sorted(indices, key=lambda i: -figures[i])
     runs: list[list[int]] = []
     for i in ordered:
-        if runs and nearly_equal(values[runs[-1][0]], values[i]):
+        if runs and nearly_equal(figures[runs[-1][0]], figures[i]):
             runs[-1].append(i)
         else:
             runs.append([i])

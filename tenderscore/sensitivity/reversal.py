@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from tenderscore.input.models import PriceRule
 from tenderscore.rules.arrays import Array
 from tenderscore.rules.price import PRICE_FORMULAS, PriceFormulaName
+from tenderscore.rules.ranking import nearly_equal
 from tenderscore.sensitivity.rescoring import Rescorer
 
 
@@ -45,11 +46,16 @@ def rank_reversals(rescorer: Rescorer) -> list[Reversal]:
         return []
     everyone = np.ones(model.size, dtype=bool)
     base = _ranks(rescorer, model.values, everyone)
+    base_goodness = rescorer.goodness(model.values, rescorer.raw)
     found = []
     for r in range(model.size):
         present = everyone.copy()
         present[r] = False
         values = rescorer.values(rescorer.raw, present=present)
+        if _same_strict_order(
+            base_goodness[present], rescorer.goodness(values, rescorer.raw)[present]
+        ):
+            continue  # no tie and the same order: the ranking cannot have changed
         after = _ranks(rescorer, values, present)
         swapped = _swapped_pairs(base, after)
         if not swapped:
@@ -64,6 +70,15 @@ def rank_reversals(rescorer: Rescorer) -> list[Reversal]:
         first_after = {i for i, rank in after.items() if rank == 1}
         found.append(Reversal(model.bids[r], pairs, changed, first_before != first_after))
     return found
+
+
+def _same_strict_order(before: Array, after: Array) -> bool:
+    """Both in the same order, with no two figures tied after (a tie-break could reorder)."""
+    order = np.argsort(-after, kind="stable")
+    if not np.array_equal(np.argsort(-before, kind="stable"), order):
+        return False
+    ranked = after[order]
+    return not bool(nearly_equal(ranked[:-1], ranked[1:]).any())
 
 
 def _swapped_pairs(before: dict[int, int], after: dict[int, int]) -> list[tuple[int, int]]:
