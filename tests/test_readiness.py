@@ -3,6 +3,7 @@ consensus reason and every abnormally low price to be settled; --draft shows whe
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -204,3 +205,12 @@ def test_bidders_hear_nothing_before_the_evaluation_is_ready(tender: Path) -> No
     result = run_cli(["summaries", tender], exit_code=2)
     assert "Not ready to award:" in result.stderr
     assert not (tender / "out" / "summaries").exists()
+
+
+def test_the_json_of_an_official_run_says_what_is_open(tender: Path) -> None:
+    _without(tender / ALBION, "consensus")
+    out = run_cli(["evaluate", tender, "--json", "--no-export", "--no-robustness"]).stdout
+    document = json.loads(out)
+    assert document["run"]["official"] is True
+    assert len(document["readiness"]) == 1
+    assert "no consensus is recorded" in document["readiness"][0]

@@ -166,7 +166,14 @@ def evaluate(
         from tenderscore.report.evaluation import evaluation_document
 
         document = evaluation_document(evaluation, report if robustness else None)
-        sys.stdout.write(dumps({**document, "run": run_part(what_if)}))
+        document["run"] = run_part(what_if, draft=draft)
+        if what_if is None:  # a script reading the official result sees what is still open
+            from tenderscore.engine.moderation import moderate
+            from tenderscore.engine.readiness import readiness_items
+
+            items = readiness_items(result.tender, evaluation, moderate(result.tender))
+            document["readiness"] = [item.message for item in items]
+        sys.stdout.write(dumps(document))
     else:
         if what_if is not None:
             render_reweighting(stdout, what_if, evaluation)
