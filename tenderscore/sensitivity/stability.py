@@ -248,7 +248,12 @@ def _bounds(
     start, end = model.goodness(np.stack([line.weights_at(0.0), line.weights_at(limit)]))
     now = model.goodness(model.weights)[0]
     tied_now = nearly_equal(now[a], now[b])
-    throughout = tied_now & nearly_equal(start[a], start[b]) & nearly_equal(end[a], end[b])
+    throughout = np.zeros_like(tied_now)
+    pairs = np.flatnonzero(tied_now)  # few: ties are rare, and 2,000 bids make 2 million pairs
+    ends = nearly_equal(start[a[pairs]], start[b[pairs]]) & nearly_equal(
+        end[a[pairs]], end[b[pairs]]
+    )
+    throughout[pairs] = ends
     tied = tied_now & ~throughout
     crossing = np.where(throughout, np.nan, crossing)  # never cross: their slope is noise
     shared = np.array(model.ranks)[a] == np.array(model.ranks)[b] if model.ranks else tied
