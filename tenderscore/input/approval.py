@@ -8,6 +8,7 @@ change to an input makes the approval stale, and every later export and run says
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,10 @@ class Approval:
     inputs_digest: str
     result_digest: str
     recommended: tuple[str, ...]
+
+    def record(self) -> dict[str, Any]:
+        """The fields as plain data, in the file's order."""
+        return {**dataclasses.asdict(self), "recommended": list(self.recommended)}
 
 
 def inputs_digest(tender: Tender) -> str:
@@ -85,20 +90,7 @@ def read_approval(root: Path) -> Approval | Problem | None:
 
 def approval_text(approval: Approval) -> str:
     """``approval.yaml``: the record, with a comment on how it is checked."""
-    body = yaml.safe_dump(
-        {
-            "approved_by": approval.approved_by,
-            "role": approval.role,
-            "approved_at": approval.approved_at,
-            "meeting": approval.meeting,
-            "notes": approval.notes,
-            "recommended": list(approval.recommended),
-            "inputs_digest": approval.inputs_digest,
-            "result_digest": approval.result_digest,
-        },
-        sort_keys=False,
-        allow_unicode=True,
-    )
+    body = yaml.safe_dump(approval.record(), sort_keys=False, allow_unicode=True)
     return (
         "# The decision record written by `tenderscore approve`: who approved which result.\n"
         "# Any later change to an input makes it stale, and every run and export says so.\n" + body

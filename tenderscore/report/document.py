@@ -74,16 +74,8 @@ def approval_part(tender: Tender, evaluation: Evaluation) -> ApprovalPart | None
         if result_digest(ranking) != approval.result_digest
         else None
     )
-    return {
-        "approved_by": approval.approved_by,
-        "role": approval.role,
-        "approved_at": approval.approved_at,
-        "meeting": approval.meeting,
-        "notes": approval.notes,
-        "recommended": list(approval.recommended),
-        "current": stale is None,
-        "stale_because": stale,
-    }
+    shown = {k: v for k, v in approval.record().items() if not k.endswith("_digest")}
+    return cast(ApprovalPart, {**shown, "current": stale is None, "stale_because": stale})
 
 
 def run_part(what_if: WhatIf | None, *, draft: bool = False) -> RunPart:
