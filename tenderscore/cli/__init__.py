@@ -168,10 +168,9 @@ def evaluate(
         document = evaluation_document(evaluation, report if robustness else None)
         document["run"] = run_part(what_if, draft=draft)
         if what_if is None:  # a script reading the official result sees what is still open
-            from tenderscore.engine.moderation import moderate
             from tenderscore.engine.readiness import readiness_items
 
-            items = readiness_items(result.tender, evaluation, moderate(result.tender))
+            items = readiness_items(result.tender, evaluation)
             document["readiness"] = [item.message for item in items]
         sys.stdout.write(dumps(document))
     else:
@@ -288,7 +287,6 @@ def _progress_bar(*, enabled: bool) -> Iterator[Callable[[int, int], None] | Non
 def validate(tender_dir: TenderDir) -> None:
     """Check a tender and its bids; report every problem at once (exit 2 if any)."""
     from tenderscore.cli.render import render_weights
-    from tenderscore.engine.moderation import moderate
     from tenderscore.engine.readiness import readiness_items
     from tenderscore.engine.scoring import evaluate
     from tenderscore.input.loading import load_tender
@@ -301,7 +299,7 @@ def validate(tender_dir: TenderDir) -> None:
         f"{len(tender.sources)} files)",
         markup=False,
     )
-    items = readiness_items(tender, evaluate(tender), moderate(tender))
+    items = readiness_items(tender, evaluate(tender))
     if not items:
         stdout.print("Ready to award: nothing is open.", markup=False)
         return

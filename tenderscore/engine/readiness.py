@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tenderscore.engine.moderation import Moderation, ReasonLint
+from tenderscore.engine.moderation import Moderation, ReasonLint, moderate
 from tenderscore.engine.results import Evaluation
 from tenderscore.input.models import ScaleCriterion
 from tenderscore.input.panel import undeclared
@@ -30,12 +30,13 @@ class ReadinessItem:
 
 
 def readiness_items(
-    tender: Tender, evaluation: Evaluation, moderation: Moderation
+    tender: Tender, evaluation: Evaluation, moderation: Moderation | None = None
 ) -> tuple[ReadinessItem, ...]:
-    """Everything still open, disputes first, in the order of the bids and criteria."""
+    """Everything still open, declarations and disputes first, in the order of the bids and
+    criteria (``moderation``: the tender's, when the caller has it already)."""
     found = [
         *_declarations(tender),
-        *_disputes(tender, moderation),
+        *_disputes(tender, moderation or moderate(tender)),
         *_investigations(tender, evaluation),
     ]
     return tuple(found)

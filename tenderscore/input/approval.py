@@ -18,7 +18,7 @@ import yaml
 
 from tenderscore.errors import Problem
 from tenderscore.input.fingerprints import content_digest
-from tenderscore.input.reading import read_input
+from tenderscore.input.reading import read_optional
 from tenderscore.input.tender import Tender
 
 APPROVAL_FILE = "approval.yaml"
@@ -63,10 +63,8 @@ def result_digest(ranking: Sequence[tuple[str, int | None, float]]) -> str:
 def read_approval(root: Path) -> Approval | Problem | None:
     """The tender's approval, None when there is none, or the problem that stops it being read."""
     path = root / APPROVAL_FILE
-    if not path.exists():
-        return None
-    data = read_input(path, limit=MAX_APPROVAL_BYTES, within=root)
-    if isinstance(data, Problem):
+    data = read_optional(root, APPROVAL_FILE, limit=MAX_APPROVAL_BYTES)
+    if data is None or isinstance(data, Problem):
         return data
     try:
         content: Any = yaml.safe_load(data)

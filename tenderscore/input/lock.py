@@ -24,7 +24,7 @@ from tenderscore.errors import Problem, UsageError
 from tenderscore.input.fingerprints import content_digest
 from tenderscore.input.hierarchy import CriteriaTree
 from tenderscore.input.models import TenderFile
-from tenderscore.input.reading import read_input
+from tenderscore.input.reading import read_optional
 
 LOCK_FILE = "criteria.lock.yaml"
 MAX_LOCK_BYTES = 4 * 2**20
@@ -107,10 +107,8 @@ class Lock:
 def read_lock(root: Path) -> Lock | Problem | None:
     """The tender's lock, None when it has none, or the problem that stops it being read."""
     path = root / LOCK_FILE
-    if not path.exists():
-        return None
-    data = read_input(path, limit=MAX_LOCK_BYTES, within=root)
-    if isinstance(data, Problem):
+    data = read_optional(root, LOCK_FILE, limit=MAX_LOCK_BYTES)
+    if data is None or isinstance(data, Problem):
         return data
     try:
         content = yaml.safe_load(data)

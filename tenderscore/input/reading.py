@@ -55,3 +55,12 @@ def _inside(path: Path, directory: Path) -> bool:
     except (OSError, ValueError):
         return False
     return True
+
+
+def read_optional(root: Path, name: str, *, limit: int) -> bytes | Problem | None:
+    """The record ``name`` kept beside tender.yaml (a lock, an approval), None when there is
+    none, or the problem that stops it being read (``read_input``, within ``root``)."""
+    path = root / name
+    if not path.exists():
+        return None
+    return read_input(path, limit=limit, within=root)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import cast
 
 from tenderscore import __version__
-from tenderscore.engine.moderation import moderate, moderation_document
+from tenderscore.engine.moderation import Moderation, moderate, moderation_document
 from tenderscore.engine.readiness import ReadinessItem
 from tenderscore.engine.results import Evaluation
 from tenderscore.errors import InputError, Problem
@@ -92,10 +92,16 @@ def run_part(what_if: WhatIf | None, *, draft: bool = False) -> RunPart:
 
 @collector_paused()
 def export_document(
-    tender: Tender, evaluation: Evaluation, report: SensitivityReport | None, run: RunInfo
+    tender: Tender,
+    evaluation: Evaluation,
+    report: SensitivityReport | None,
+    run: RunInfo,
+    *,
+    moderation: Moderation | None = None,
 ) -> ExportDocument:
     """The export document; without ``report`` (a bidder's summary needs no sensitivity
-    analysis) its sensitivity section and sampling settings are None."""
+    analysis) its sensitivity section and sampling settings are None. ``moderation``: the
+    tender's, when the caller has it already."""
     config = tender.config
     formula = PRICE_FORMULAS[config.price.formula]
     document = evaluation_document(evaluation)
@@ -131,7 +137,7 @@ def export_document(
         declaration.model_dump(mode="json") for declaration in config.conflicts
     ]
     document["approval"] = approval_part(tender, evaluation) if run.what_if is None else None
-    document["moderation"] = moderation_document(moderate(tender))
+    document["moderation"] = moderation_document(moderation or moderate(tender))
     document["sensitivity"] = (
         None
         if report is None

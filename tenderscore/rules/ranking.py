@@ -38,10 +38,12 @@ class TieBreak:
     """The leaves whose points make up the key; empty for the price."""
 
     def key(self, points: NDArray[np.float64], prices: NDArray[np.float64]) -> SortKey:
-        """The key from the bids' points per leaf (bids x leaves) and prices (bids)."""
+        """The key from the bids' points per leaf (bids x leaves, or bids x samples x leaves)
+        and prices (bids)."""
         if self.name == PRICE:
-            return SortKey(PRICE, -prices)
-        return SortKey(self.name, points[:, list(self.leaves)].sum(axis=1))
+            lowest = -prices.reshape(prices.shape + (1,) * (points.ndim - 2))
+            return SortKey(PRICE, np.broadcast_to(lowest, points.shape[:-1]))
+        return SortKey(self.name, points[..., list(self.leaves)].sum(axis=-1))
 
 
 def rank_by(

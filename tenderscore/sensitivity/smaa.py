@@ -253,10 +253,7 @@ def _rounded_goodness(
         with np.errstate(over="ignore", divide="ignore"):
             goodness[:, part] = model.method.goodness(totals.total(points, model.prices[:, None]))
         for key, tie in zip(keys, ties, strict=True):
-            if tie.name == PRICE:
-                key[:, part] = -model.prices[:, None]
-            else:
-                key[:, part] = points[:, :, list(tie.leaves)].sum(axis=-1)
+            key[:, part] = tie.key(points, model.prices).values
     return goodness, tuple(keys)
 
 

@@ -40,13 +40,9 @@ class Line:
     rest: Array
 
     def affine(self) -> tuple[Array, Array]:
-        """(a, b) with every leaf's weight a + b t along the line."""
-        slope = np.zeros_like(self.base)
-        slope[list(self.group.leaves)] = self.group.shares
-        spare = self.limit - self.group.weight
-        if spare <= 0:
-            return self.base.copy(), slope
-        return self.base + self.rest * self.limit / spare, slope - self.rest / spare
+        """(a, b) with every leaf's weight a + b t along the line (it is a line)."""
+        start = self.weights_at(0.0)
+        return start, (self.weights_at(self.limit) - start) / self.limit
 
     def weights_at(self, t: float) -> Array:
         """The full weight vector when the group weighs t."""

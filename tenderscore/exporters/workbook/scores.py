@@ -65,6 +65,7 @@ def write_scores(w: WorkbookWriter, sheet: Worksheet) -> None:
                 cached=scoring_weight,
             )
         w.layout.leaf_rows[leaf["id"]] = raw_first + j
+        w.layout.points_row[leaf["id"]] = points_first + j
     w.note(sheet, points_first, 4, f"Column D: the {weight_note} from the Weights sheet.")
     price_row = w.price_row()
     if price_row:
@@ -148,19 +149,7 @@ def _tie_break_formula(w: WorkbookWriter, entry: str, column: str) -> tuple[str,
     """The cell formula of a tie-break key for the bid in ``column``, and its number format."""
     if entry == PRICE:
         return f"{column}{w.price_row()}", "#,##0.00"
-    node = next(node for node in w.doc["criteria"] if node["id"] == entry)
-    rows = [w.layout.points_first + j for j, leaf in enumerate(w.leaves) if _under(w, leaf, node)]
-    return "+".join(f"{column}{row}" for row in rows) or "0", "0.00"
-
-
-def _under(w: WorkbookWriter, leaf: CriterionPart, node: CriterionPart) -> bool:
-    parents = {c["id"]: c["parent"] for c in w.doc["criteria"]}
-    current: str | None = leaf["id"]
-    while current is not None:
-        if current == node["id"]:
-            return True
-        current = parents.get(current)
-    return False
+    return "+".join(f"{column}{row}" for row in w.points_rows(entry)) or "0", "0.00"
 
 
 def _rank_formula(w: WorkbookWriter, column: str) -> str:
@@ -256,7 +245,7 @@ def _bid_totals(
     if w.rounding.section is not None and not w.method.price_as_money:
         points = "+".join(
             w.rounding.excel("section", f"SUM({rows.replace('#', column)})")
-            for rows in _section_rows(w, points_first)
+            for rows in _section_rows(w)
         )
     price_row = w.price_row()
     money = w.doc["method"]["money_per_point"] or 0.0
@@ -315,20 +304,11 @@ def _bid_totals(
         )
 
 
-def _section_rows(w: WorkbookWriter, points_first: int) -> list[str]:
+def _section_rows(w: WorkbookWriter) -> list[str]:
     """Each top-level node's points rows, as ranges with '#' for the column: its leaves are
     consecutive in the tree's order."""
-    parents = {node["id"]: node["parent"] for node in w.doc["criteria"]}
-
-    def top(node_id: str) -> str:
-        while parents.get(node_id):
-            node_id = str(parents[node_id])
-        return node_id
-
-    rows: dict[str, list[int]] = {}
-    for j, leaf in enumerate(w.leaves):
-        rows.setdefault(top(leaf["id"]), []).append(points_first + j)
-    return [f"#{min(found)}:#{max(found)}" for found in rows.values()]
+    found = [w.points_rows(node) for node in w.doc["sections"]]
+    return [f"#{min(rows)}:#{max(rows)}" for rows in found if rows]
 
 
 def _value_formula(w: WorkbookWriter, leaf: CriterionPart, column: str, row: int) -> str:

@@ -12,9 +12,6 @@ from tenderscore.exporters.workbook.writer import (
     WRAPPED,
     WorkbookWriter,
 )
-from tenderscore.report.criteria import (
-    document_section_leaves,
-)
 from tenderscore.report.types import BidPart, sensitivity_of
 
 
@@ -34,14 +31,7 @@ def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
     w.header(sheet, 4, labels)
     ranked = [bid for bid in w.bids if bid["eligible"]]
     layout = w.layout
-    points_rows = {
-        section: [
-            layout.leaf_rows[leaf] - 5 + layout.points_first
-            for leaf in document_section_leaves(w.doc, section)
-            if leaf in layout.leaf_rows
-        ]
-        for section in sections
-    }
+    points_rows = {section: w.points_rows(section) for section in sections}
     for offset, bid in enumerate(ranked):
         r = 5 + offset
         column = layout.bid_columns[bid["id"]]

@@ -22,9 +22,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tenderscore.exporters.sheetxml import PLAIN, Cached, Look, SheetCells, Styles
-from tenderscore.report.criteria import (
-    document_leaves,
-)
+from tenderscore.report.criteria import document_leaves, document_section_leaves
 from tenderscore.report.types import CriterionPart, ExportDocument, rounding_of
 from tenderscore.report.wording import DRAFT, WHAT_IF
 from tenderscore.rules.aggregation import AGGREGATIONS
@@ -67,6 +65,7 @@ class Layout:
 
     weight_rows: dict[str, int] = field(default_factory=dict)
     leaf_rows: dict[str, int] = field(default_factory=dict)
+    points_row: dict[str, int] = field(default_factory=dict)
     bid_columns: dict[str, str] = field(default_factory=dict)
     consensus_cells: dict[tuple[str, str], str] = field(default_factory=dict)
     panel_ranges: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -211,6 +210,11 @@ class WorkbookWriter:
 
     def column_number(self, letter: str) -> int:
         return int(column_index_from_string(letter))
+
+    def points_rows(self, node_id: str) -> list[int]:
+        """The Scores sheet's points rows of the leaves beneath ``node_id`` (itself, a leaf)."""
+        rows = self.layout.points_row
+        return [rows[leaf] for leaf in document_section_leaves(self.doc, node_id) if leaf in rows]
 
     def bid_range(self, row: int) -> str:
         columns = list(self.layout.bid_columns.values())
