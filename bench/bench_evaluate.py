@@ -23,9 +23,9 @@ from typing import Any, TypeVar
 import yaml
 
 from tenderscore.engine.scoring import evaluate
+from tenderscore.input.bidfile import BidFile
 from tenderscore.input.consistency import Sourced, check_bids
 from tenderscore.input.loading import load_tender
-from tenderscore.input.models import BidFile
 from tenderscore.input.schema_errors import validate_document
 from tenderscore.input.yamlfile import read_yaml
 from tenderscore.memory import collector_paused
@@ -78,6 +78,7 @@ def generate(
         "criteria": tree,
         "panel": [{"id": e, "role": f"Evaluator {e}"} for e in panel],
         "tie_break": ["price"],
+        "full_scoring": True,  # every bid scored, gate failures too: the largest workload
         # 2,000 samples: enough for win probabilities to +-1% at this size (see the note)
         "sensitivity": {"samples": 2000},
     }

@@ -15,9 +15,10 @@ from hypothesis import settings
 from typer.testing import CliRunner
 
 from tenderscore.cli import app
+from tenderscore.input.bidfile import BidFile
 from tenderscore.input.hierarchy import build_tree
 from tenderscore.input.loading import load_tender
-from tenderscore.input.models import BidFile, TenderFile
+from tenderscore.input.models import TenderFile
 from tenderscore.input.tender import Tender
 
 # CI runs the same examples every time (.ci/run sets TENDERSCORE_CI), so a submission never

@@ -19,8 +19,17 @@ def test_evaluate_example_prints_the_ranking() -> None:
     lines = result.stdout.splitlines()
     first = next(line for line in lines if line.lstrip("│ ").startswith("1 "))
     assert "Albion" in first
-    assert "Deepfield AI, Inc. (deepfield): failed gate 'UK data residency'" in result.stdout
-    assert "below the minimum for 'Ethics and human rights'" in result.stdout
+    text = " ".join(result.stdout.split())
+    assert (
+        "Deepfield AI, Inc. (deepfield, set aside before scoring): Failed a pass/fail "
+        "requirement: gate 'UK data residency' answered fail" in text
+    )
+    assert (
+        "Ember & Oak Analytics LLP (ember): Below a minimum standard: 'Ethics and human "
+        "rights' scored 30.23%, required 50%" in text
+    )
+    assert "Northgate Insight Ltd (northgate, set aside before scoring): Withdrawn by" in text
+    assert "Harbour Line Data plc (harbourline, set aside before scoring): Late," in text
     assert result.stderr == ""
 
 
@@ -37,7 +46,9 @@ def test_json_is_alone_on_stdout_versioned_and_complete() -> None:
     assert sum(albion["section_points"].values()) == pytest.approx(albion["total"])
     assert {w["code"] for w in document["warnings"]} >= {"relative_price_formula"}
     excluded = [b for b in document["bids"] if not b["eligible"]]
-    assert {b["id"] for b in excluded} == {"deepfield", "ember"}
+    assert {b["id"] for b in excluded} == {"ember"}
+    set_aside = {b["id"]: [e["kind"] for e in b["exclusions"]] for b in document["set_aside"]}
+    assert set_aside == {"deepfield": ["gate"], "harbourline": ["late"], "northgate": ["withdrawn"]}
 
 
 def test_json_output_is_deterministic() -> None:

@@ -208,8 +208,8 @@ def test_export_re_renders_from_the_saved_json(tender_copy: Path, tmp_path: Path
     older = json.loads(saved.read_text()) | {"schema_version": 1}
     not_export.write_text(json.dumps(older))
     message = run_cli(["export", not_export], exit_code=2).stderr
-    assert "schema_version: expected 3; got 1 (written by another version" in message
-    cut_short = {"schema": "tenderscore/export", "schema_version": 3, "tender": {}}
+    assert "schema_version: expected 4; got 1 (written by another version" in message
+    cut_short = {"schema": "tenderscore/export", "schema_version": 4, "tender": {}}
     not_export.write_text(json.dumps(cut_short))
     message = run_cli(["export", not_export], exit_code=2).stderr
     assert "an incomplete export: no run, method, criteria, sections" in message

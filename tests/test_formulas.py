@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from tenderscore.input.models import PriceRule, WholeLifeCost
+from tenderscore.input.bidfile import WholeLifeCost
+from tenderscore.input.models import PriceRule
 from tenderscore.rules.costs import discount_factors, whole_life_cost
 from tenderscore.rules.price import PriceReference, price_reference, price_values
 from tenderscore.rules.rounding import excel_round

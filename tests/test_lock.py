@@ -29,6 +29,12 @@ CHANGES = {
         "formula: logarithmic\n  zero_at_multiple: 3",
         "price.formula: 'relative_to_lowest' -> 'logarithmic'",
     ),
+    "full scoring": (
+        "tender.yaml",
+        "tie_break: [ethics, price]",
+        "tie_break: [ethics, price]\nfull_scoring: true",
+        "full_scoring added",
+    ),
 }
 
 

@@ -102,10 +102,12 @@ def test_moderation_command_and_json() -> None:
     text = run_cli(["moderation", EXAMPLE]).stdout
     assert "Moderation agenda (1 items" in text
     assert "Krippendorff" in text
-    assert "49 other items need no discussion" in text
+    assert "39 other items need no discussion" in text
+    assert "Set aside before scoring, so not on the evaluators' sheets or the moderation" in text
     everything = run_cli(["moderation", EXAMPLE, "--all"]).stdout
     assert "exit_plan" in everything
     assert "3 (DEC +1)" in everything  # the moderated score and who it moved
+    assert "deepfield" not in everything  # set aside before scoring: on no agenda
     document = json.loads(run_cli(["moderation", EXAMPLE, "--json"]).stdout)
     assert document["agenda"][0]["criterion"] == "explainability"
     assert document["agenda"][0]["scores"] == {"IAM": 4.0, "DEC": 3.0, "HPA": 5.0}

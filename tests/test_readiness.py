@@ -81,6 +81,46 @@ def test_an_abnormally_low_price_waits_for_its_investigation(tender: Path) -> No
     assert "Procurement Act 2023 s19" in result.stderr
 
 
+def test_disregarding_an_abnormally_low_tender_moves_the_award_and_is_said(
+    tender: Path,
+) -> None:
+    """Brightwater disregarded: it leaves the ranking and the lowest price, so Albion's
+    price scores full marks; the report and Brightwater's summary give the outcome with the
+    investigation, and a one-word investigation is not ready to award."""
+    path = tender / BRIGHTWATER
+    path.write_text(
+        path.read_text()
+        + "outcome:\n  status: abnormally_low\n  reason: The price cannot deliver the "
+        "human review the specification requires.\n"
+    )
+    albion = tender / ALBION  # now abnormally low against Castellan alone
+    albion.write_text(
+        albion.read_text() + "investigation: Asked on 15 October 2026 to explain the licence "
+        "price; it showed a framework rate card; accepted as sustainable.\n"
+    )
+    run_cli(["evaluate", tender, "--format", "md"])
+    report = (tender / "out" / f"{REFERENCE}-report.md").read_text()
+    assert (
+        "| Brightwater Data Systems Ltd | scored, then not ranked | Abnormally low tender, "
+        in report
+    )
+    assert (
+        "s19): The price cannot deliver the human review the specification requires. "
+        "Investigation: " in report
+    )
+    run_cli(["summaries", tender])
+    summary = (tender / "out" / "summaries" / f"{REFERENCE}-summary-brightwater.md").read_text()
+    assert "Your bid was not ranked, for these reasons:" in summary
+    assert "- Abnormally low tender, disregarded after investigation" in summary
+    document = json.loads(run_cli(["evaluate", tender, "--json", "--no-export"]).stdout)
+    albion_price = next(b for b in document["bids"] if b["id"] == "albion")["criteria"][0]
+    assert (albion_price["kind"], albion_price["value"]) == ("price", 1.0)
+    _without(path, "investigation")
+    path.write_text(path.read_text() + "investigation: asked\n")
+    result = run_cli(["evaluate", tender], exit_code=2)
+    assert "bid 'brightwater': the price is abnormally low and no investigation" in result.stderr
+
+
 def test_a_what_if_is_never_held_back_and_takes_no_draft(tender: Path) -> None:
     _without(tender / ALBION, "consensus")
     run_cli(["evaluate", tender, "--weights", "cost=50", "--format", "md"])

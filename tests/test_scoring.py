@@ -13,6 +13,7 @@ from tenderscore.engine.scoring import evaluate
 from tenderscore.errors import InputError
 from tenderscore.input.loading import load_tender
 from tenderscore.input.tender import Tender
+from tenderscore.report.wording import outcome_words
 
 from conftest import BASE_TENDER, bid, inline_tender, numeric, tender_with, write_tender
 
@@ -155,23 +156,131 @@ def test_points_weighting(make_tender: MakeTender) -> None:
 
 
 def test_failed_gate_excludes_and_does_not_set_the_lowest_price(make_tender: MakeTender) -> None:
-    """c fails the gate at price 50; a's price 100 stays the lowest: a scores 40 on price."""
+    """Under full scoring c is scored, fails the gate at price 50 and stays out of the
+    reference: a's price 100 stays the lowest, so a scores 1.0 on price."""
     result = evaluate(
-        make_tender([bid("a", price=100), bid("b", price=125), bid("c", price=50, uk="fail")])
+        make_tender(
+            [bid("a", price=100), bid("b", price=125), bid("c", price=50, uk="fail")],
+            full_scoring=True,
+        )
     )
     c = result.bid("c")
     assert not c.eligible
     assert c.rank is None
-    assert c.exclusions[0].rule == "gate"
-    assert "failed gate 'UK data'" in c.exclusions[0].reason
+    assert c.exclusions[0].kind == "gate"
+    assert c.exclusions[0].reason == "gate 'UK data' answered fail"
     assert result.bid("a").score("price").value == 1.0
     assert [b.id for b in result.bids][-1] == "c"
+    assert result.set_aside == ()
+
+
+def test_a_failed_gate_sets_the_bid_aside_before_scoring(make_tender: MakeTender) -> None:
+    """Without full scoring c needs no scores, is not scored and is reported set aside;
+    a (100) is still the lowest price."""
+    unscored = bid("c", price=50, uk="fail")
+    del unscored["scores"]
+    result = evaluate(make_tender([bid("a", price=100), bid("b", price=125), unscored]))
+    assert [b.id for b in result.bids] == ["a", "b"]
+    (c,) = result.set_aside
+    assert (c.id, [e.kind for e in c.exclusions]) == ("c", ["gate"])
+    assert [g.passed for g in c.gates] == [False]
+    assert result.bid("a").score("price").value == 1.0
+
+
+def test_scores_on_a_bid_set_aside_are_one_error(make_tender: MakeTender) -> None:
+    with pytest.raises(InputError) as raised:
+        make_tender([bid("a"), bid("c", uk="fail")])
+    (problem,) = raised.value.problems
+    assert problem.message == (
+        "bid 'c' is set aside before scoring (gate 'UK data' answered fail), so its scores "
+        "would not be used: delete them, or set full_scoring: true in tender.yaml to score "
+        "every bid"
+    )
+
+
+@pytest.mark.parametrize(
+    ("outcome", "scored", "words"),
+    [
+        (
+            {"status": "withdrawn", "reason": "By letter."},
+            False,
+            "Withdrawn by the bidder: By letter.",
+        ),
+        (
+            {"status": "late", "reason": "12:14."},
+            False,
+            "Late, received after the deadline: 12:14.",
+        ),
+        (
+            {"status": "excluded", "reason": "Fraud.", "ground": "Sch 6 para 6"},
+            False,
+            "Excluded: Fraud. Ground: Sch 6 para 6",
+        ),
+        (
+            {"status": "abnormally_low", "reason": "Not sustainable."},
+            True,
+            "Abnormally low tender, disregarded after investigation (Procurement Act 2023 "
+            "s19): Not sustainable. Investigation: Asked on 1 May; no costed answer.",
+        ),
+    ],
+)
+def test_each_declared_outcome_has_its_stage_and_words(
+    make_tender: MakeTender, outcome: dict[str, str], scored: bool, words: str
+) -> None:
+    """Withdrawn, late and excluded bids need nothing but the outcome and are not scored; an
+    abnormally low tender is scored, then disregarded, and never sets the lowest price."""
+    declared: dict[str, Any] = (
+        bid("c", price=50) if scored else {"id": "c", "name": "C Ltd", "outcome": outcome}
+    )
+    declared["outcome"] = outcome
+    if scored:
+        declared["investigation"] = "Asked on 1 May; no costed answer."
+    result = evaluate(make_tender([bid("a", price=100), bid("b", price=125), declared]))
+    found = result.bid("c") if scored else result.set_aside[0]
+    (exclusion,) = found.exclusions
+    assert exclusion.kind == outcome["status"]
+    assert outcome_words(exclusion.kind, exclusion.reason) == words
+    assert [b.id for b in result.ranked] == ["a", "b"]
+    assert result.bid("a").score("price").value == 1.0
+    assert (len(result.set_aside) == 0) == scored
+
+
+def test_full_scoring_scores_an_excluded_bid_but_never_a_withdrawn_one(
+    make_tender: MakeTender,
+) -> None:
+    excluded, withdrawn = (
+        bid("c"),
+        {"id": "d", "name": "D", "outcome": {"status": "withdrawn", "reason": "r"}},
+    )
+    excluded["outcome"] = {"status": "excluded", "reason": "r", "ground": "g"}
+    result = evaluate(make_tender([bid("a"), excluded, withdrawn], full_scoring=True))
+    assert [b.id for b in result.excluded] == ["c"]
+    assert [b.id for b in result.set_aside] == ["d"]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "message"),
+    [
+        ({"status": "excluded", "reason": "r"}, "an exclusion names its ground"),
+        ({"status": "late", "reason": "r", "ground": "g"}, "ground is only for status excluded"),
+        ({"status": "abnormally_low", "reason": "r"}, "needs its investigation recorded"),
+    ],
+)
+def test_an_incomplete_outcome_is_one_error(
+    make_tender: MakeTender, outcome: dict[str, str], message: str
+) -> None:
+    declared = bid("c")
+    declared["outcome"] = outcome
+    with pytest.raises(InputError) as raised:
+        make_tender([bid("a"), declared])
+    (problem,) = raised.value.problems
+    assert message in problem.message
 
 
 def test_gate_note_appears_in_the_reason(make_tender: MakeTender) -> None:
     entry = bid("a")
     entry["answers"]["uk"] = {"answer": "fail", "note": "support from abroad"}
-    result = evaluate(make_tender([entry, bid("b")]))
+    result = evaluate(make_tender([entry, bid("b")], full_scoring=True))
     assert result.bid("a").exclusions[0].reason.endswith("(support from abroad)")
 
 
@@ -197,7 +306,7 @@ def test_section_minimum(
     )
     assert {b.id for b in result.excluded} == excluded
     for b in result.excluded:
-        assert b.exclusions[0].rule == "minimum"
+        assert b.exclusions[0].kind == "minimum"
         assert b.exclusions[0].criterion == "quality"
 
 
@@ -209,9 +318,7 @@ def test_minimum_score_on_a_scale_criterion(make_tender: MakeTender) -> None:
         make_tender([bid("a", scores=(3, 2)), bid("b", scores=(3, 3))], criteria=spec["criteria"])
     )
     assert [b.id for b in result.excluded] == ["a"]
-    assert result.bid("a").exclusions[0].reason == (
-        "below the minimum for 'Method': 2.5, required 3"
-    )
+    assert result.bid("a").exclusions[0].reason == "'Method' scored 2.5, required 3"
 
 
 def test_consensus_wins_over_the_panel_and_median_is_available(make_tender: MakeTender) -> None:
@@ -292,9 +399,15 @@ def test_declared_tie_break(make_tender: MakeTender, rule: list[str], winner: st
 
 
 def test_all_bids_excluded(make_tender: MakeTender) -> None:
-    result = evaluate(make_tender([bid("a", uk="fail"), bid("b", uk="fail")]))
+    failing = [bid("a", uk="fail"), bid("b", uk="fail")]
+    result = evaluate(make_tender(failing, full_scoring=True))
     assert result.ranked == ()
     assert any(f.code == "no_eligible_bids" for f in result.findings)
+    for entry in failing:
+        del entry["scores"]
+    set_aside = evaluate(make_tender(failing))
+    assert (set_aside.bids, [b.id for b in set_aside.set_aside]) == ((), ["a", "b"])
+    assert any(f.code == "no_eligible_bids" for f in set_aside.findings)
 
 
 def test_findings(make_tender: MakeTender) -> None:

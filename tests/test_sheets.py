@@ -28,7 +28,7 @@ def unscored(tmp_path: Path) -> Path:
     shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("out"))
     for path in (target / "bids").glob("*.yaml"):
         bid = yaml.safe_load(path.read_text())
-        del bid["scores"]
+        bid.pop("scores", None)
         path.write_text(yaml.safe_dump(bid, sort_keys=False))
     return target
 
@@ -278,7 +278,7 @@ def test_a_sheet_declaring_the_whole_grid_is_read_in_bounded_memory(unscored: Pa
         SHEET_PART,
         lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:F5"', xml),
     )
-    assert len(evaluate(load_tender(unscored)).bids) == 5  # rows past A1:F5 are still read
+    assert len(evaluate(load_tender(unscored)).bids) == 4  # rows past A1:F5 are still read
 
 
 def test_hostile_packages_are_refused_naming_the_file(unscored: Path) -> None:
@@ -381,3 +381,33 @@ def test_scoring_sheets_are_the_same_bytes_run_to_run(
     run_cli(["sheets", unscored, "--out", tmp_path / "b"])
     for book in (tmp_path / "a").iterdir():
         assert book.read_bytes() == (tmp_path / "b" / book.name).read_bytes(), book.name
+
+
+def test_bids_set_aside_are_on_no_sheet_and_named_on_its_cover(unscored: Path) -> None:
+    """Deepfield failed a gate, Northgate withdrew, Harbour Line was late: no evaluator is
+    sent them to score, and every sheet says so beside its header."""
+    run_cli(["sheets", unscored])
+    for path in sorted((unscored / "out" / "sheets").glob("*.xlsx")):
+        sheet = load_workbook(path)["Scores"]
+        bids = {sheet.cell(row=r, column=3).value for r in range(6, sheet.max_row + 1)}
+        assert bids == {"albion", "brightwater", "castellan", "ember"}, path.name
+        assert sheet["D1"].value == (
+            "Set aside before scoring, so not on the evaluators' sheets or the moderation "
+            "agenda: Deepfield AI, Inc. (failed a pass/fail requirement); Harbour Line Data plc "
+            "(late, received after the deadline); Northgate Insight Ltd (withdrawn by the "
+            "bidder)."
+        )
+
+
+def test_a_bid_withdrawn_after_the_sheets_were_issued_is_set_aside(unscored: Path) -> None:
+    """Its scores on the filled sheets are not used; the others' evaluation is unchanged
+    but for the reference price, which it no longer sets."""
+    filled = _fill(unscored)
+    path = filled / "bids" / "ember-oak.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["outcome"] = {"status": "withdrawn", "reason": "By email on 20 October 2026."}
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    result = evaluate(load_tender(filled))
+    assert [b.id for b in result.set_aside] == ["deepfield", "ember", "harbourline", "northgate"]
+    assert "ember" not in [b.id for b in result.bids]
+    assert [b.id for b in result.ranked] == ["albion", "brightwater", "castellan"]

@@ -61,12 +61,19 @@ def test_comparison_shows_the_successful_bid_only(summaries: Path) -> None:
 def test_summary_content(summaries: Path) -> None:
     result = run_cli(["summaries", summaries])
     out = summaries / "out" / "summaries"
-    assert len(list(out.iterdir())) == 5
+    assert len(list(out.iterdir())) == 7  # the bidders set aside are told why too
     assert "wrote" in result.stderr
     brightwater = (out / f"{REFERENCE}-summary-brightwater.md").read_text()
     assert "ranked **2 of 3**" in brightwater
     assert "Panel (moderated): Moderation meeting 14 October 2026" in brightwater
     assert "### Data sovereignty: 14.80 points" in brightwater
     deepfield = (out / f"{REFERENCE}-summary-deepfield.md").read_text()
-    assert "failed gate 'UK data residency'" in deepfield
+    assert (
+        "Your bid was set aside before scoring, so it was not scored, for these reasons:\n\n"
+        "- Failed a pass/fail requirement: gate 'UK data residency' answered fail" in deepfield
+    )
+    assert "Your scores" not in deepfield
+    northgate = (out / f"{REFERENCE}-summary-northgate.md").read_text()
+    assert "- Withdrawn by the bidder: By letter of 2 October 2026" in northgate
+    assert "pass/fail requirements" not in northgate.split("## How bids")[0]
     assert "Gate **UK data residency**: fail" in deepfield

@@ -316,12 +316,16 @@ def explain(
 ) -> None:
     """Show one bid's full breakdown with the formula used at each step."""
     from tenderscore import pipeline
-    from tenderscore.cli.render import render_explanation
+    from tenderscore.cli.render import render_explanation, render_set_aside
     from tenderscore.errors import UsageError, did_you_mean
 
     result = pipeline.run(tender_dir)
     tender, evaluation = result.tender, result.evaluation
-    ids = [b.id for b in evaluation.bids]
+    set_aside = {b.id: b for b in evaluation.set_aside}
+    if bid in set_aside:
+        render_set_aside(stdout, set_aside[bid])
+        return
+    ids = [b.id for b in evaluation.bids] + list(set_aside)
     if bid not in ids:
         raise UsageError(f"no bid {bid!r}{did_you_mean(bid, ids)} (bids: {', '.join(ids)})")
     render_explanation(stdout, tender, evaluation, evaluation.bid(bid))
@@ -466,6 +470,7 @@ def sheets(
         tender.tree,
         tender.bids,
         sheet_key(tender.root),
+        set_aside=tender.set_aside,
         generated_at=runs.run_info().generated_at,
     )
     runs.write_files({directory / name: data for name, data in books.items()}, tender)
@@ -513,15 +518,19 @@ def moderation(
     from tenderscore.engine.moderation import moderate, moderation_document
     from tenderscore.input.loading import load_tender
 
-    result = moderate(load_tender(tender_dir))
+    tender = load_tender(tender_dir)
+    result = moderate(tender)
     if json_output:
         from tenderscore.exporters.json import dumps
 
         sys.stdout.write(dumps(moderation_document(result)))
         return
     from tenderscore.cli.render import render_moderation
+    from tenderscore.report.wording import set_aside_note
 
     render_moderation(stdout, result, show_all=show_all)
+    if tender.set_aside:
+        stdout.print(Text(set_aside_note(tender.tree, tender.set_aside)))
 
 
 @app.command("criteria")

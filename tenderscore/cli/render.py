@@ -10,12 +10,12 @@ from rich.table import Table
 from rich.text import Text
 
 from tenderscore.engine.moderation import Moderation
-from tenderscore.engine.results import BidResult, Evaluation
+from tenderscore.engine.results import BidResult, Evaluation, SetAsideBid
 from tenderscore.figures import number
 from tenderscore.input.models import CriteriaSet, Minimum
 from tenderscore.input.tender import Tender
 from tenderscore.report.document import WhatIf
-from tenderscore.report.wording import WHAT_IF, minimum_words
+from tenderscore.report.wording import SET_ASIDE, WHAT_IF, minimum_words, outcome_words
 from tenderscore.rules.aggregation import AGGREGATIONS
 
 
@@ -50,15 +50,26 @@ def render_evaluation(console: Console, evaluation: Evaluation) -> None:
     console.print(table)
     if not evaluation.ranked:
         console.print("No bid can be ranked: every bid was excluded.")
-    if evaluation.excluded:
-        console.print(Text("Excluded bids", style="bold"))
-        for bid in evaluation.excluded:
-            reasons = "; ".join(exclusion.reason for exclusion in bid.exclusions)
-            console.print(Text(f"  {bid.name} ({bid.id}): {reasons}"))
+    not_ranked: list[BidResult | SetAsideBid] = [*evaluation.excluded, *evaluation.set_aside]
+    if not_ranked:
+        console.print(Text("Not ranked", style="bold"))
+        for k, entry in enumerate(not_ranked):
+            stage = f", {SET_ASIDE}" if k >= len(evaluation.excluded) else ""
+            console.print(Text(f"  {entry.name} ({entry.id}{stage}): {_outcomes(entry)}"))
     if evaluation.findings:
         console.print(Text("Warnings", style="bold yellow"))
         for finding in evaluation.findings:
             console.print(Text(f"  - {finding.message}"))
+
+
+def _outcomes(bid: BidResult | SetAsideBid) -> str:
+    return "; ".join(outcome_words(e.kind, e.reason) for e in bid.exclusions)
+
+
+def render_set_aside(console: Console, bid: SetAsideBid) -> None:
+    """What ``explain`` says of a bid that has no scores to explain."""
+    console.print(Text(f"{bid.name} ({bid.id}) was {SET_ASIDE}, so has no scores."))
+    console.print(Text(_outcomes(bid), style="red"))
 
 
 def render_reweighting(console: Console, what_if: WhatIf, evaluation: Evaluation) -> None:
@@ -126,7 +137,7 @@ def render_explanation(
     if method.price_as_money:
         console.print(Text(f"Quality score: {bid.quality:.4f} of 100"))
     for exclusion in bid.exclusions:
-        console.print(Text(f"Excluded: {exclusion.reason}", style="red"))
+        console.print(Text(outcome_words(exclusion.kind, exclusion.reason), style="red"))
 
 
 def render_weights(console: Console, tender: Tender) -> None:

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from tenderscore.engine.results import GateOutcome, PriceBreakdown
+from tenderscore.engine.results import PriceBreakdown
+from tenderscore.input.bidfile import BidFile
 from tenderscore.input.hierarchy import TreeNode
-from tenderscore.input.models import BidFile, ScaleCriterion
+from tenderscore.input.models import ScaleCriterion
+from tenderscore.input.outcomes import GateOutcome, gate_outcome
 from tenderscore.input.panel import assigned_evaluators
 from tenderscore.input.tender import Tender
 from tenderscore.rules.costs import whole_life_cost
@@ -53,7 +55,7 @@ def gather_inputs(tender: Tender) -> RawInputs:
             panel = panel_scores(tender, leaf)
             panels[j] = panel
             raw[:, j] = criterion_scores(panel, _aggregate(tender, leaf))
-    gates = tuple(tuple(_gate(bid, gate) for gate in tender.tree.gates) for bid in bids)
+    gates = tuple(answered_gates(tender, bid) for bid in bids)
     return RawInputs(raw=raw, panels=panels, gates=gates, prices=prices)
 
 
@@ -103,8 +105,6 @@ def price_breakdown(tender: Tender, bid: BidFile) -> PriceBreakdown | None:
     )
 
 
-def _gate(bid: BidFile, gate: TreeNode) -> GateOutcome:
-    answer = bid.answers[gate.id]
-    if isinstance(answer, dict):
-        return GateOutcome(gate.id, answer["answer"] == "pass", answer.get("note"))
-    return GateOutcome(gate.id, answer == "pass")
+def answered_gates(tender: Tender, bid: BidFile) -> tuple[GateOutcome, ...]:
+    found = (gate_outcome(bid, gate) for gate in tender.tree.gates)
+    return tuple(outcome for outcome in found if outcome is not None)

@@ -3,7 +3,8 @@
 An official evaluation recommends an award only when nothing here remains: every dispute
 the panel flagged has a consensus with a reason that explains it, every consensus reason is
 a reason (not "ok", not the criterion or a descriptor restated), and every abnormally low
-price has been investigated, with the conclusion recorded (Procurement Act 2023 s19). Until
+price (flagged, or disregarded as abnormally low) has been investigated, with the conclusion
+recorded (Procurement Act 2023 s19). Until
 then ``evaluate --draft`` reports where things stand, marked DRAFT, recommending nothing.
 Missing scores and placeholders are input errors, listed together by ``validate``.
 """
@@ -96,6 +97,10 @@ def _disputes(tender: Tender, moderation: Moderation) -> list[ReadinessItem]:
 def _investigations(tender: Tender, evaluation: Evaluation) -> list[ReadinessItem]:
     flagged = {
         bid for f in evaluation.findings if f.code == "abnormally_low_price" for bid in f.bids
+    } | {
+        bid.id
+        for bid in tender.bids
+        if bid.outcome is not None and bid.outcome.status == "abnormally_low"
     }
     lint = ReasonLint([])
     found = []

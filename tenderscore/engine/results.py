@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from tenderscore.engine.tracing import LeafTrace
+from tenderscore.input.outcomes import Exclusion, GateOutcome
 from tenderscore.rules.aggregation import AggregationName
 from tenderscore.rules.costs import CostLine
 
@@ -42,22 +42,6 @@ class CriterionScore:
             evaluator_scores=self.evaluator_scores,
             consensus=self.consensus_reason is not None,
         )
-
-
-@dataclass(frozen=True, slots=True)
-class GateOutcome:
-    criterion: str
-    passed: bool
-    note: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Exclusion:
-    """Why a bid cannot be ranked: a failed gate or a minimum not met."""
-
-    rule: Literal["gate", "minimum"]
-    criterion: str
-    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +84,17 @@ class BidResult:
 
 
 @dataclass(frozen=True, slots=True)
+class SetAsideBid:
+    """A bid not scored: withdrawn, late, or (without full scoring) failed a gate or excluded
+    before scoring. ``gates`` holds the gate answers it gave."""
+
+    id: str
+    name: str
+    gates: tuple[GateOutcome, ...]
+    exclusions: tuple[Exclusion, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A warning for the committee: something that may change how the result is read."""
 
@@ -126,7 +121,8 @@ class NodeWeight:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """The result of ``evaluate``: ranked bids (excluded ones last), weights and findings.
+    """The result of ``evaluate``: scored bids (excluded ones last), weights and findings;
+    the bids set aside before scoring are in ``set_aside``, not in ``bids``.
 
     ``values`` is the matrix of partial values v (bids x weighted leaves, in ``bids`` order)
     and ``weights`` the effective leaf weights, which sensitivity analysis starts from.
@@ -146,6 +142,8 @@ class Evaluation:
     findings: tuple[Finding, ...]
     values: NDArray[np.float64] = field(repr=False)
     weights: NDArray[np.float64] = field(repr=False)
+    set_aside: tuple[SetAsideBid, ...] = ()
+    """Bids not scored, in file order (see ``tenderscore.input.outcomes``)."""
 
     @property
     def ranked(self) -> tuple[BidResult, ...]:

@@ -3,7 +3,9 @@
 ``evaluate(tender)`` is pure: it reads no files and returns an ``Evaluation``. The order of
 work follows procurement practice:
 
-1. gates: a failed pass/fail criterion excludes the bid;
+1. gates and declared outcomes (``tenderscore.input.outcomes``): a failed pass/fail
+   criterion or a recorded exclusion takes the bid out of contention; bids set aside before
+   scoring are not in ``tender.bids`` at all and are reported in ``Evaluation.set_aside``;
 2. minimums on nodes whose score does not depend on other bids;
 3. scores that depend on other bids (relative price formulas, observed bounds) computed
    against the bids still in contention, so an excluded bid never sets the lowest price;
@@ -19,16 +21,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tenderscore.engine.findings import collect_findings
-from tenderscore.engine.gathering import RawInputs, gather_inputs
+from tenderscore.engine.gathering import RawInputs, answered_gates, gather_inputs
 from tenderscore.engine.results import (
     BidResult,
     CriterionScore,
     Evaluation,
-    Exclusion,
     NodeWeight,
+    SetAsideBid,
 )
 from tenderscore.engine.totals import rounding_finding, tender_totals
 from tenderscore.engine.tracing import leaf_trace
+from tenderscore.input.bidfile import BidFile
 from tenderscore.input.hierarchy import CriteriaTree, TreeNode
 from tenderscore.input.models import (
     NumericCriterion,
@@ -37,6 +40,7 @@ from tenderscore.input.models import (
     RelativeValue,
     ScaleCriterion,
 )
+from tenderscore.input.outcomes import Exclusion, exclusions_before_scoring
 from tenderscore.input.tender import Tender
 from tenderscore.memory import collector_paused
 from tenderscore.rules.aggregation import AGGREGATIONS
@@ -87,7 +91,7 @@ def evaluate(tender: Tender) -> Evaluation:
     early = [node for node in tree.nodes.values() if not relative.intersection(node.leaves)]
     _apply_minimums(state, early)
     reference = state.eligible if state.eligible.any() else np.ones(m, dtype=bool)
-    for j in sorted(relative):
+    for j in sorted(relative) if m else ():  # no bid scored: nothing to compare with
         state.values[:, j] = _column(state, j, reference=reference)
     late = [node for node in tree.nodes.values() if relative.intersection(node.leaves)]
     _apply_minimums(state, late)
@@ -118,15 +122,13 @@ def depends_on_other_bids(tender: Tender, leaf: TreeNode) -> bool:
 
 
 def _apply_gates(state: _State) -> None:
-    for i, outcomes in enumerate(state.inputs.gates):
-        for outcome in outcomes:
-            if not outcome.passed:
-                gate = state.tender.tree.nodes[outcome.criterion]
-                note = f" ({outcome.note})" if outcome.note else ""
-                state.exclusions[i].append(
-                    Exclusion("gate", gate.id, f"failed gate {gate.name!r}: answered fail{note}")
-                )
-                state.eligible[i] = False
+    """Declared outcomes and failed gates of the bids scored (all of them under full
+    scoring; otherwise only an abnormally low tender disregarded has any)."""
+    for i, bid in enumerate(state.tender.bids):
+        found = exclusions_before_scoring(state.tender.tree, bid)
+        if found:
+            state.exclusions[i].extend(found)
+            state.eligible[i] = False
 
 
 def _column(state: _State, j: int, *, reference: NDArray[np.bool_] | None) -> Array:
@@ -218,8 +220,7 @@ def _apply_minimums(state: _State, nodes: list[TreeNode]) -> None:
                 Exclusion(
                     "minimum",
                     node.id,
-                    f"below the minimum for {node.name!r}: {achieved[i]:.4g}{unit}, "
-                    f"required {required:g}{unit}",
+                    f"{node.name!r} scored {achieved[i]:.4g}{unit}, required {required:g}{unit}",
                 )
             )
             state.eligible[i] = False
@@ -296,9 +297,19 @@ def _assemble(state: _State) -> Evaluation:
         findings=(),
         values=state.values[order],
         weights=state.weights,
+        set_aside=tuple(_set_aside(tender, bid) for bid in tender.set_aside),
     )
     findings = (*collect_findings(tender, evaluation), *([rounding] if rounding else []))
     return replace(evaluation, findings=findings)
+
+
+def _set_aside(tender: Tender, bid: BidFile) -> SetAsideBid:
+    return SetAsideBid(
+        id=bid.id,
+        name=bid.name,
+        gates=answered_gates(tender, bid),
+        exclusions=exclusions_before_scoring(tender.tree, bid),
+    )
 
 
 def _quality(tender: Tender, state: _State) -> Array:

@@ -27,8 +27,10 @@ from tenderscore.report.wording import (
     WHAT_IF,
     improvement_words,
     minimum_words,
+    not_ranked,
     price_cut_words,
     sampling_words,
+    set_aside_words,
     unreachable_words,
 )
 from tenderscore.rules.aggregation import AGGREGATIONS
@@ -68,7 +70,12 @@ def _context(document: ExportDocument, charts: dict[str, str]) -> dict[str, Any]
         "bid_names": names,
         "ranked": ranked,
         "leading": ranked[:BREAKDOWN_BIDS],
-        "excluded": [bid for bid in bids if not bid["eligible"]],
+        "not_ranked": not_ranked(document),
+        "set_aside_note": set_aside_words(
+            [(bid["name"], bid["exclusions"][0]["kind"]) for bid in document["set_aside"]]
+        )
+        if document["set_aside"]
+        else "",
         "winners": [bid for bid in ranked if bid["rank"] == 1],
         "runner_up": next((bid for bid in ranked if bid["rank"] != 1), None),
         "leaves": leaves,

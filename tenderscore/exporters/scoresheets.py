@@ -18,9 +18,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from tenderscore.exporters.escaping import set_text
 from tenderscore.exporters.sheetxml import PLAIN, Look, SheetCells, Styles, moment_of, splice
 from tenderscore.exporters.workbook.writer import LINE_HEIGHT, print_across, wrapped_lines
+from tenderscore.input.bidfile import BidFile
 from tenderscore.input.fingerprints import scoring_sheet_fingerprint, sheet_seal
 from tenderscore.input.hierarchy import CriteriaTree, TreeNode
-from tenderscore.input.models import BidFile, ScaleCriterion, TenderFile
+from tenderscore.input.models import ScaleCriterion, TenderFile
 from tenderscore.input.panel import assigned_evaluators
 from tenderscore.input.scoresheets import (
     COLUMNS,
@@ -32,6 +33,7 @@ from tenderscore.input.scoresheets import (
     SHEET,
     sheet_name,
 )
+from tenderscore.report.wording import set_aside_note
 
 BOLD = Look(font=Font(name="Calibri", bold=True))
 INPUT = Look(fill=PatternFill("solid", fgColor="FFF2CC"), unlocked=True)
@@ -39,6 +41,7 @@ INPUT_TEXT = Look(fill=INPUT.fill, unlocked=True, wrap=True)
 WRAPPED = Look(wrap=True)
 WIDTHS = dict(zip("ABCDEF", (18, 50, 12, 26, 8, 45), strict=True))
 """Column widths: A4 landscape, one page wide at about 90%; question, supplier and comment wrap."""
+NOTE_COLUMN, NOTE_ROWS = 4, SEAL_ROW - 1  # D1:F3, the bids set aside before scoring
 COMMENT_LINES = 3  # room to write a comment in before the row is resized
 DESCRIPTOR_WIDTH = 90
 
@@ -49,11 +52,14 @@ def render_sheets(
     bids: tuple[BidFile, ...],
     key: bytes,
     *,
+    set_aside: tuple[BidFile, ...] = (),
     generated_at: str = "",
 ) -> dict[str, bytes]:
     """File name -> workbook bytes, one per panel member with scale criteria to score, each
-    sealed to its evaluator with the tender's ``key`` (see ``fingerprints.sheet_seal``)."""
+    sealed to its evaluator with the tender's ``key`` (see ``fingerprints.sheet_seal``).
+    The bids ``set_aside`` before scoring are named on each sheet's cover, not scored."""
     stamp = scoring_sheet_fingerprint(config, tree)
+    note = set_aside_note(tree, set_aside)
     books = {}
     for evaluator in config.panel:
         leaves = [
@@ -64,7 +70,7 @@ def render_sheets(
         ]
         if leaves:
             books[sheet_name(config.reference, evaluator.id)] = _workbook(
-                config, evaluator.id, evaluator.role, leaves, bids, stamp, key, generated_at
+                config, evaluator.id, evaluator.role, leaves, bids, stamp, key, generated_at, note
             )
     return books
 
@@ -78,6 +84,7 @@ def _workbook(
     stamp: str,
     key: bytes,
     generated_at: str,
+    note: str,
 ) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -98,6 +105,15 @@ def _workbook(
         text(row, 1, label, BOLD)
         text(row, 2, value, WRAPPED)
         sheet.row_dimensions[row].height = LINE_HEIGHT * wrapped_lines(value, WIDTHS["B"])
+    if note:  # beside the header, above the seal; the reader reads only columns A and B there
+        text(1, NOTE_COLUMN, note, WRAPPED)
+        sheet.merge_cells(start_row=1, start_column=NOTE_COLUMN, end_row=NOTE_ROWS, end_column=6)
+        lines = wrapped_lines(note, sum(WIDTHS[c] for c in "DEF"))
+        room = sum(sheet.row_dimensions[r].height or LINE_HEIGHT for r in range(1, NOTE_ROWS + 1))
+        if LINE_HEIGHT * lines > room:
+            sheet.row_dimensions[NOTE_ROWS].height = (
+                (sheet.row_dimensions[NOTE_ROWS].height or LINE_HEIGHT) + LINE_HEIGHT * lines - room
+            )
     text(SEAL_ROW, SEAL_COLUMN - 1, "Seal", BOLD)
     text(SEAL_ROW, SEAL_COLUMN, sheet_seal(key, stamp, evaluator))
     for column, label in enumerate(COLUMNS, start=1):

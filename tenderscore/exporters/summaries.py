@@ -8,7 +8,7 @@ Rendered from the export document, in the same sandbox as the report.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tenderscore.exporters.markdown import (
     aggregation_words,
@@ -18,7 +18,8 @@ from tenderscore.exporters.markdown import (
 from tenderscore.exporters.templating import environment, render
 from tenderscore.figures import number
 from tenderscore.report.criteria import document_section_leaves
-from tenderscore.report.types import BidPart, CellPart, ExportDocument
+from tenderscore.report.types import BidPart, CellPart, ExportDocument, SetAsidePart
+from tenderscore.report.wording import outcome_words
 from tenderscore.rules.aggregation import AGGREGATIONS
 
 TEMPLATE = "summary.md.j2"
@@ -38,22 +39,28 @@ def render_summaries(
         summary_name(reference, bid["id"]): render(
             bounded, TEMPLATE, _context(document, bid, compare_winner), what="summary"
         )
-        for bid in document["bids"]
+        for bid in [*document["bids"], *document["set_aside"]]
     }
 
 
-def _context(document: ExportDocument, bid: BidPart, compare: bool) -> dict[str, Any]:
+def _context(
+    document: ExportDocument, bid: BidPart | SetAsidePart, compare: bool
+) -> dict[str, Any]:
+    """What the template needs for ``bid``; one set aside before scoring has no scores, only
+    its outcome and gate answers."""
     ranked = [b for b in document["bids"] if b["eligible"]]
     winner = next((b for b in ranked if b["rank"] == 1), None)
     node_names = {node["id"]: node["name"] for node in document["criteria"]}
     specs = {node["id"]: node.get("spec", {}) for node in document["criteria"]}
-    cells = {cell["criterion"]: cell for cell in bid["criteria"]}
+    scored = cast(BidPart, bid) if "criteria" in bid else None
+    cells = {cell["criterion"]: cell for cell in scored["criteria"]} if scored else {}
     by_section = {
         section: [cells[leaf] for leaf in document_section_leaves(document, section)]
         for section in document["sections"]
+        if scored
     }
     comparison = []
-    if compare and winner is not None and winner["id"] != bid["id"]:
+    if compare and scored and winner is not None and winner["id"] != bid["id"]:
         theirs = {cell["criterion"]: cell["points"] for cell in winner["criteria"]}
         comparison = [
             {"criterion": leaf, "yours": cells[leaf]["points"], "winner": theirs[leaf]}
@@ -82,6 +89,8 @@ def _context(document: ExportDocument, bid: BidPart, compare: bool) -> dict[str,
         "method": document["method"],
         "total_unit": AGGREGATIONS[document["method"]["aggregation"]].unit,
         "bid": bid,
+        "set_aside": scored is None,
+        "outcomes": [outcome_words(e["kind"], e["reason"]) for e in bid["exclusions"]],
         "winner": winner if (compare or (winner and winner["id"] == bid["id"])) else None,
         "ranked_count": len(ranked),
         "criteria": document["criteria"],

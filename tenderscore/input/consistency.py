@@ -11,14 +11,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from tenderscore.errors import Problem, did_you_mean
+from tenderscore.input.bidfile import BidFile
 from tenderscore.input.hierarchy import CriteriaTree, TreeNode, iter_nodes
 from tenderscore.input.models import (
     LARGEST,
-    BidFile,
     Minimum,
     RelativeToBestValue,
     ScaleCriterion,
     TenderFile,
+)
+from tenderscore.input.outcomes import (
+    NEVER_SCORED,
+    Exclusion,
+    exclusions_before_scoring,
+    is_scored,
 )
 from tenderscore.input.panel import assigned_evaluators, removed
 from tenderscore.input.schema_errors import is_placeholder
@@ -325,13 +331,16 @@ def _duplicate_bid_ids(bids: Sequence[Sourced]) -> list[Problem]:
 def check_bid(
     config: TenderFile, tree: CriteriaTree, sourced: Sourced, *, require_scores: bool = True
 ) -> list[Problem]:
+    """Everything wrong with one bid against the criteria. A bid set aside before scoring
+    (``tenderscore.input.outcomes``) needs no price, answers or scores, and may have no
+    scores: they would not be used."""
     bid: BidFile = sourced.model
     doc = sourced.document
-    problems = list(placeholder_problems(doc))
-    problems += _price_problems(config, tree, sourced)
     answerable = {leaf.id: leaf for leaf in tree.leaves if leaf.kind == "numeric"}
     answerable |= {gate.id: gate for gate in tree.gates}
     scale = {leaf.id: leaf for leaf in tree.leaves if leaf.kind == "scale"}
+    problems = list(placeholder_problems(doc))
+    unreadable_gate = False
     for criterion, answer in bid.answers.items():
         node = answerable.get(criterion)
         if node is None:
@@ -343,8 +352,17 @@ def check_bid(
                 )
             )
         else:
-            problems += _answer_problems(doc, node, answer)
-    for criterion in answerable:
+            wrong = _answer_problems(doc, node, answer)
+            unreadable_gate |= bool(wrong) and node.is_gate
+            problems += wrong
+    if unreadable_gate:  # the bid's stage depends on its gate answers: nothing more to say
+        return problems
+    before = exclusions_before_scoring(tree, bid)
+    scored = is_scored(config, before)
+    if scored:
+        problems += _price_problems(config, tree, sourced)
+    required = answerable if scored else {} if bid.outcome else {g.id: g for g in tree.gates}
+    for criterion in required:
         if criterion not in bid.answers:
             problems.append(
                 doc.problem(
@@ -354,6 +372,8 @@ def check_bid(
                     field="answers",
                 )
             )
+    if not scored:
+        return problems + _set_aside_scores(doc, bid, before)
     for section in ("scores", "consensus"):
         for criterion in getattr(bid, section):
             if criterion not in scale:
@@ -367,6 +387,29 @@ def check_bid(
     for leaf in scale.values():
         problems += _score_problems(config, tree, sourced, leaf, require_scores)
     return problems
+
+
+def _set_aside_scores(
+    doc: YamlDocument, bid: BidFile, exclusions: Sequence[Exclusion]
+) -> list[Problem]:
+    """One problem for scores recorded on a bid that is not scored."""
+    section = "scores" if bid.scores else "consensus" if bid.consensus else None
+    if section is None:
+        return []
+    why = exclusions[0].reason
+    fix = (
+        "delete them"
+        if exclusions[0].kind in NEVER_SCORED
+        else "delete them, or set full_scoring: true in tender.yaml to score every bid"
+    )
+    return [
+        doc.problem(
+            (section,),
+            f"bid {bid.id!r} is set aside before scoring ({why}), so its {section} would "
+            f"not be used: {fix}",
+            key=True,
+        )
+    ]
 
 
 def _unknown_criterion(

@@ -12,13 +12,15 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from tenderscore.errors import InputError, Problem, did_you_mean
+from tenderscore.input.bidfile import BidFile, EvaluatorScore
 from tenderscore.input.catalogue import shipped_criteria
 from tenderscore.input.consistency import Sourced, check_bids, check_tender
 from tenderscore.input.fingerprints import file_digest
 from tenderscore.input.hierarchy import CriteriaTree, build_tree
 from tenderscore.input.keys import KEY_FILE, read_sheet_key
 from tenderscore.input.lock import lock_problems, read_lock
-from tenderscore.input.models import BidFile, CriteriaSet, EvaluatorScore, TenderFile, Weighting
+from tenderscore.input.models import CriteriaSet, TenderFile, Weighting
+from tenderscore.input.outcomes import bid_is_scored
 from tenderscore.input.reading import read_input
 from tenderscore.input.schema_errors import validate_document
 from tenderscore.input.scoresheets import BID_FIELD, read_sheet
@@ -200,13 +202,16 @@ class _Loader:
             self.problems.append(self.scores_not_checked())
         if self.problems:
             raise InputError(self.problems)
+        models = [bid.model for bid in bids]
+        scored = [bid_is_scored(config, tree, bid) for bid in models]
         return Tender(
             root=self.root,
             config=config,
             criteria_source=label,
             criteria=nodes,
             tree=tree,
-            bids=tuple(bid.model for bid in bids),
+            bids=tuple(bid for bid, yes in zip(models, scored, strict=True) if yes),
+            set_aside=tuple(bid for bid, yes in zip(models, scored, strict=True) if not yes),
             sources=tuple(self.sources),
             lock_digest=self.lock_digest,
         )
@@ -268,7 +273,9 @@ class _Loader:
     def merge_sheets(
         self, config: TenderFile, tree: CriteriaTree, bids: list[Sourced]
     ) -> list[Sourced]:
-        """Add the scores from filled scoring sheets in scores/*.xlsx to the bids."""
+        """Add the scores from filled scoring sheets in scores/*.xlsx to the bids. A sheet
+        issued before a bid was withdrawn or excluded may score it: those scores are not
+        used, as the bid is set aside (the report says so)."""
         directory = self.root / SCORES_DIR
         paths = sorted(directory.glob("*.xlsx")) if directory.is_dir() else []
         if not paths:
@@ -320,7 +327,7 @@ class _Loader:
         result = []
         for bid in bids:
             extra = added.get(bid.model.id)
-            if extra:
+            if extra and bid_is_scored(config, tree, bid.model):  # else withdrawn since issue
                 merged_scores = {c: dict(v) for c, v in bid.model.scores.items()}
                 for criterion, entries in extra.items():
                     merged_scores.setdefault(criterion, {}).update(entries)

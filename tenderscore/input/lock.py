@@ -41,17 +41,21 @@ def published_rules(config: TenderFile, tree: CriteriaTree) -> dict[str, Any]:
         }
         for node in tree.nodes.values()
     }
-    return {
-        "reference": config.reference,
-        "term_years": config.term_years,
-        "discount_rate": config.discount_rate,
-        "weighting": tree.weighting,
-        "criteria": criteria,
-        "price": _price_rule(config),
-        "aggregation": config.aggregation.model_dump(mode="json"),
-        "score_aggregation": config.score_aggregation,
-        "tie_break": list(config.tie_break),
-    } | _rounding(config)
+    return (
+        {
+            "reference": config.reference,
+            "term_years": config.term_years,
+            "discount_rate": config.discount_rate,
+            "weighting": tree.weighting,
+            "criteria": criteria,
+            "price": _price_rule(config),
+            "aggregation": config.aggregation.model_dump(mode="json"),
+            "score_aggregation": config.score_aggregation,
+            "tie_break": list(config.tie_break),
+        }
+        | _rounding(config)
+        | ({"full_scoring": True} if config.full_scoring else {})
+    )
 
 
 def _price_rule(config: TenderFile) -> dict[str, Any]:

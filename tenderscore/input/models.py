@@ -1,4 +1,4 @@
-"""Pydantic types for the input files: ``tender.yaml``, criteria sets and ``bids/*.yaml``.
+"""Pydantic types for ``tender.yaml`` and criteria sets (bid files: ``tenderscore.input.bidfile``).
 
 Models are frozen and reject unknown keys; field descriptions feed the published JSON Schema
 (``tenderscore schema``) so that editors can autocomplete and check the YAML. Checks that need
@@ -486,6 +486,12 @@ class TenderFile(StrictModel):
         default_factory=lambda: Rounding(),
         description="Rounding the tender publishes, by stage: value, points, section, total.",
     )
+    full_scoring: bool = Field(
+        False,
+        description="Score every bid, including those that failed a gate or were excluded on "
+        "a ground. By default they are set aside before scoring: left out of the evaluators' "
+        "sheets and the moderation agenda.",
+    )
     panel: list[Evaluator] = Field(default_factory=list, description="The evaluation panel.")
     conflicts: list[Declaration] = Field(
         default_factory=list,
@@ -503,92 +509,3 @@ class TenderFile(StrictModel):
     )
     sensitivity: SensitivitySettings = Field(default_factory=lambda: SensitivitySettings())
     moderation: ModerationSettings = Field(default_factory=lambda: ModerationSettings())
-
-
-# --- bids ----------------------------------------------------------------------------------
-
-
-class Adjustment(StrictModel):
-    """A monetised adjustment, e.g. training days x cost per day."""
-
-    name: Text
-    quantity: FiniteFloat = Field(ge=0)
-    unit_cost: FiniteFloat
-    recurring: bool = Field(False, description="Incurred every contract year, not once.")
-
-
-class WholeLifeCost(StrictModel):
-    """Costs over the contract term; see docs/input-format.md for the discounting convention."""
-
-    one_off: dict[str, Money] = Field(
-        default_factory=dict, description="Costs incurred once at the start (year 0)."
-    )
-    annual: dict[str, Money | list[Money]] = Field(
-        default_factory=dict,
-        description="Yearly costs: one figure for every year, or a list with one per year.",
-    )
-    exit: Money = Field(0.0, description="Exit and transition cost at the end of the term.")
-    adjustments: list[Adjustment] = Field(default_factory=list)
-
-
-class PriceData(StrictModel):
-    total: Money | None = Field(None, description="A single total price.")
-    whole_life: WholeLifeCost | None = Field(None, description="A whole-life cost model.")
-    note: str | None = None
-
-    @model_validator(mode="after")
-    def _check_one_form(self) -> PriceData:
-        if (self.total is None) == (self.whole_life is None):
-            raise ValueError("give exactly one of total or whole_life")
-        return self
-
-
-class EvaluatorScore(StrictModel):
-    score: FiniteFloat
-    comment: str | None = Field(None, description="The evaluator's reason, citing the bid.")
-
-
-class Consensus(StrictModel):
-    score: FiniteFloat
-    reason: Text = Field(description="Why the panel agreed this score (mandatory).")
-
-
-GateAnswer = Literal["pass", "fail"]
-
-
-class GateResponse(StrictModel):
-    answer: GateAnswer
-    note: str | None = None
-
-
-class BidFile(StrictModel):
-    """One supplier's bid: ``bids/<anything>.yaml``."""
-
-    id: Identifier
-    name: Text = Field(description="Supplier name as shown in reports (untrusted text).")
-    price: PriceData | None = None
-    answers: dict[str, Any] = Field(
-        default_factory=dict,
-        json_schema_extra={
-            "additionalProperties": {
-                "anyOf": [
-                    {"type": "number"},
-                    {"enum": ["pass", "fail"]},
-                    GateResponse.model_json_schema(),
-                ]
-            }
-        },
-        description="Answers to numeric criteria (numbers) and gates ('pass' or 'fail').",
-    )
-    scores: dict[str, dict[str, EvaluatorScore]] = Field(
-        default_factory=dict, description="criterion id -> evaluator id -> score and comment."
-    )
-    consensus: dict[str, Consensus] = Field(
-        default_factory=dict, description="criterion id -> moderated score with its reason."
-    )
-    investigation: Text | None = Field(
-        None,
-        description="For an abnormally low price: what the bidder was asked, what it answered "
-        "and the conclusion (Procurement Act 2023 s19).",
-    )
-    notes: str | None = None

@@ -15,7 +15,9 @@ from tenderscore.input.reading import read_input
 from tenderscore.memory import collector_paused
 
 EXPORT_SCHEMA = "tenderscore/export"
-EXPORT_VERSION = 3  # 3: official or what-if run; 2: reasons by evaluator, ten ranks kept
+EXPORT_VERSION = 4
+"""4: typed outcomes and bids set aside before scoring; 3: official or what-if run;
+2: reasons by evaluator, ten ranks kept."""
 SECTIONS = (
     "run",
     "tender",

@@ -6,7 +6,8 @@ import json
 
 from pydantic import BaseModel
 
-from tenderscore.input.models import BidFile, CriteriaSet, TenderFile
+from tenderscore.input.bidfile import BidFile
+from tenderscore.input.models import CriteriaSet, TenderFile
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "tender": TenderFile,

@@ -7,8 +7,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tenderscore.errors import UsageError, did_you_mean
+from tenderscore.input.bidfile import BidFile
 from tenderscore.input.hierarchy import CriteriaTree, build_tree
-from tenderscore.input.models import BidFile, Node, TenderFile
+from tenderscore.input.models import Node, TenderFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +35,12 @@ class Tender:
     criteria: tuple[Node, ...]
     tree: CriteriaTree
     bids: tuple[BidFile, ...]
+    """The bids to score; those set aside before scoring are in ``set_aside``."""
     sources: tuple[SourceFile, ...] = ()
     lock_digest: str | None = None
     """The digest of the published rules in the tender's criteria lock, if it is locked."""
+    set_aside: tuple[BidFile, ...] = ()
+    """Bids not scored: withdrawn, late, failed a gate or excluded (``input.outcomes``)."""
 
     def with_weights(self, weights: Mapping[str, float]) -> Tender:
         """The same tender re-weighted by node id, each level renormalised to sum to 1.

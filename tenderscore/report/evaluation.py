@@ -48,6 +48,7 @@ def evaluation_document(
             for bid in evaluation.ranked
         ],
         "bids": [_bid(bid, evaluation) for bid in evaluation.bids],
+        "set_aside": [_plain(bid) for bid in evaluation.set_aside],
         "warnings": [dataclasses.asdict(finding) for finding in evaluation.findings],
     }
     if robustness is not None:

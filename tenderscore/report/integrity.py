@@ -31,7 +31,12 @@ def broken_references(document: ExportDocument) -> Iterator[Found]:
     if document["run"]["official"] == bool(document["run"]["name"]):
         yield "run", "a what-if has a name, the official run none"
     bids = [bid["id"] for bid in document["bids"]]
-    yield from _unique("bids", bids)
+    yield from _unique("bids and set_aside", [*bids, *(b["id"] for b in document["set_aside"])])
+    for k, set_aside in enumerate(document["set_aside"]):
+        gates = [gate["criterion"] for gate in set_aside["gates"]]
+        yield from _within(f"set_aside[{k}].gates", gates, known)
+        if not set_aside["exclusions"]:
+            yield f"set_aside[{k}].exclusions", "the outcome that set the bid aside"
     bid_set, panel = set(bids), {member["id"] for member in document["panel"]}
     yield from _within("ranking", [entry["bid"] for entry in document["ranking"]], bid_set, "bid")
     for k, bid in enumerate(document["bids"]):
@@ -55,6 +60,8 @@ def _bid_references(
     if missing or not known.issuperset(bid["node_points"]) or set(bid["node_points"]) != known:
         yield f"{where}.node_points", "points for each criterion and section, and no others"
     yield from _within(f"{where}.gates", [gate["criterion"] for gate in bid["gates"]], known)
+    if bid["eligible"] == bool(bid["exclusions"]):
+        yield f"{where}.exclusions", "an outcome for each bid not ranked, and none for the others"
     for c, cell in enumerate(bid["criteria"]):
         scorers = list(cell["evaluator_scores"] or {})
         yield from _within(f"{where}.criteria[{c}].evaluator_scores", scorers, panel, "evaluator")

@@ -29,6 +29,7 @@ from tenderscore.input.models import (
     Seed,
     Weighting,
 )
+from tenderscore.input.outcomes import ExclusionKind
 from tenderscore.rules.aggregation import AggregationName
 from tenderscore.rules.price import PriceFormulaName
 from tenderscore.rules.rounding import NO_ROUNDING, RoundingRule
@@ -193,9 +194,18 @@ class GatePart(TypedDict):
 
 
 class ExclusionPart(TypedDict):
-    rule: Literal["gate", "minimum"]
-    criterion: str
+    kind: ExclusionKind
+    criterion: str | None
     reason: str
+
+
+class SetAsidePart(TypedDict):
+    """A bid not scored: withdrawn, late, or failed a gate or excluded before scoring."""
+
+    id: Identifier
+    name: str
+    gates: list[GatePart]
+    exclusions: list[ExclusionPart]
 
 
 class CostLinePart(TypedDict):
@@ -471,6 +481,7 @@ class ExportDocument(TypedDict):
     sections: list[Identifier]
     ranking: list[RankingEntry]
     bids: list[BidPart]
+    set_aside: list[SetAsidePart]
     warnings: list[FindingPart]
     panel: list[PanelMember]
     moderation: ModerationPart

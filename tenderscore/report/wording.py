@@ -6,9 +6,16 @@ same finding must be said in the same words everywhere, so each phrasing lives h
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import numpy as np
 
 from tenderscore.figures import number
+from tenderscore.input.bidfile import BidFile
+from tenderscore.input.hierarchy import CriteriaTree
+from tenderscore.input.outcomes import ExclusionKind, exclusions_before_scoring
+from tenderscore.report.types import ExportDocument
 from tenderscore.rules.aggregation import AGGREGATIONS
 from tenderscore.sensitivity.analysis import SensitivityReport
 
@@ -16,6 +23,74 @@ WHAT_IF = "WHAT-IF, not the official evaluation"
 DRAFT = "DRAFT, not ready to award"
 OFFICIAL_DRAFT = "official draft"  # the Audit sheet's run, read back by verify
 """The mark of a run with other weights than the tender's, where a reader looks first."""
+
+OUTCOME_TITLES: dict[ExclusionKind, str] = {
+    "gate": "Failed a pass/fail requirement",
+    "minimum": "Below a minimum standard",
+    "excluded": "Excluded",
+    "abnormally_low": "Abnormally low tender, disregarded after investigation (Procurement "
+    "Act 2023 s19)",
+    "withdrawn": "Withdrawn by the bidder",
+    "late": "Late, received after the deadline",
+}
+"""What each kind of outcome is called, wherever a bid that is not ranked is listed."""
+SET_ASIDE = "set aside before scoring"
+
+
+def outcome_words(kind: ExclusionKind, reason: str) -> str:
+    """One outcome, as every output says it: its title, then its reason."""
+    return f"{OUTCOME_TITLES[kind]}: {reason}"
+
+
+def set_aside_words(bids: Sequence[tuple[str, ExclusionKind]]) -> str:
+    """The sentence that says which bids (name, first outcome kind) were set aside before
+    scoring, so were on no evaluator's sheet and no moderation agenda."""
+    listed = "; ".join(f"{name} ({_lower_first(OUTCOME_TITLES[kind])})" for name, kind in bids)
+    return (
+        f"Set aside before scoring, so not on the evaluators' sheets or the moderation "
+        f"agenda: {listed}."
+    )
+
+
+def set_aside_note(tree: CriteriaTree, bids: Sequence[BidFile]) -> str:
+    """``set_aside_words`` for a loaded tender's ``set_aside`` bids ("" when there are none)."""
+    if not bids:
+        return ""
+    return set_aside_words([(b.name, exclusions_before_scoring(tree, b)[0].kind) for b in bids])
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class NotRanked:
+    """A bid that is not ranked, as the outputs list it: scored and then excluded, or set
+    aside before scoring; ``outcomes`` in words (``outcome_words``)."""
+
+    id: str
+    name: str
+    set_aside: bool
+    outcomes: tuple[str, ...]
+
+    @property
+    def stage(self) -> str:
+        return SET_ASIDE if self.set_aside else "scored, then not ranked"
+
+
+def not_ranked(document: ExportDocument) -> list[NotRanked]:
+    """Every bid the document does not rank: those scored first, then those set aside."""
+    scored = [bid for bid in document["bids"] if not bid["eligible"]]
+    return [
+        NotRanked(
+            bid["id"],
+            bid["name"],
+            set_aside=k >= len(scored),
+            outcomes=tuple(outcome_words(e["kind"], e["reason"]) for e in bid["exclusions"]),
+        )
+        for k, bid in enumerate([*scored, *document["set_aside"]])
+    ]
+
 
 SAMPLING_WORDS = {  # {whose}: the published weights, or a what-if's
     "uniform": "uniformly (no preference information)",

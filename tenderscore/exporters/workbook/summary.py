@@ -13,6 +13,7 @@ from tenderscore.exporters.workbook.writer import (
     WorkbookWriter,
 )
 from tenderscore.report.types import BidPart, sensitivity_of
+from tenderscore.report.wording import not_ranked
 
 
 def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
@@ -61,13 +62,15 @@ def write_summary(w: WorkbookWriter, sheet: Worksheet) -> None:
             cached=leader,
         )
     r = _live_ranking(w, sheet, winner_row + 2, ranked) + 1
-    excluded = [bid for bid in w.bids if not bid["eligible"]]
-    if excluded:
-        w.heading(sheet, r, 1, "Excluded bids")
-        for bid in excluded:
+    unranked = not_ranked(w.doc)
+    if unranked:
+        w.heading(sheet, r, 1, "Bids not ranked")
+        last_column = 4 + len(sections)
+        for entry in unranked:
             r += 1
-            w.text(sheet, r, 1, bid["name"])
-            w.text(sheet, r, 2, "; ".join(e["reason"] for e in bid["exclusions"]))
+            w.text(sheet, r, 2, entry.name)
+            outcome = f"{entry.stage[:1].upper()}{entry.stage[1:]}. {'; '.join(entry.outcomes)}"
+            w.prose_across(sheet, r, 3, last_column, outcome)
     r += 2
     w.heading(sheet, r, 1, "Robustness (published weights)")
     w.note(

@@ -96,7 +96,8 @@ class WorkbookWriter:
         self.sheet_cells: dict[Worksheet, SheetCells] = {}
         self.widths: dict[Worksheet, dict[int, int]] = {}
         self.print_areas: dict[Worksheet, str] = {}
-        self.wrapped: dict[Worksheet, list[tuple[int, int, str]]] = {}
+        self.wrapped: dict[Worksheet, list[tuple[int, int, str, int]]] = {}
+        """Per sheet: row, first column, text and the number of columns it spans."""
         self.together: dict[Worksheet, list[tuple[int, int]]] = {}
         self.styles = Styles(self.book)
         self.figures = bid_figures(document)
@@ -143,7 +144,15 @@ class WorkbookWriter:
         self.cells_of(sheet).text(row, column, value, self.styles.for_text(value, WRAPPED))
         widths = self.widths.setdefault(sheet, {})
         widths[column] = max(widths.get(column, 0), width)
-        self.wrapped.setdefault(sheet, []).append((row, column, value))
+        self.wrapped.setdefault(sheet, []).append((row, column, value, 1))
+
+    def prose_across(self, sheet: Worksheet, row: int, first: int, last: int, value: str) -> None:
+        """Long text wrapped across columns ``first``-``last`` merged into one cell, where the
+        columns already have the widths of a table above it (the Summary's not-ranked list
+        under the ranking)."""
+        self.cells_of(sheet).text(row, first, value, self.styles.for_text(value, WRAPPED))
+        sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+        self.wrapped.setdefault(sheet, []).append((row, first, value, last - first + 1))
 
     def row_heights(self, sheet: Worksheet) -> dict[int, float]:
         """Heights for the rows holding wrapped text, from the final column widths: neither
@@ -151,8 +160,9 @@ class WorkbookWriter:
         them wrapped lines print over each other."""
         widths = self.widths.get(sheet, {})
         lines: dict[int, int] = {}
-        for row, column, value in self.wrapped.get(sheet, ()):
-            needed = wrapped_lines(value, max(widths.get(column, 10), 10))
+        for row, column, value, span in self.wrapped.get(sheet, ()):
+            width = sum(max(widths.get(c, 10), 10) for c in range(column, column + span))
+            needed = wrapped_lines(value, width)
             lines[row] = max(lines.get(row, 1), needed)
         return {row: LINE_HEIGHT * count for row, count in lines.items() if count > 1}
 
@@ -198,7 +208,7 @@ class WorkbookWriter:
             longest = max(len(word) for word in label.split()) if label.split() else 0
             wanted = min(max(len(line) for line in label.split("\n")), HEADER_WIDEST)
             widths[column] = max(widths.get(column, 8), max(longest, wanted) + 2)
-            self.wrapped.setdefault(sheet, []).append((row, column, label))
+            self.wrapped.setdefault(sheet, []).append((row, column, label, 1))
 
     def title(self, sheet: Worksheet, text: str) -> None:
         """The sheet's first line; a what-if says so first, on every sheet."""
