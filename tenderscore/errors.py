@@ -73,7 +73,9 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean {match[0]!r}?" if match else ""
 
 
-SHOWN_ALIKE = 10  # problems of one kind in one file listed before the rest are counted
+SHOWN_ALIKE = 20
+"""Problems of one kind in one file listed before the rest are counted: more than the
+placeholders `init` writes (11), so that each is listed at its line."""
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _FIGURE = re.compile(r"\d[\d,.]*")
 

@@ -67,8 +67,10 @@ def document_differences(saved: Any, fresh: Any, path: tuple[str, ...] = ()) -> 
         yield f"{where}: export has {_short(saved)}, recomputed {_short(fresh)}"
 
 
-def workbook_differences(saved: bytes, fresh: bytes) -> Iterator[str]:
-    """Cells that differ between a saved workbook and the one the inputs give now.
+def workbook_differences(saved: bytes, fresh: bytes, *, audit: bool = True) -> Iterator[str]:
+    """Cells that differ between a saved workbook and the one the inputs give now; the
+    Audit sheet (the approval, the conflicts record, the lock) too unless ``audit`` is False
+    (when inputs changed, its input rows differ and are reported as changed inputs).
 
     Both are streamed row by row (openpyxl's read-only mode): a 2,000-bid workbook has 1.8
     million cells.
@@ -81,8 +83,8 @@ def workbook_differences(saved: bytes, fresh: bytes) -> Iterator[str]:
     old = load_workbook(io.BytesIO(saved), read_only=True)
     new = load_workbook(io.BytesIO(fresh), read_only=True)
     for name in new.sheetnames:
-        if name == "Audit":
-            continue  # inputs are compared by hash; the time and command are the run's own
+        if name == "Audit" and not audit:
+            continue
         if name not in old.sheetnames:
             yield f"sheet {name} is missing from the workbook"
             continue
@@ -111,7 +113,9 @@ def _same_worksheets(saved: bytes, fresh: bytes) -> bool:
 
 def same(a: Any, b: Any) -> bool:
     """Equal, numbers within a relative 1e-9 (JSON and XML round trips may differ in the
-    last digit)."""
+    last digit); an empty text and an empty cell alike (a re-save drops empty strings)."""
+    if a in ("", None) and b in ("", None):
+        return True
     numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (a, b))
     if numbers:
         return bool(abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b)))
@@ -166,7 +170,8 @@ def verify_export(tender_dir: Path, saved_path: Path) -> list[str]:
     else:
         from tenderscore.exporters.workbook import render_workbook
 
-        differences += limited(workbook_differences(saved, render_workbook(document)))
+        fresh_book = render_workbook(document)
+        differences += limited(workbook_differences(saved, fresh_book, audit=not differences))
     return differences
 
 

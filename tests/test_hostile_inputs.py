@@ -250,8 +250,8 @@ def test_forty_thousand_unknown_keys_are_summarised(tender: Path) -> None:
     message = run_cli(["validate", tender], exit_code=2).stderr
     lines = message.splitlines()
     assert lines[-1] == "40000 problems found."
-    assert "and 39,990 more like this: unknown key '...'" in message
-    assert len(lines) == 12
+    assert "and 39,980 more like this: unknown key '...'" in message
+    assert len(lines) == 22
 
 
 def test_ids_that_differ_only_in_case_are_duplicates(tender: Path) -> None:

@@ -50,8 +50,15 @@ def test_init_scaffolds_a_tender_that_validates_once_filled(tmp_path: Path, crit
     assert "tender.yaml:5:8: title: still the placeholder '<what is being bought>'" in message
     assert "tender.yaml:6:8: buyer: still the placeholder '<contracting authority>'" in message
     assert "panel[0].role: still the placeholder" in message
+    assert "conflicts[2].interest: still the placeholder '<none, or the interest" in message
+    assert "conflicts[0].declared: expected a valid date" in message
+    assert "(still the template's placeholder: fill it in)" in message
+    assert message.count("conflicts[0].declared") == 1  # one message a place
+    assert "more like this" not in message  # each placeholder at its own line
     tender = target / "tender.yaml"
-    tender.write_text(re.sub(r'"<[^"]*>"', '"Filled in"', tender.read_text()))
+    text = tender.read_text().replace('"<YYYY-MM-DD>"', "2026-09-01")
+    text = text.replace('"<none, or the interest declared>"', "none")
+    tender.write_text(re.sub(r'"<[^"]*>"', '"Filled in"', text))
     template = yaml.safe_load((target / "bid-template.yaml").read_text())
     (target / "bids" / "acme.yaml").write_text(yaml.safe_dump(_fill(template)))
     assert "ok (1 bids" in run_cli(["validate", target]).stdout

@@ -121,6 +121,42 @@ def test_disregarding_an_abnormally_low_tender_moves_the_award_and_is_said(
     assert "bid 'brightwater': the price is abnormally low and no investigation" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("outcome", "words"),
+    [
+        (
+            "status: excluded\n  reason: Convicted of a listed offence on 2 May 2026.\n"
+            "  ground: mandatory exclusion ground, Procurement Act 2023 Schedule 6 paragraph 1",
+            "Excluded: Convicted of a listed offence on 2 May 2026. Ground: mandatory exclusion "
+            "ground, Procurement Act 2023 Schedule 6 paragraph 1",
+        ),
+        (
+            "status: withdrawn\n  reason: By letter of 3 October 2026.",
+            "Withdrawn by the bidder: By letter of 3 October 2026.",
+        ),
+        (
+            "status: late\n  reason: Received at 12:01 on 29 September 2026.",
+            "Late, received after the deadline: Received at 12:01 on 29 September 2026.",
+        ),
+    ],
+)
+def test_each_recorded_outcome_reaches_the_report_and_the_bidder(
+    tender: Path, outcome: str, words: str
+) -> None:
+    """Ember set aside by its recorded outcome: no scores needed, the report's table and its
+    own summary give the outcome in its words."""
+    path = tender / "bids" / "ember-oak.yaml"
+    _without(path, "scores")
+    path.write_text(path.read_text() + f"outcome:\n  {outcome}\n")
+    run_cli(["evaluate", tender, "--format", "md"])
+    report = (tender / "out" / f"{REFERENCE}-report.md").read_text()
+    assert f"| Ember \\& Oak Analytics LLP | set aside before scoring | {words} |" in report
+    run_cli(["summaries", tender])
+    summary = (tender / "out" / "summaries" / f"{REFERENCE}-summary-ember.md").read_text()
+    assert f"- {words}" in summary
+    assert "## Your scores" not in summary
+
+
 def test_a_what_if_is_never_held_back_and_takes_no_draft(tender: Path) -> None:
     _without(tender / ALBION, "consensus")
     run_cli(["evaluate", tender, "--weights", "cost=50", "--format", "md"])
@@ -222,6 +258,23 @@ def test_the_approval_is_recorded_shown_and_goes_stale_when_an_input_changes(
     audit = load_workbook(tender / "out" / f"{REFERENCE}-evaluation.xlsx")["Audit"]
     row = next(r for r in audit.iter_rows(values_only=True) if r[0] == "Approval")
     assert str(row[1]).startswith("STALE: CPO")
+
+
+def test_verify_catches_an_approval_forged_in_an_export(tender: Path) -> None:
+    """The approval an export shows is recomputed from approval.yaml and the inputs, in the
+    JSON and in the workbook's Audit sheet alike."""
+    run_cli(["evaluate", tender])
+    saved = tender / "out" / f"{REFERENCE}-evaluation.json"
+    saved.write_text(saved.read_text().replace('"approved_by": "CPO"', '"approved_by": "ACC"'))
+    result = run_cli(["verify", tender, saved], exit_code=4)
+    assert "approval.approved_by: export has 'ACC', recomputed 'CPO'" in result.stdout
+    book_path = tender / "out" / f"{REFERENCE}-evaluation.xlsx"
+    book = load_workbook(book_path)
+    audit = book["Audit"]
+    cell = next(c for row in audit.iter_rows() for c in row if c.value == "CPO")
+    cell.value = "ACC"
+    book.save(book_path)
+    assert "Audit!" in run_cli(["verify", tender, book_path], exit_code=4).stdout
 
 
 def test_approval_needs_a_ready_evaluation_and_replace_to_record_again(tender: Path) -> None:

@@ -104,6 +104,7 @@ _ASIDE = {
     "moderation": None,
     "sensitivity": None,
     "scenarios": None,
+    "conflicts": None,
 }
 
 
@@ -189,7 +190,12 @@ class _Loader:
         nodes = tuple(criteria.model.criteria)
         weighting = self.weighting(tender, criteria)
         tree = build_tree(nodes, weighting=weighting, overrides=config.weights)
-        self.problems += check_tender(tender, criteria, prefix, tree)
+        reported = {(p.path, p.line, p.column) for p in self.problems if p.line is not None}
+        self.problems += [  # one message a place: a placeholder the schema already refused
+            p
+            for p in check_tender(tender, criteria, prefix, tree)
+            if (p.path, p.line, p.column) not in reported
+        ]
         if not self.problems and self.against_lock:
             self.check_lock(config, tree)
         if self.with_bids:

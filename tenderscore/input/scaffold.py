@@ -41,6 +41,11 @@ def _tender(criteria: CriteriaSet, reference: str) -> str:
         f"    sections: [{sections}]"
         for e in PANEL
     )
+    conflicts = "\n".join(
+        f'  - person: {e}\n    role: "<role, as on the panel>"\n'
+        f'    declared: "<YYYY-MM-DD>"\n    interest: "<none, or the interest declared>"'
+        for e in PANEL
+    )
     return f"""# Tender set up with `tenderscore init` from the criteria set {criteria.name!r}.
 # Fill in every <...>, then put one YAML file per bid in bids/ (see bid-template.yaml).
 # Publish the criteria, weights, price formula and tie-break rule before bids are opened.
@@ -61,6 +66,12 @@ aggregation:
 tie_break: []                   # e.g. [ethics, price]: declare it before bids are opened
 panel:
 {panel}
+# The conflicts assessment (Procurement Act 2023 s81-83): a declaration from everyone who can
+# influence the decision (each panel member, moderators, the approving officer), made before
+# any scoring sheet is issued. For an interest, add the bids it concerns, the assessment and
+# the mitigation: managed (disclosed, kept under review) or removed (takes no part).
+conflicts:
+{conflicts}
 moderation:
   disagreement_share: 0.3
 sensitivity:
