@@ -87,7 +87,12 @@ def bid(
         "scores": {
             "method": {f"E{k + 1}": {"score": s, "comment": "c"} for k, s in enumerate(scores)}
         },
+        "consensus": {"method": {"reason": AGREED_REASON}},
     }
+
+
+AGREED_REASON = "The method statement in section 2 names the delivery leads and a weekly plan."
+"""The panel's agreed reason (no moderated score) that a bid needs to be ready to award."""
 
 
 def copy_example(directory: Path, *, locked: bool = True) -> Path:

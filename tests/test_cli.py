@@ -69,7 +69,7 @@ def test_explain_shows_formulas() -> None:
     result = run_cli(["explain", EXAMPLE, "brightwater"])
     assert "relative_to_lowest: v = Pmin / P" in result.stdout
     assert "present value" in result.stdout
-    assert "consensus reason" in result.stdout
+    assert "agreed reason" in result.stdout
 
 
 def test_explain_unknown_bid_is_a_usage_error() -> None:

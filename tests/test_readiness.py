@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from openpyxl import load_workbook
 
 from conftest import copy_example, run_cli
@@ -28,6 +29,13 @@ def _without(path: Path, key: str) -> None:
     path.write_text(re.sub(rf"^{key}:.*?(?=^\S|\Z)", "", text, flags=re.S | re.M))
 
 
+def _without_consensus(path: Path, criterion: str) -> None:
+    """The bid file without the panel's agreed view of ``criterion``."""
+    data = yaml.safe_load(path.read_text())
+    del data["consensus"][criterion]
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
 def test_the_shipped_example_is_ready_to_award(tender: Path) -> None:
     run_cli(["evaluate", tender, "--format", "md"])
     report = (tender / "out" / f"{REFERENCE}-report.md").read_text()
@@ -37,11 +45,11 @@ def test_the_shipped_example_is_ready_to_award(tender: Path) -> None:
 
 def test_an_unresolved_dispute_blocks_the_award_and_a_draft_shows_it(tender: Path) -> None:
     """Albion's explainability: the panel scored 4, 3 and 5 (40% of the scale apart)."""
-    _without(tender / ALBION, "consensus")
+    _without_consensus(tender / ALBION, "explainability")
     result = run_cli(["evaluate", tender], exit_code=2)
     assert "Not ready to award:" in result.stderr
     assert "bid 'albion', criterion 'explainability' (IAM 4, DEC 3, HPA 5)" in result.stderr
-    assert "no consensus is recorded" in result.stderr
+    assert "no moderated score is recorded" in result.stderr
     assert "1 item open; nothing was written." in result.stderr
     assert not (tender / "out").exists()
 
@@ -49,7 +57,7 @@ def test_an_unresolved_dispute_blocks_the_award_and_a_draft_shows_it(tender: Pat
     assert not (tender / "out" / f"{REFERENCE}-report.md").exists()  # never the official name
     report = (tender / "out" / "draft" / f"{REFERENCE}-draft-report.md").read_text()
     assert report.startswith("# DRAFT, not ready to award: WPF-2026-DA-014")
-    assert "no consensus is recorded" in report
+    assert "no moderated score is recorded" in report
     assert "Leads in this draft: Albion Analytics Ltd" in report
     assert "Recommended for award" not in report
     book = load_workbook(tender / "out" / "draft" / f"{REFERENCE}-draft-evaluation.xlsx")
@@ -65,13 +73,34 @@ def test_a_consensus_reason_that_explains_nothing_blocks_the_award(
 ) -> None:
     """Too short, or the scale's descriptor for 4 restated."""
     bid = tender / ALBION
-    text = bid.read_text()
-    start = text.index("consensus:")
-    bid.write_text(
-        text[:start] + f"consensus:\n  explainability:\n    score: 4\n    reason: {reason!r}\n"
-    )
+    data = yaml.safe_load(bid.read_text())
+    data["consensus"]["explainability"] = {"score": 4, "reason": reason}
+    data["consensus"]["key_control"]["feedback"] = reason
+    bid.write_text(yaml.safe_dump(data, sort_keys=False))
     result = run_cli(["evaluate", tender, "--no-robustness"], exit_code=2)
-    assert "the consensus reason will not explain the score" in result.stderr
+    assert "'explainability' (IAM 4, DEC 3, HPA 5): the agreed reason will not explain" in (
+        result.stderr
+    )
+    assert "'key_control' (IAM 5, DEC 5, HPA 5): the feedback will not explain" in result.stderr
+
+
+def test_every_scored_criterion_needs_the_panels_reason_for_the_bidder(tender: Path) -> None:
+    """Without it, a summary would quote an evaluator's working notes or nothing; an agreed
+    reason without a score changes no total."""
+
+    def totals() -> list[float]:
+        out = run_cli(["evaluate", tender, "--json", "--no-export", "--no-robustness"]).stdout
+        return [bid["total"] for bid in json.loads(out)["bids"]]
+
+    with_reason = totals()
+    _without_consensus(tender / BRIGHTWATER, "key_control")
+    assert totals() == with_reason
+    result = run_cli(["evaluate", tender], exit_code=2)
+    assert (
+        "bid 'brightwater', criterion 'key_control' (IAM 4, DEC 4, HPA 4): no agreed reason "
+        "for the bidder" in result.stderr
+    )
+    assert "1 item open" in result.stderr
 
 
 def test_an_abnormally_low_price_waits_for_its_investigation(tender: Path) -> None:
@@ -147,6 +176,7 @@ def test_each_recorded_outcome_reaches_the_report_and_the_bidder(
     own summary give the outcome in its words."""
     path = tender / "bids" / "ember-oak.yaml"
     _without(path, "scores")
+    _without(path, "consensus")
     path.write_text(path.read_text() + f"outcome:\n  {outcome}\n")
     run_cli(["evaluate", tender, "--format", "md"])
     report = (tender / "out" / f"{REFERENCE}-report.md").read_text()
@@ -166,11 +196,11 @@ def test_a_what_if_is_never_held_back_and_takes_no_draft(tender: Path) -> None:
 
 def test_validate_lists_what_is_open(tender: Path) -> None:
     assert "Ready to award: nothing is open." in run_cli(["validate", tender]).stdout
-    _without(tender / ALBION, "consensus")
+    _without_consensus(tender / ALBION, "explainability")
     _without(tender / BRIGHTWATER, "investigation")
     out = run_cli(["validate", tender]).stdout
     assert "Not ready to award (2 open):" in out
-    assert "no consensus is recorded" in out
+    assert "no moderated score is recorded" in out
     assert "no investigation is recorded" in out
 
 
@@ -301,9 +331,9 @@ def test_bidders_hear_nothing_before_the_evaluation_is_ready(tender: Path) -> No
 
 
 def test_the_json_of_an_official_run_says_what_is_open(tender: Path) -> None:
-    _without(tender / ALBION, "consensus")
+    _without_consensus(tender / ALBION, "explainability")
     out = run_cli(["evaluate", tender, "--json", "--no-export", "--no-robustness"]).stdout
     document = json.loads(out)
     assert document["run"]["official"] is True
     assert len(document["readiness"]) == 1
-    assert "no consensus is recorded" in document["readiness"][0]
+    assert "no moderated score is recorded" in document["readiness"][0]

@@ -178,7 +178,7 @@ def test_a_failed_gate_sets_the_bid_aside_before_scoring(make_tender: MakeTender
     """Without full scoring c needs no scores, is not scored and is reported set aside;
     a (100) is still the lowest price."""
     unscored = bid("c", price=50, uk="fail")
-    del unscored["scores"]
+    del unscored["scores"], unscored["consensus"]
     result = evaluate(make_tender([bid("a", price=100), bid("b", price=125), unscored]))
     assert [b.id for b in result.bids] == ["a", "b"]
     (c,) = result.set_aside
@@ -404,7 +404,7 @@ def test_all_bids_excluded(make_tender: MakeTender) -> None:
     assert result.ranked == ()
     assert any(f.code == "no_eligible_bids" for f in result.findings)
     for entry in failing:
-        del entry["scores"]
+        del entry["scores"], entry["consensus"]
     set_aside = evaluate(make_tender(failing))
     assert (set_aside.bids, [b.id for b in set_aside.set_aside]) == ((), ["a", "b"])
     assert any(f.code == "no_eligible_bids" for f in set_aside.findings)

@@ -484,10 +484,6 @@ def summaries(
         Path | None,
         typer.Option(help="Directory [default: TENDER_DIR/out/summaries].", show_default=False),
     ] = None,
-    compare_winner: Annotated[
-        bool,
-        typer.Option(help="Include the successful bid's scores in the others' summaries."),
-    ] = True,
     template: TemplateOption = None,
 ) -> None:
     """Write one assessment summary per bidder (Procurement Act 2023 s50)."""
@@ -498,7 +494,7 @@ def summaries(
     result = pipeline.run(tender_dir, document=runs.run_info(), readiness="require")
     tender, document = result.tender, result.document
     assert document is not None
-    files = render_summaries(document, compare_winner=compare_winner, template_dir=template)
+    files = render_summaries(document, template_dir=template)
     directory = out or tender.root / "out" / "summaries"
     runs.write_files({directory / name: text.encode() for name, text in files.items()}, tender)
 

@@ -125,7 +125,7 @@ def render_explanation(
     for score in bid.criteria:
         working = Text(f"{score.formula}\n{score.working}")
         if score.consensus_reason:
-            working.append(f"\nconsensus reason: {score.consensus_reason}")
+            working.append(f"\nagreed reason: {score.consensus_reason}")
         table.add_row(
             Text(names[score.criterion]), number(score.raw), working, f"{score.points:.4f}"
         )

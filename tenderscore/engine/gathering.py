@@ -26,7 +26,10 @@ class PanelScores:
 
     evaluators: tuple[str, ...]
     scores: NDArray[np.float64]
-    consensus: dict[int, tuple[float, str]]
+    consensus: dict[int, float]
+    """Moderated scores by bid row."""
+    agreed: dict[int, tuple[str, str | None]]
+    """The panel's agreed reason and the bidder's feedback by bid row, moderated or not."""
     comments: tuple[tuple[str | None, ...], ...]
 
 
@@ -70,22 +73,22 @@ def panel_scores(tender: Tender, leaf: TreeNode) -> PanelScores:
         [[bid.scores[leaf.id][e].score for e in evaluators] for bid in tender.bids],
         dtype=np.float64,
     ).reshape(len(tender.bids), len(evaluators))
-    consensus = {
-        i: (bid.consensus[leaf.id].score, bid.consensus[leaf.id].reason)
-        for i, bid in enumerate(tender.bids)
-        if leaf.id in bid.consensus
+    recorded = {
+        i: bid.consensus[leaf.id] for i, bid in enumerate(tender.bids) if leaf.id in bid.consensus
     }
+    consensus = {i: c.score for i, c in recorded.items() if c.score is not None}
+    agreed = {i: (c.reason, c.feedback) for i, c in recorded.items()}
     comments = tuple(
         tuple(bid.scores[leaf.id][e].comment for e in evaluators) for bid in tender.bids
     )
-    return PanelScores(evaluators, scores, consensus, comments)
+    return PanelScores(evaluators, scores, consensus, agreed, comments)
 
 
 def criterion_scores(panel: PanelScores, aggregate: str) -> NDArray[np.float64]:
     """The panel's score per bid: the recorded consensus, else the mean or median."""
     combine = np.median if aggregate == "median" else np.mean
     scores = np.asarray(combine(panel.scores, axis=1), dtype=np.float64)
-    for i, (score, _reason) in panel.consensus.items():
+    for i, score in panel.consensus.items():
         scores[i] = score
     return scores
 

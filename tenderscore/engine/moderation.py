@@ -205,7 +205,7 @@ def moderate(tender: Tender) -> Moderation:
                     criterion=leaf.id,
                     bid=bid.id,
                     scores=dict(zip(evaluators, given_scores, strict=True)),
-                    consensus=consensus.score if consensus else None,
+                    consensus=consensus.score if consensus else None,  # None: reason only
                     consensus_reason=consensus.reason if consensus else None,
                     spread=spread,
                     spread_share=spread / width,

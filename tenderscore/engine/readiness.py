@@ -1,8 +1,10 @@
 """Ready to award: what a court or an auditor would ask about that is still open.
 
 An official evaluation recommends an award only when nothing here remains: every dispute
-the panel flagged has a consensus with a reason that explains it, every consensus reason is
-a reason (not "ok", not the criterion or a descriptor restated), and every abnormally low
+the panel flagged has a moderated score, every scored criterion of every bid has the panel's
+agreed reason for the bidder (assessment summaries never quote an evaluator's working notes),
+every agreed reason and feedback is a reason (not "ok", not the criterion or a descriptor
+restated), and every abnormally low
 price (flagged, or disregarded as abnormally low) has been investigated, with the conclusion
 recorded (Procurement Act 2023 s19). Until
 then ``evaluate --draft`` reports where things stand, marked DRAFT, recommending nothing.
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tenderscore.engine.moderation import Moderation, ReasonLint, moderate
+from tenderscore.engine.moderation import Moderation, ModerationItem, ReasonLint, moderate
 from tenderscore.engine.results import Evaluation
 from tenderscore.input.models import ScaleCriterion
 from tenderscore.input.panel import undeclared
@@ -55,43 +57,59 @@ def _declarations(tender: Tender) -> list[ReadinessItem]:
 
 
 def _disputes(tender: Tender, moderation: Moderation) -> list[ReadinessItem]:
+    """Per bid and scale criterion, at most one item (``_open_item``)."""
     found = []
     lints: dict[str, ReasonLint] = {}
+    bids = {bid.id: bid for bid in tender.bids}
     for item in moderation.items:
         leaf = tender.tree.nodes[item.criterion]
         model = leaf.model
         assert isinstance(model, ScaleCriterion)
-        scores = ", ".join(f"{e} {s:g}" for e, s in item.scores.items())
-        where = f"bid {item.bid!r}, criterion {item.criterion!r} ({scores})"
-        if item.consensus is None:
-            if item.disputed:
-                found.append(
-                    ReadinessItem(
-                        "unresolved_dispute",
-                        f"{where}: the panel disagrees by {100 * item.spread_share:.0f}% of the "
-                        "scale and no consensus is recorded; record the moderated score with "
-                        "its reason under consensus in the bid file",
-                        item.bid,
-                        item.criterion,
-                    )
-                )
-            continue
         lint = lints.get(item.criterion)
         if lint is None:
             texts = [leaf.name, model.question or "", *model.scale.descriptors.values()]
             lint = lints[item.criterion] = ReasonLint(texts)
-        problem = lint(item.consensus_reason)
-        if problem:
-            found.append(
-                ReadinessItem(
-                    "weak_consensus_reason",
-                    f"{where}: the consensus reason will not explain the score to a bidder "
-                    f"or a court ({problem}); say what in the bid decided it",
-                    item.bid,
-                    item.criterion,
-                )
-            )
+        recorded = bids[item.bid].consensus.get(item.criterion)
+        feedback = recorded.feedback if recorded else None
+        opened = _open_item(item, lint, feedback, tender.config.sole_evaluator_comments)
+        if opened:
+            code, message = opened
+            scores = ", ".join(f"{e} {s:g}" for e, s in item.scores.items())
+            where = f"bid {item.bid!r}, criterion {item.criterion!r} ({scores})"
+            found.append(ReadinessItem(code, f"{where}: {message}", item.bid, item.criterion))
     return found
+
+
+def _open_item(
+    item: ModerationItem, lint: ReasonLint, feedback: str | None, sole_comments: bool
+) -> tuple[str, str] | None:
+    """What is open on one bid's criterion, if anything: a dispute without a moderated score,
+    no agreed reason for the bidder, or an agreed reason or feedback that explains nothing."""
+    if item.disputed and item.consensus is None:
+        return (
+            "unresolved_dispute",
+            f"the panel disagrees by {100 * item.spread_share:.0f}% of the scale and no "
+            "moderated score is recorded; record the score the panel agreed, with its reason, "
+            "under consensus in the bid file",
+        )
+    if item.consensus_reason is None:
+        if sole_comments and len(item.scores) == 1:
+            return None
+        return (
+            "reason_missing",
+            "no agreed reason for the bidder: assessment summaries give the panel's reasons, "
+            "never an evaluator's working notes; record it under consensus in the bid file "
+            "(reason, and feedback if the bidder should read other words; no score needed)",
+        )
+    for what, text in (("agreed reason", item.consensus_reason), ("feedback", feedback)):
+        problem = lint(text) if text is not None else None
+        if problem:
+            return (
+                "weak_consensus_reason",
+                f"the {what} will not explain the score to a bidder or a court ({problem}); "
+                "say what in the bid decided it",
+            )
+    return None
 
 
 def _investigations(tender: Tender, evaluation: Evaluation) -> list[ReadinessItem]:

@@ -29,8 +29,13 @@ class CriterionScore:
     formula: str
     evaluator_scores: dict[str, float] | None
     consensus_reason: str | None
+    """The panel's agreed reason, whether or not it moved the score (``moderated``)."""
     trace: LeafTrace = field(repr=False, compare=False)
     evaluator_comments: dict[str, str | None] | None = None
+    moderated: bool = False
+    """Whether a moderated score replaced the panel's mean or median."""
+    feedback: str | None = None
+    """What the bidder reads, when the panel wrote it apart from the reason."""
 
     @property
     def working(self) -> str:
@@ -40,7 +45,7 @@ class CriterionScore:
             weight=self.weight,
             points=self.points,
             evaluator_scores=self.evaluator_scores,
-            consensus=self.consensus_reason is not None,
+            consensus=self.moderated,
         )
 
 

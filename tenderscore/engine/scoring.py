@@ -361,11 +361,11 @@ def _criterion_scores(state: _State, points: Array) -> list[list[CriterionScore]
             strict=True,
         )
         for i, (raw, value, cell_points) in enumerate(columns):
-            scores = reason = comments = None
+            scores = reason = feedback = comments = None
             if panel is not None and panel_rows is not None:
                 scores = dict(zip(panel.evaluators, panel_rows[i], strict=True))
                 comments = dict(zip(panel.evaluators, panel.comments[i], strict=True))
-                reason = panel.consensus[i][1] if i in panel.consensus else None
+                reason, feedback = panel.agreed.get(i, (None, None))
             rows[i].append(
                 CriterionScore(
                     criterion=leaf.id,
@@ -379,6 +379,8 @@ def _criterion_scores(state: _State, points: Array) -> list[list[CriterionScore]
                     consensus_reason=reason,
                     trace=trace,
                     evaluator_comments=comments,
+                    moderated=panel is not None and i in panel.consensus,
+                    feedback=feedback,
                 )
             )
     return rows

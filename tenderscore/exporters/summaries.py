@@ -1,7 +1,9 @@
 """Assessment summaries: one Markdown document per bidder (Procurement Act 2023 s50).
 
-Each summary explains the bidder's own scores by criterion with the panel's reasons. No other
-bidder's data appears in it, except the successful bid's scores when comparison is on.
+Each summary explains the bidder's own scores by criterion with the panel's agreed reasons
+(or the feedback written for bidders), never an evaluator's working notes. An unsuccessful
+bidder whose tender was assessed also gets the successful tender's scores and the panel's
+reasons where it scored higher, as s50 requires; no other bidder's data appears.
 Rendered from the export document, in the same sandbox as the report.
 """
 
@@ -30,22 +32,20 @@ def summary_name(reference: str, bid_id: str) -> str:
 
 
 def render_summaries(
-    document: ExportDocument, *, compare_winner: bool = True, template_dir: Path | None = None
+    document: ExportDocument, *, template_dir: Path | None = None
 ) -> dict[str, str]:
     """File name -> Markdown for every bidder."""
     bounded = environment(template_dir, TEMPLATE)
     reference = document["tender"]["reference"]
     return {
         summary_name(reference, bid["id"]): render(
-            bounded, TEMPLATE, _context(document, bid, compare_winner), what="summary"
+            bounded, TEMPLATE, _context(document, bid), what="summary"
         )
         for bid in [*document["bids"], *document["set_aside"]]
     }
 
 
-def _context(
-    document: ExportDocument, bid: BidPart | SetAsidePart, compare: bool
-) -> dict[str, Any]:
+def _context(document: ExportDocument, bid: BidPart | SetAsidePart) -> dict[str, Any]:
     """What the template needs for ``bid``; one set aside before scoring has no scores, only
     its outcome and gate answers."""
     ranked = [b for b in document["bids"] if b["eligible"]]
@@ -60,10 +60,18 @@ def _context(
         if scored
     }
     comparison = []
-    if compare and scored and winner is not None and winner["id"] != bid["id"]:
-        theirs = {cell["criterion"]: cell["points"] for cell in winner["criteria"]}
+    sole = document["method"]["sole_evaluator_comments"]
+    if scored and winner is not None and winner["id"] != bid["id"]:
+        theirs = {cell["criterion"]: cell for cell in winner["criteria"]}
         comparison = [
-            {"criterion": leaf, "yours": cells[leaf]["points"], "winner": theirs[leaf]}
+            {
+                "criterion": leaf,
+                "yours": cells[leaf]["points"],
+                "winner": theirs[leaf]["points"],
+                "why": panel_reason(theirs[leaf], sole)
+                if theirs[leaf]["points"] > cells[leaf]["points"]
+                else None,
+            }
             for section in document["sections"]
             for leaf in document_section_leaves(document, section)
         ]
@@ -79,10 +87,8 @@ def _context(
         return f"answer {cell['raw']:g}{unit}"
 
     def cell_reasons(cell: CellPart) -> list[str]:
-        if cell["consensus_reason"]:
-            return [f"Panel (moderated): {cell['consensus_reason']}"]
-        comments = cell.get("evaluator_comments") or {}
-        return [f"Evaluator {e}: {c}" for e, c in comments.items() if c]
+        reason = panel_reason(cell, sole)
+        return [f"Panel: {reason}"] if reason else []
 
     return {
         "tender": document["tender"],
@@ -91,7 +97,7 @@ def _context(
         "bid": bid,
         "set_aside": scored is None,
         "outcomes": [outcome_words(e["kind"], e["reason"]) for e in bid["exclusions"]],
-        "winner": winner if (compare or (winner and winner["id"] == bid["id"])) else None,
+        "winner": winner if scored else None,
         "ranked_count": len(ranked),
         "criteria": document["criteria"],
         "sections": document["sections"],
@@ -104,3 +110,15 @@ def _context(
         "cell_score": cell_score,
         "cell_reasons": cell_reasons,
     }
+
+
+def panel_reason(cell: CellPart, sole_evaluator_comments: bool) -> str | None:
+    """What a bidder reads for one criterion: the feedback written for bidders, else the
+    panel's agreed reason; an evaluator's own comment only where the tender allows it and that
+    evaluator alone scored the criterion. Numeric and price criteria have none."""
+    if cell["feedback"] or cell["consensus_reason"]:
+        return cell["feedback"] or cell["consensus_reason"]
+    comments = [c for c in (cell["evaluator_comments"] or {}).values() if c]
+    if sole_evaluator_comments and len(cell["evaluator_comments"] or {}) == 1 and comments:
+        return comments[0]
+    return None

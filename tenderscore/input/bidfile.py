@@ -56,8 +56,19 @@ class EvaluatorScore(StrictModel):
 
 
 class Consensus(StrictModel):
-    score: FiniteFloat
-    reason: Text = Field(description="Why the panel agreed this score (mandatory).")
+    """The panel's agreed view of one criterion for one bid, recorded at moderation: the
+    reason always, a moderated score when it replaces the panel's, and the words the bidder
+    reads when they should differ from the reason."""
+
+    score: FiniteFloat | None = Field(
+        None,
+        description="The moderated score, replacing the panel's mean or median; omit to keep "
+        "the panel's score and record only the agreed reason.",
+    )
+    reason: Text = Field(description="The panel's agreed reason, citing the bid (mandatory).")
+    feedback: Text | None = Field(
+        None, description="What the bidder reads in its assessment summary, if not the reason."
+    )
 
 
 GateAnswer = Literal["pass", "fail"]

@@ -500,7 +500,7 @@ def _score_problems(
             problems.append(doc.problem(path, f"evaluator {evaluator!r} {why}", key=True))
         problems += _on_scale(doc, (*path, "score"), entry.score, scale.min, scale.max)
     consensus = bid.consensus.get(leaf.id)
-    if consensus is not None:
+    if consensus is not None and consensus.score is not None:
         problems += _on_scale(
             doc, ("consensus", leaf.id, "score"), consensus.score, scale.min, scale.max
         )

@@ -493,6 +493,12 @@ class TenderFile(StrictModel):
         "sheets and the moderation agenda.",
     )
     panel: list[Evaluator] = Field(default_factory=list, description="The evaluation panel.")
+    sole_evaluator_comments: bool = Field(
+        False,
+        description="Where one evaluator alone scores a criterion, let that evaluator's comment "
+        "be the reason bidders read; otherwise every scored criterion needs the panel's agreed "
+        "reason (consensus) before an award.",
+    )
     conflicts: list[Declaration] = Field(
         default_factory=list,
         description="The conflicts assessment: a declaration per person who can influence the "

@@ -118,8 +118,9 @@ def _bid_lines(criteria: CriteriaSet) -> Iterator[str]:
             placeholder = f'{{score: <{low}-{high}>, comment: "<reason citing the bid>"}}'
             for evaluator in PANEL:
                 yield f"    {evaluator}: {placeholder}"
-        yield "# consensus:  # a moderated score, with its reason, wins over the panel's mean"
-        yield f'#   {scale[0].id}: {{score: <score>, reason: "<why the panel agreed it>"}}'
+        yield "# consensus:  # the panel's agreed reason per criterion, which the bidder reads;"
+        yield "#             # a score here replaces the panel's mean (needed for a dispute)"
+        yield f'#   {scale[0].id}: {{reason: "<what in the bid decided the score>"}}'
 
 
 def _readme(criteria: CriteriaSet, reference: str) -> str:

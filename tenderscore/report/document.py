@@ -128,6 +128,7 @@ def export_document(
         "weighting": tender.tree.weighting,
         "abnormally_low_threshold": config.abnormally_low_threshold,
         "disagreement_share": config.moderation.disagreement_share,
+        "sole_evaluator_comments": config.sole_evaluator_comments,
     }
     for entry in document["criteria"]:
         node = tender.tree.nodes[entry["id"]]

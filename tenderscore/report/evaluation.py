@@ -90,6 +90,8 @@ def _cell(score: CriterionScore) -> dict[str, Any]:
         "evaluator_scores": score.evaluator_scores,
         "evaluator_comments": score.evaluator_comments,
         "consensus_reason": score.consensus_reason,
+        "moderated": score.moderated,
+        "feedback": score.feedback,
     }
 
 

@@ -92,6 +92,7 @@ class MethodPart(TypedDict):
     weighting: Weighting
     abnormally_low_threshold: float | None
     disagreement_share: float
+    sole_evaluator_comments: bool
 
 
 class MinimumPart(TypedDict):
@@ -185,6 +186,8 @@ class CellPart(TypedDict):
     evaluator_scores: dict[Identifier, float] | None
     evaluator_comments: dict[Identifier, str | None] | None
     consensus_reason: str | None
+    moderated: bool
+    feedback: str | None
 
 
 class GatePart(TypedDict):

@@ -23,7 +23,7 @@ def write_evaluators(w: WorkbookWriter, sheet: Worksheet) -> None:
         "Consensus",
         "Spread (share of scale)",
         "Flag",
-        "Notes: consensus reason, comments",
+        "Notes: agreed reason, feedback, comments",
     ]
     w.header(sheet, 3, labels)
     r = 4
@@ -45,9 +45,12 @@ def write_evaluators(w: WorkbookWriter, sheet: Worksheet) -> None:
                     columns.append(get_column_letter(column))
             consensus_column = 3 + len(panel)
             notes = [f"{e}: {comments[e]}" for e in panel if comments.get(e)]
-            if cell["consensus_reason"] is not None:
+            if cell["moderated"]:
                 w.value(sheet, r, consensus_column, cell["raw"])
-                notes.insert(0, f"Consensus: {cell['consensus_reason']}")
+            if cell["feedback"] is not None:
+                notes.insert(0, f"Feedback to the bidder: {cell['feedback']}")
+            if cell["consensus_reason"] is not None:
+                notes.insert(0, f"Agreed: {cell['consensus_reason']}")
             letter = get_column_letter(consensus_column)
             w.layout.consensus_cells[leaf["id"], bid["id"]] = f"Evaluators!${letter}${r}"
             if columns:
