@@ -10,17 +10,39 @@ from tenderscore.errors import UsageError
 from tenderscore.memory import collector_paused
 
 FORMATS = ("xlsx", "md", "json")
+AUDIENCES = ("committee", "public")
+PUBLIC_FORMATS = ("md",)
+"""The workbook and the JSON hold everything (prices, working notes, interests): committee
+documents only. The public gets its own report, under its own names."""
 
 if TYPE_CHECKING:  # the document's types import pydantic
     from tenderscore.report.types import ExportDocument
 
 
-def parse_formats(text: str) -> tuple[str, ...]:
+def parse_formats(
+    text: str | None, *, audience: str = "committee", default: str = "xlsx,md,json"
+) -> tuple[str, ...]:
+    """The formats asked for (``default`` when none are), refused when one of them is not
+    for ``audience``."""
+    if audience not in AUDIENCES:
+        raise UsageError(f"--audience expects one of {', '.join(AUDIENCES)}; got {audience!r}")
+    if text is None:
+        text = default if audience == "committee" else ",".join(PUBLIC_FORMATS)
     formats = tuple(part.strip().lower() for part in text.split(",") if part.strip())
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UsageError(
             f"--format expects a comma-separated list of {', '.join(FORMATS)}; got {text!r}"
+        )
+    confidential = [f for f in formats if audience == "public" and f not in PUBLIC_FORMATS]
+    if confidential:
+        named = " and ".join(
+            f"the {'workbook' if f == 'xlsx' else 'JSON'} ({f})" for f in confidential
+        )
+        raise UsageError(
+            f"{named} {'holds' if len(confidential) == 1 else 'hold'} everything the committee "
+            "sees (prices, working notes, declared interests), so only the committee gets it; "
+            "--audience public writes the public report (--format md)"
         )
     return formats
 
@@ -30,24 +52,41 @@ DRAFT_DIR = "draft"
 
 
 def output_names(
-    reference: str, formats: Sequence[str], *, what_if: str | None = None, draft: bool = False
+    reference: str,
+    formats: Sequence[str],
+    *,
+    what_if: str | None = None,
+    draft: bool = False,
+    audience: str = "committee",
+    value_chart: bool = False,
 ) -> dict[str, str]:
-    """File names by role: xlsx, md, json, and the report's charts.
+    """File names by role: xlsx, md, json, and the report's charts (the value-for-money chart
+    when ``value_chart``: see ``shows_value_chart``).
 
-    A what-if run's names carry ``what-if-<name>`` and a draft's ``draft``, so that neither can
-    ever take an official file's name, wherever it is written.
+    A what-if run's names carry ``what-if-<name>``, a draft's ``draft`` and a public
+    document's ``public``, so that none can ever take an official committee file's name,
+    wherever it is written.
     """
     stem = reference if what_if is None else f"{reference}-{WHAT_IF_DIR}-{what_if}"
     stem = f"{stem}-{DRAFT_DIR}" if draft else stem
+    public = "-public" if audience == "public" else ""
     names = {
         "xlsx": f"{stem}-evaluation.xlsx",
-        "md": f"{stem}-report.md",
+        "md": f"{stem}-report{public}.md",
         "json": f"{stem}-evaluation.json",
     }
     chosen = {role: names[role] for role in formats}
     if "md" in formats:
-        chosen |= {"points": f"{stem}-points.svg", "tornado": f"{stem}-tornado.svg"}
+        charts = ("points", "tornado", "value") if value_chart else ("points", "tornado")
+        chosen |= {chart: f"{stem}-{chart}{public}.svg" for chart in charts}
     return chosen
+
+
+def shows_value_chart(*, priced: bool, audience: str, losing_prices: bool) -> bool:
+    """Whether the report has a value-for-money chart: when the tender scores price, for the
+    committee always, for the public only when the policy publishes every price (the chart
+    places each bid at its price)."""
+    return priced and (audience == "committee" or losing_prices)
 
 
 def output_directory(out: Path, what_if: str | None, *, draft: bool = False) -> Path:
@@ -60,16 +99,32 @@ def output_directory(out: Path, what_if: str | None, *, draft: bool = False) -> 
 
 @collector_paused()
 def render_exports(
-    document: ExportDocument, formats: Sequence[str], *, template_dir: Path | None = None
+    document: ExportDocument,
+    formats: Sequence[str],
+    *,
+    template_dir: Path | None = None,
+    audience: str = "committee",
 ) -> dict[str, bytes]:
     """File name -> bytes for each requested format (no file is written here).
 
     The JSON comes last: on large tenders it is the biggest file, and the workbook's
     working memory is freed before it is made.
     """
+    from tenderscore.report.criteria import document_priced
+
     run = document["run"]
+    value_chart = shows_value_chart(
+        priced=document_priced(document),
+        audience=audience,
+        losing_prices=document["disclosure"]["losing_prices"],
+    )
     names = output_names(
-        document["tender"]["reference"], formats, what_if=run["name"], draft=run.get("draft", False)
+        document["tender"]["reference"],
+        formats,
+        what_if=run["name"],
+        draft=run.get("draft", False),
+        audience=audience,
+        value_chart=value_chart,
     )
     files: dict[str, bytes] = {}
     if "xlsx" in formats:
@@ -79,27 +134,37 @@ def render_exports(
     if "md" in formats:
         from tenderscore.exporters import charts
         from tenderscore.exporters.markdown import render_report
+        from tenderscore.exporters.public import render_public_report
 
         files[names["points"]] = charts.points_by_section(document)
         files[names["tornado"]] = charts.tornado(document)
-        chart_names = {"points": names["points"], "tornado": names["tornado"]}
-        files[names["md"]] = render_report(
-            document, chart_names, template_dir=template_dir
-        ).encode()
+        if value_chart:
+            files[names["value"]] = charts.value_for_money(document)
+        roles: tuple[str, ...] = ("points", "tornado", "value")
+        chart_names = {role: names[role] for role in roles if role in names}
+        report = render_public_report if audience == "public" else render_report
+        files[names["md"]] = report(document, chart_names, template_dir=template_dir).encode()
     if "json" in formats:
         files[names["json"]] = render_document(document)
     return files
 
 
 def render_saved(
-    path: Path, document: dict[str, Any], formats: Sequence[str], *, template_dir: Path | None
+    path: Path,
+    document: dict[str, Any],
+    formats: Sequence[str],
+    *,
+    template_dir: Path | None,
+    audience: str = "committee",
 ) -> dict[str, bytes]:
     """``render_exports`` for a document read back from ``path``, once it is checked against
     the document's types: an edited file is reported as the file's problem, naming the field,
     and a renderer failing on a checked document is a bug (an internal error), not the file's."""
     from tenderscore.report.types import check_saved
 
-    return render_exports(check_saved(path, document), formats, template_dir=template_dir)
+    return render_exports(
+        check_saved(path, document), formats, template_dir=template_dir, audience=audience
+    )
 
 
 def render_document(document: ExportDocument) -> bytes:

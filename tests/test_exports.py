@@ -61,6 +61,7 @@ def test_evaluate_writes_every_export_and_names_it(tender_copy: Path) -> None:
             "evaluation.json",
             "points.svg",
             "tornado.svg",
+            "value.svg",
         )
     )
     for name in names:

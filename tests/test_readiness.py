@@ -11,6 +11,8 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
+from tenderscore.report.wording import CONFIDENTIAL
+
 from conftest import copy_example, run_cli
 
 REFERENCE = "WPF-2026-DA-014"
@@ -56,7 +58,7 @@ def test_an_unresolved_dispute_blocks_the_award_and_a_draft_shows_it(tender: Pat
     run_cli(["evaluate", tender, "--draft"])
     assert not (tender / "out" / f"{REFERENCE}-report.md").exists()  # never the official name
     report = (tender / "out" / "draft" / f"{REFERENCE}-draft-report.md").read_text()
-    assert report.startswith("# DRAFT, not ready to award: WPF-2026-DA-014")
+    assert report.startswith(f"**{CONFIDENTIAL}**\n\n# DRAFT, not ready to award: WPF-2026-DA-014")
     assert "no moderated score is recorded" in report
     assert "Leads in this draft: Albion Analytics Ltd" in report
     assert "Recommended for award" not in report

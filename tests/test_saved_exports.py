@@ -120,7 +120,7 @@ def test_nan_and_infinity_are_not_numbers(saved: Path, tmp_path: Path) -> None:
 def test_an_honest_export_still_renders(saved: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_cli(["export", saved, "--out", out, "--format", "xlsx,md"])
-    assert sorted(p.suffix for p in out.iterdir()) == [".md", ".svg", ".svg", ".xlsx"]
+    assert sorted(p.suffix for p in out.iterdir()) == [".md", ".svg", ".svg", ".svg", ".xlsx"]
 
 
 MORE_HOSTILE = {

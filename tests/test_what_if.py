@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tenderscore.report.wording import CONFIDENTIAL
+
 from conftest import copy_example, run_cli
 
 REFERENCE = "WPF-2026-DA-014"
@@ -56,7 +58,7 @@ def test_every_format_says_it_is_a_what_if(tender: Path) -> None:
     run_cli(["evaluate", tender, "--weights", WEIGHTS])
     directory = _what_if_set(tender)
     report = next(directory.glob("*-report.md")).read_text()
-    assert report.startswith("# WHAT-IF, not the official evaluation: ")
+    assert report.startswith(f"**{CONFIDENTIAL}**\n\n# WHAT-IF, not the official evaluation: ")
     assert "Recommended for award" not in report
     assert "Leads under these weights" in report
     assert "around the published weights" not in report

@@ -25,6 +25,7 @@ from rich.text import Text
 
 from tenderscore.cli import approve_command, lock_command, runs
 from tenderscore.cli.options import (
+    AudienceOption,
     FormatsOption,
     OutOption,
     ScenarioOption,
@@ -128,7 +129,8 @@ def evaluate(
         bool, typer.Option(help="Write the workbook, report and JSON (see --out, --format).")
     ] = True,
     out: OutOption = None,
-    formats: FormatsOption = "xlsx,md,json",
+    formats: FormatsOption = None,
+    audience: AudienceOption = "committee",
     template: TemplateOption = None,
     draft: Annotated[
         bool,
@@ -150,7 +152,11 @@ def evaluate(
     tender, what_if = runs.reweighted(pipeline.load(tender_dir), scenario, weights)
     if draft and what_if is not None:
         raise UsageError("--draft is for the official evaluation; a what-if recommends nothing")
-    planned = runs.plan_exports(tender, out, formats, what_if, draft=draft) if export else None
+    planned = (
+        runs.plan_exports(tender, out, formats, what_if, draft=draft, audience=audience)
+        if export
+        else None
+    )
     chosen, targets = planned or ((), {})
     result = pipeline.run(
         tender,
@@ -159,7 +165,7 @@ def evaluate(
         readiness="ignore" if what_if is not None else "draft" if draft else "require",
     )
     evaluation, report = result.evaluation, result.report
-    written = runs.write_exports(result.document, chosen, targets, template)
+    written = runs.write_exports(result.document, chosen, targets, template, audience)
     if json_output:
         from tenderscore.exporters.json import dumps
         from tenderscore.report.document import run_part
@@ -352,7 +358,8 @@ def export(
         Path, typer.Argument(help="A saved <reference>-evaluation.json.", show_default=False)
     ],
     out: OutOption = None,
-    formats: FormatsOption = "xlsx,md",
+    formats: FormatsOption = None,
+    audience: AudienceOption = "committee",
     template: TemplateOption = None,
 ) -> None:
     """Render the workbook and report again from a saved result, without re-scoring."""
@@ -363,7 +370,8 @@ def export(
     kind, document = read_export(result)
     if kind != "json" or not isinstance(document, dict):
         raise UsageError("export re-renders from the JSON export, not from a workbook")
-    files = render_saved(result, document, parse_formats(formats), template_dir=template)
+    chosen = parse_formats(formats, audience=audience, default="xlsx,md")
+    files = render_saved(result, document, chosen, template_dir=template, audience=audience)
     directory = out or result.parent
     runs.write_files({directory / name: data for name, data in files.items()}, inputs=[result])
 

@@ -29,7 +29,21 @@ OutOption = Annotated[
     ),
 ]
 FormatsOption = Annotated[
-    str, typer.Option("--format", help="Exports to write: any of xlsx,md,json.")
+    str | None,
+    typer.Option(
+        "--format",
+        help="Exports to write: any of xlsx,md,json [default: all for the committee, md for "
+        "the public].",
+        show_default=False,
+    ),
+]
+AudienceOption = Annotated[
+    str,
+    typer.Option(
+        help="committee: everything, confidential; public: the decision and its reasons, "
+        "without bidders' commercial information (see disclosure in tender.yaml), in "
+        "<reference>-report-public.md.",
+    ),
 ]
 TemplateOption = Annotated[
     Path | None,

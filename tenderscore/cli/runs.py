@@ -19,21 +19,39 @@ if TYPE_CHECKING:
 def plan_exports(
     tender: Tender,
     out: Path | None,
-    formats: str,
+    formats: str | None,
     what_if: WhatIf | None,
     *,
     draft: bool = False,
+    audience: str = "committee",
 ) -> tuple[tuple[str, ...], dict[str, Path]]:
     """The formats and the output path of each file, refused before any work if one of them
     is an input. A what-if run writes under its own names in ``what-if/<name>/``, a draft in
     ``draft/``."""
-    from tenderscore.exporting import output_directory, output_names, parse_formats
+    from tenderscore.exporting import (
+        output_directory,
+        output_names,
+        parse_formats,
+        shows_value_chart,
+    )
     from tenderscore.files import refuse_inputs_as_outputs
 
     name = None if what_if is None else what_if.name
     directory = output_directory(out or tender.root / "out", name, draft=draft)
-    chosen = parse_formats(formats)
-    names = output_names(tender.config.reference, chosen, what_if=name, draft=draft)
+    chosen = parse_formats(formats, audience=audience)
+    value_chart = shows_value_chart(
+        priced=any(leaf.kind == "price" for leaf in tender.tree.leaves),
+        audience=audience,
+        losing_prices=tender.config.disclosure.losing_prices,
+    )
+    names = output_names(
+        tender.config.reference,
+        chosen,
+        what_if=name,
+        draft=draft,
+        audience=audience,
+        value_chart=value_chart,
+    )
     targets = {name: directory / name for name in names.values()}
     refuse_inputs_as_outputs(targets.values(), [source.path for source in tender.sources])
     return chosen, targets
@@ -44,6 +62,7 @@ def write_exports(
     formats: tuple[str, ...],
     targets: dict[str, Path],
     template: Path | None,
+    audience: str = "committee",
 ) -> list[Path]:
     """Render and write the planned exports; the paths written (none when not exporting)."""
     if document is None or not targets:
@@ -51,7 +70,7 @@ def write_exports(
     from tenderscore.exporting import render_exports
     from tenderscore.files import write_outputs
 
-    files = render_exports(document, formats, template_dir=template)
+    files = render_exports(document, formats, template_dir=template, audience=audience)
     write_outputs({targets[name]: data for name, data in files.items()})
     return [targets[name] for name in files]
 

@@ -11,7 +11,9 @@ import warnings
 from typing import Any
 
 from tenderscore.exporters.escaping import without_controls
+from tenderscore.report.criteria import quality_points
 from tenderscore.report.types import ExportDocument, sensitivity_of
+from tenderscore.rules.frontier import efficient_frontier
 
 CHART_BIDS = 20  # the leading bids; a chart of hundreds of bars is not read
 
@@ -104,3 +106,48 @@ def tornado(document: ExportDocument) -> bytes:
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
     return _svg(figure)
+
+
+def value_for_money(document: ExportDocument) -> bytes:
+    """Quality points against whole-life price, one labelled point per ranked bid, the
+    efficient frontier joined, the leading bid marked by shape and label, not colour alone:
+    why the most advantageous tender need not be the cheapest."""
+    ranked = [bid for bid in document["bids"] if bid["eligible"] and bid["price"] is not None][
+        :CHART_BIDS
+    ]
+    prices = [bid["price"]["price"] for bid in ranked if bid["price"] is not None]
+    quality = [quality_points(bid) for bid in ranked]
+    figure = _figure(7, 4.2)
+    axes = figure.add_subplot()
+    frontier = efficient_frontier(prices, quality)
+    axes.plot(
+        [prices[i] for i in frontier],
+        [quality[i] for i in frontier],
+        color="#9dc3e6",
+        linestyle="--",
+        zorder=1,
+        label="efficient frontier (no other bid cheaper and better)",
+    )
+    for k, bid in enumerate(ranked):
+        leading = bid["rank"] == 1
+        axes.scatter(
+            prices[k],
+            quality[k],
+            marker="*" if leading else "o",
+            s=160 if leading else 40,
+            color="#c55a11" if leading else "#1f4e79",
+            zorder=3,
+        )
+        label = chart_text(bid["name"]) + (" (leading)" if leading else "")
+        axes.annotate(label, (prices[k], quality[k]), textcoords="offset points", xytext=(6, 4))
+    currency = document["tender"]["currency"]
+    axes.set_xlabel(f"whole-life price ({currency})")
+    axes.set_ylabel("quality points")
+    axes.xaxis.set_major_formatter(_thousands)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
+    axes.spines[["top", "right"]].set_visible(False)
+    return _svg(figure)
+
+
+def _thousands(value: float, _position: int) -> str:
+    return f"{value:,.0f}"

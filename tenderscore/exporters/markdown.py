@@ -13,7 +13,7 @@ from typing import Any
 
 from tenderscore.exporters.templating import environment, render
 from tenderscore.figures import number
-from tenderscore.report.criteria import document_leaves
+from tenderscore.report.criteria import document_leaves, document_priced
 from tenderscore.report.types import (
     CriterionPart,
     ExportDocument,
@@ -23,8 +23,10 @@ from tenderscore.report.types import (
     sensitivity_of,
 )
 from tenderscore.report.wording import (
+    CONFIDENTIAL,
     DRAFT,
     WHAT_IF,
+    chart_alt_texts,
     improvement_words,
     minimum_words,
     not_ranked,
@@ -87,8 +89,8 @@ def _context(document: ExportDocument, charts: dict[str, str]) -> dict[str, Any]
         "top_intervals": [i for i in intervals if i["top_level"]],
         "section_intervals": sensitivity.get("section_stability", []),
         "smaa": sensitivity["smaa"],
-        "smaa_rows": _smaa_rows(sensitivity["smaa"], names),
-        "sampling_words": _sampling_words(document),
+        "smaa_rows": smaa_rows(sensitivity["smaa"], names),
+        "sampling_words": document_sampling_words(document),
         "run": document["run"],
         "total_unit": AGGREGATIONS[document["method"]["aggregation"]].unit,
         "what_if_mark": WHAT_IF,
@@ -103,10 +105,14 @@ def _context(document: ExportDocument, charts: dict[str, str]) -> dict[str, Any]
         "disagreement_share": document["method"]["disagreement_share"],
         "warnings": document["warnings"],
         "charts": charts,
+        "confidential": CONFIDENTIAL,
+        "priced": document_priced(document),
+        "money": number,
+        **chart_alt_texts(document),
         "price_words": price_words(document),
         "aggregation_words": aggregation_words(document),
         "scored_as": scored_as,
-        "minimum": _minimum,
+        "minimum": minimum_text,
     }
 
 
@@ -146,7 +152,7 @@ def aggregation_words(document: ExportDocument) -> str:
     return f"{words} {rounding}" if rounding else words
 
 
-def _sampling_words(document: ExportDocument) -> str:
+def document_sampling_words(document: ExportDocument) -> str:
     settings = sensitivity_of(document)["settings"]
     return sampling_words(
         settings["sampling"],
@@ -177,7 +183,7 @@ def scored_as(node: CriterionPart) -> str:
     return "between the lowest and highest answers received" + unit
 
 
-def _minimum(node: CriterionPart) -> str:
+def minimum_text(node: CriterionPart) -> str:
     minimum = node.get("spec", {}).get("minimum")
     if not minimum:
         return ""
@@ -186,7 +192,7 @@ def _minimum(node: CriterionPart) -> str:
     )
 
 
-def _smaa_rows(smaa: SmaaPart | None, names: dict[str, str]) -> list[dict[str, Any]]:
+def smaa_rows(smaa: SmaaPart | None, names: dict[str, str]) -> list[dict[str, Any]]:
     if smaa is None:
         return []
     rows = []
@@ -207,6 +213,7 @@ def _smaa_rows(smaa: SmaaPart | None, names: dict[str, str]) -> list[dict[str, A
 def _switching_sentences(
     document: ExportDocument, names: dict[str, str], node_names: dict[str, str]
 ) -> list[str]:
+    """What each losing bid would need to win, one input at a time."""
     by_bid: dict[str, list[SwitchingPart]] = {}
     for value in sensitivity_of(document)["switching_values"]:
         by_bid.setdefault(value["bid"], []).append(value)

@@ -443,6 +443,24 @@ class ModerationSettings(StrictModel):
     )
 
 
+class Disclosure(StrictModel):
+    """What the public report shows of bidders' commercial information (the committee's
+    documents show everything). Under a relative price formula a bid's price points and any
+    one known price give its price: publishing section points and the winner's price lets a
+    reader work out the others', whatever this says."""
+
+    winner_price: bool = Field(
+        True,
+        description="Publish the successful tender's price (the contract value, which the "
+        "award notice publishes anyway).",
+    )
+    losing_prices: bool = Field(
+        False,
+        description="Publish the other bids' prices and the figures they can be read from "
+        "(price cuts needed to win, price-formula parameters, the value-for-money chart).",
+    )
+
+
 class TenderFile(StrictModel):
     """``tender.yaml``: what is bought, how it is scored, and by whom."""
 
@@ -491,6 +509,10 @@ class TenderFile(StrictModel):
         description="Score every bid, including those that failed a gate or were excluded on "
         "a ground. By default they are set aside before scoring: left out of the evaluators' "
         "sheets and the moderation agenda.",
+    )
+    disclosure: Disclosure = Field(
+        default_factory=lambda: Disclosure(),
+        description="What the public report may show: winner_price, losing_prices.",
     )
     panel: list[Evaluator] = Field(default_factory=list, description="The evaluation panel.")
     sole_evaluator_comments: bool = Field(

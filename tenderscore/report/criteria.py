@@ -5,7 +5,7 @@ The helpers every renderer uses to find its way in the document, defined once be
 
 from __future__ import annotations
 
-from tenderscore.report.types import ExportDocument
+from tenderscore.report.types import BidPart, ExportDocument
 
 
 def document_leaves(document: ExportDocument) -> list[str]:
@@ -31,3 +31,13 @@ def document_section_leaves(document: ExportDocument, node_id: str) -> list[str]
             found.append(current)
         stack.extend(reversed(children.get(current, [])))
     return [leaf for leaf in document_leaves(document) if leaf in found]
+
+
+def quality_points(bid: BidPart) -> float:
+    """The points a bid scored on everything but price: the value-for-money chart's height."""
+    return sum(cell["points"] for cell in bid["criteria"] if cell["kind"] != "price")
+
+
+def document_priced(document: ExportDocument) -> bool:
+    """Whether the tender scores a price (and so has a value-for-money chart)."""
+    return any(node["kind"] == "price" for node in document["criteria"])

@@ -134,6 +134,7 @@ def export_document(
         node = tender.tree.nodes[entry["id"]]
         entry["spec"] = node.model.model_dump(mode="json", exclude={"children"})
     document["panel"] = [evaluator.model_dump(mode="json") for evaluator in config.panel]
+    document["disclosure"] = config.disclosure.model_dump(mode="json")
     document["conflicts"] = [
         declaration.model_dump(mode="json") for declaration in config.conflicts
     ]

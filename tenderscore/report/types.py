@@ -471,6 +471,11 @@ class ReadinessPart(TypedDict):
     criterion: Identifier | None
 
 
+class DisclosurePart(TypedDict):
+    winner_price: bool
+    losing_prices: bool
+
+
 class ExportDocument(TypedDict):
     """The whole export: what ``<reference>-evaluation.json`` holds."""
 
@@ -493,6 +498,7 @@ class ExportDocument(TypedDict):
     readiness: NotRequired[list[ReadinessPart]]
     conflicts: NotRequired[list[DeclarationPart]]  # absent in exports from before it existed
     approval: NotRequired[ApprovalPart | None]
+    disclosure: DisclosurePart
 
 
 def sensitivity_of(document: ExportDocument) -> SensitivityPart:

@@ -20,6 +20,10 @@ from tenderscore.rules.aggregation import AGGREGATIONS
 from tenderscore.sensitivity.analysis import SensitivityReport
 
 WHAT_IF = "WHAT-IF, not the official evaluation"
+CONFIDENTIAL = (
+    "CONFIDENTIAL: for the evaluation committee. It holds bidders' prices, the evaluators' "
+    "working notes and declared interests; the public report is written with --audience public."
+)
 DRAFT = "DRAFT, not ready to award"
 OFFICIAL_DRAFT = "official draft"  # the Audit sheet's run, read back by verify
 """The mark of a run with other weights than the tender's, where a reader looks first."""
@@ -72,6 +76,8 @@ class NotRanked:
     name: str
     set_aside: bool
     outcomes: tuple[str, ...]
+    titles: tuple[str, ...]
+    """The outcomes' titles alone, without the reasons (for a public document)."""
 
     @property
     def stage(self) -> str:
@@ -87,6 +93,7 @@ def not_ranked(document: ExportDocument) -> list[NotRanked]:
             bid["name"],
             set_aside=k >= len(scored),
             outcomes=tuple(outcome_words(e["kind"], e["reason"]) for e in bid["exclusions"]),
+            titles=tuple(dict.fromkeys(OUTCOME_TITLES[e["kind"]] for e in bid["exclusions"])),
         )
         for k, bid in enumerate([*scored, *document["set_aside"]])
     ]
@@ -199,3 +206,28 @@ def unreachable_words(count: int | None = None) -> str:
     if count is None:
         return "no single input is enough"
     return f"no single one of {count} other criteria is enough"
+
+
+def chart_alt_texts(document: ExportDocument) -> dict[str, str]:
+    """Text alternatives for the report's charts (accessibility regulations): what each shows,
+    and where the same figures are in a table, so that nothing rests on the picture or its
+    colours."""
+    ranked = [bid for bid in document["bids"] if bid["eligible"]]
+    names = {node["id"]: node["name"] for node in document["criteria"]}
+    totals = "; ".join(f"{bid['name']} {bid['total']:.2f}" for bid in ranked[:10])
+    stability = document["sensitivity"]["stability"] if document["sensitivity"] else []
+    ranges = "; ".join(
+        f"{names[i['id']]} {100 * i['winner_low']['weight']:.1f}-"
+        f"{100 * i['winner_high']['weight']:.1f}%"
+        for i in stability
+        if i["top_level"]
+    )
+    return {
+        "points_alt": "Bar chart: the points each ranked bid scored in each section, stacked "
+        f"to its total ({totals}). The ranking table gives the same figures.",
+        "tornado_alt": "Bar chart: for each section, the range of its weight over which the "
+        f"leading bid stays first ({ranges}). The list above gives the same ranges.",
+        "value_alt": "Scatter chart: each ranked bid's quality points against its whole-life "
+        "price, the bids no other bid beats on both joined as the efficient frontier, the "
+        "leading bid labelled as such. The ranking table gives the same figures.",
+    }
