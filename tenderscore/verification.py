@@ -11,7 +11,6 @@ import itertools
 import json
 import zipfile
 from collections.abc import Iterator, Sequence
-from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from tenderscore.exporting import render_document
 from tenderscore.input.models import FEWEST_SAMPLES, LARGEST_SEED, MOST_SAMPLES
 from tenderscore.input.saved import read_export
 from tenderscore.input.scoresheets import package_problem
+from tenderscore.input.workbook_view import SheetView, read_view, same_value
 from tenderscore.report.document import RunInfo, WhatIf
 from tenderscore.report.types import InputRecord, check_saved
 from tenderscore.report.wording import OFFICIAL_DRAFT
@@ -68,45 +68,90 @@ def document_differences(saved: Any, fresh: Any, path: tuple[str, ...] = ()) -> 
 
 
 def workbook_differences(saved: bytes, fresh: bytes, *, audit: bool = True) -> Iterator[str]:
-    """Cells that differ between a saved workbook and the one the inputs give now; the
-    Audit sheet (the approval, the conflicts record, the lock) too unless ``audit`` is False
-    (when inputs changed, its input rows differ and are reported as changed inputs).
-
-    Both are streamed row by row (openpyxl's read-only mode): a 2,000-bid workbook has 1.8
-    million cells.
-    """
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
-
-    if _same_worksheets(saved, fresh):
+    """What a reader would see differently in a saved workbook and the one the inputs give
+    now (``input.workbook_view``): sheets, cells (formula, cached value, number format),
+    hidden rows and columns, merged ranges, links, protection, notes, charts and defined
+    names. The Audit sheet too unless ``audit`` is False (when inputs changed, its input rows
+    differ and are reported as changed inputs)."""
+    if _same_parts(saved, fresh):
         return
-    old = load_workbook(io.BytesIO(saved), read_only=True)
-    new = load_workbook(io.BytesIO(fresh), read_only=True)
-    for name in new.sheetnames:
-        if name == "Audit" and not audit:
+    old, new = read_view(saved), read_view(fresh)
+    before = [(s.name, s.state) for s in old.sheets]
+    after = [(s.name, s.state) for s in new.sheets]
+    if before != after:
+        yield f"sheets: workbook has {_short(before)}, recomputed {_short(after)}"
+    if old.structure_locked != new.structure_locked:
+        yield "workbook: the protection of its structure differs"
+    for name in sorted(old.defined_names.keys() | new.defined_names.keys()):
+        a, b = old.defined_names.get(name), new.defined_names.get(name)
+        if a != b:
+            yield f"defined name {name}: workbook has {_short(a)}, recomputed {_short(b)}"
+    saved_sheets = {sheet.name: sheet for sheet in old.sheets}
+    for sheet in new.sheets:
+        if sheet.name in saved_sheets and (audit or sheet.name != "Audit"):
+            yield from _sheet_differences(saved_sheets[sheet.name], sheet)
+
+
+def _sheet_differences(old: SheetView, new: SheetView) -> Iterator[str]:
+    name = old.name
+    for ref in sorted(old.cells.keys() | new.cells.keys(), key=_cell_order):
+        a, b = old.cells.get(ref), new.cells.get(ref)
+        if a is None or b is None:
+            shown = a or b
+            assert shown is not None
+            content = shown.formula or shown.value
+            where = "the workbook has" if a else "the workbook lacks"
+            yield f"{name}!{ref}: {where} {_short(content)}"
             continue
-        if name not in old.sheetnames:
-            yield f"sheet {name} is missing from the workbook"
-            continue
-        rows = zip_longest(
-            old[name].iter_rows(values_only=True), new[name].iter_rows(values_only=True)
+        if a.formula != b.formula:
+            yield f"{name}!{ref}: workbook has ={a.formula}, recomputed ={b.formula}"[:240]
+        elif not same_value(a.value, b.value) and not (a.formula and a.value is None):
+            # a formula saved without its cached value (openpyxl drops them) shows nothing
+            # until recalculated: not a forgery; a cached value that differs is
+            cached = "cached value " if a.formula else ""
+            yield f"{name}!{ref}: workbook has {cached}{_short(a.value)}, recomputed " + _short(
+                b.value
+            )
+        elif a.number_format != b.number_format:
+            yield (
+                f"{name}!{ref}: number format {_short(a.number_format)}, recomputed "
+                f"{_short(b.number_format)} (it changes what the cell shows)"
+            )
+    for label, a_set, b_set in (
+        ("hidden rows", old.hidden_rows, new.hidden_rows),
+        ("hidden columns", old.hidden_columns, new.hidden_columns),
+        ("merged cells", old.merged, new.merged),
+        ("links", old.hyperlinks, new.hyperlinks),
+    ):
+        if a_set != b_set:
+            yield f"{name}: {label} {_short(sorted(a_set ^ b_set))} differ"
+    if old.protected != new.protected:
+        yield f"{name}: sheet protection {'on' if old.protected else 'off'}, recomputed " + (
+            "on" if new.protected else "off"
         )
-        for row, (before, after) in enumerate(rows, start=1):
-            cells = zip_longest(before or (), after or ())
-            for column, (a, b) in enumerate(cells, start=1):
-                if not same(a, b):
-                    yield (
-                        f"{name}!{get_column_letter(column)}{row}: workbook has {_short(a)}, "
-                        f"recomputed {_short(b)}"
-                    )
+    for ref in sorted(old.notes.keys() | new.notes.keys(), key=_cell_order):
+        note, fresh_note = old.notes.get(ref), new.notes.get(ref)
+        if note != fresh_note:
+            yield f"{name}!{ref}: note {_short(note)}, recomputed {_short(fresh_note)}"
+    if sorted(old.charts) != sorted(new.charts):
+        a_charts, b_charts = sorted(old.charts), sorted(new.charts)
+        yield f"{name}: charts {_short(a_charts)}, recomputed {_short(b_charts)}"
 
 
-def _same_worksheets(saved: bytes, fresh: bytes) -> bool:
-    """Whether every worksheet of the two packages is byte for byte the same, as in a
-    workbook nobody has opened and saved since: then no cell differs, and none need be read."""
+def _cell_order(ref: str) -> tuple[int, int]:
+    letters = ref.rstrip("0123456789")
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return int(ref[len(letters) :] or 0), number
+
+
+def _same_parts(saved: bytes, fresh: bytes) -> bool:
+    """Whether every part of the two packages is byte for byte the same, as in a workbook
+    nobody has opened and saved since: then nothing differs, and nothing need be read."""
     with zipfile.ZipFile(io.BytesIO(saved)) as old, zipfile.ZipFile(io.BytesIO(fresh)) as new:
-        parts = sorted(name for name in new.namelist() if name.startswith("xl/worksheets/"))
-        if parts != sorted(name for name in old.namelist() if name.startswith("xl/worksheets/")):
+        parts = sorted(new.namelist())
+        if parts != sorted(old.namelist()):
             return False
         return all(old.read(part) == new.read(part) for part in parts)
 
