@@ -207,7 +207,7 @@ def test_sheets_without_the_tenders_key_are_not_read(unscored: Path) -> None:
     _fill(unscored)
     (unscored / ".tenderscore" / "sheet-key").unlink()
     message = run_cli(["validate", unscored], exit_code=2).stderr
-    assert "scoring sheets are here but the tender has no key" in message
+    assert "workbooks are here but the tender has no key" in message
 
 
 def test_one_broken_bid_file_gives_one_problem_not_a_cascade(unscored: Path) -> None:

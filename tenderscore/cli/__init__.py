@@ -23,7 +23,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.text import Text
 
-from tenderscore.cli import approve_command, lock_command, runs
+from tenderscore.cli import approve_command, lock_command, moderation_command, runs
 from tenderscore.cli.options import (
     AudienceOption,
     FormatsOption,
@@ -403,6 +403,7 @@ def verify(
 
 app.command(name="lock")(_handle_errors(lock_command.lock))
 app.command(name="approve")(_handle_errors(approve_command.approve))
+app.command(name="moderation")(_handle_errors(moderation_command.moderation))
 
 
 @app.command()
@@ -505,36 +506,6 @@ def summaries(
     files = render_summaries(document, template_dir=template)
     directory = out or tender.root / "out" / "summaries"
     runs.write_files({directory / name: text.encode() for name, text in files.items()}, tender)
-
-
-@app.command()
-@_handle_errors
-def moderation(
-    tender_dir: TenderDir,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print the analysis as JSON.")
-    ] = False,
-    show_all: Annotated[
-        bool, typer.Option("--all", help="List the items that need no discussion too.")
-    ] = False,
-) -> None:
-    """Print the moderation agenda: disputed scores first, evaluator leniency, agreement."""
-    from tenderscore.engine.moderation import moderate, moderation_document
-    from tenderscore.input.loading import load_tender
-
-    tender = load_tender(tender_dir)
-    result = moderate(tender)
-    if json_output:
-        from tenderscore.exporters.json import dumps
-
-        sys.stdout.write(dumps(moderation_document(result)))
-        return
-    from tenderscore.cli.render import render_moderation
-    from tenderscore.report.wording import set_aside_note
-
-    render_moderation(stdout, result, show_all=show_all)
-    if tender.set_aside:
-        stdout.print(Text(set_aside_note(tender.tree, tender.set_aside)))
 
 
 @app.command("criteria")

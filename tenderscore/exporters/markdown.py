@@ -98,6 +98,7 @@ def _context(document: ExportDocument, charts: dict[str, str]) -> dict[str, Any]
         "readiness": document.get("readiness", []),
         "conflicts": document.get("conflicts", []),
         "approval": document.get("approval"),
+        "meeting": document["meeting"],
         "switching": _switching_sentences(document, names, node_names),
         "moderation": _moderation_lines(document, names, node_names),
         "agreement": document["moderation"]["agreement"],

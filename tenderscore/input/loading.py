@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from tenderscore.errors import InputError, Problem, did_you_mean
-from tenderscore.input.bidfile import BidFile, EvaluatorScore
+from tenderscore.input.bidfile import BidFile, Consensus, EvaluatorScore
 from tenderscore.input.catalogue import shipped_criteria
 from tenderscore.input.consistency import Sourced, check_bids, check_tender
 from tenderscore.input.fingerprints import file_digest
@@ -20,6 +20,9 @@ from tenderscore.input.hierarchy import CriteriaTree, build_tree
 from tenderscore.input.keys import KEY_FILE, read_sheet_key
 from tenderscore.input.lock import lock_problems, read_lock
 from tenderscore.input.models import CriteriaSet, TenderFile, Weighting
+from tenderscore.input.moderation_sheet import DIRECTORY as MODERATION_DIR
+from tenderscore.input.moderation_sheet import SHEET as MODERATION_SHEET
+from tenderscore.input.moderation_sheet import Meeting, read_moderation
 from tenderscore.input.outcomes import bid_is_scored
 from tenderscore.input.reading import read_input
 from tenderscore.input.schema_errors import validate_document
@@ -159,6 +162,7 @@ class _Loader:
         self.sources: list[SourceFile] = []
         self.unread_bids: list[Path] = []  # bid files that could not be read
         self.refused_sheets: list[Path] = []  # scoring sheets refused as a whole
+        self.meeting: Meeting | None = None
 
     def read(
         self, model: type[TenderFile] | type[BidFile] | type[CriteriaSet], path: Path, role: str
@@ -200,6 +204,7 @@ class _Loader:
             self.check_lock(config, tree)
         if self.with_bids:
             bids = self.merge_sheets(config, tree, bids)
+            bids = self.merge_moderation(config, tree, bids)
         complete = not self.refused_sheets  # a refused sheet's scores are all "missing"
         self.problems += check_bids(
             tender, tree, bids, require_scores=self.require_scores and complete
@@ -220,6 +225,7 @@ class _Loader:
             set_aside=tuple(bid for bid, yes in zip(models, scored, strict=True) if not yes),
             sources=tuple(self.sources),
             lock_digest=self.lock_digest,
+            meeting=self.meeting,
         )
 
     def check_lock(self, config: TenderFile, tree: CriteriaTree) -> None:
@@ -286,20 +292,8 @@ class _Loader:
         paths = sorted(directory.glob("*.xlsx")) if directory.is_dir() else []
         if not paths:
             return bids
-        try:
-            key = read_sheet_key(self.root)
-        except InputError as exc:
-            self.problems += exc.problems
-            return bids
+        key = self.sheet_key(directory)
         if key is None:
-            self.problems.append(
-                Problem(
-                    directory,
-                    f"scoring sheets are here but the tender has no key ({KEY_FILE}), so no "
-                    "sheet can be checked as its evaluator's: read sheets in the tender "
-                    "directory where `tenderscore sheets` made them",
-                )
-            )
             return bids
         by_id = {bid.model.id: bid for bid in bids}
         added: dict[str, dict[str, dict[str, EvaluatorScore]]] = {}
@@ -341,6 +335,72 @@ class _Loader:
                 bid = Sourced(model, bid.document)
             result.append(bid)
         return result
+
+    def merge_moderation(
+        self, config: TenderFile, tree: CriteriaTree, bids: list[Sourced]
+    ) -> list[Sourced]:
+        """Add the agreed scores, reasons and feedback of a filled moderation workbook in
+        moderation/*.xlsx to the bids; an item agreed there and in a bid file is an error."""
+        directory = self.root / MODERATION_DIR
+        paths = sorted(directory.glob("*.xlsx")) if directory.is_dir() else []
+        if not paths:
+            return bids
+        key = self.sheet_key(directory)
+        if key is None:
+            return bids
+        scored = {bid.model.id: bid for bid in bids if bid_is_scored(config, tree, bid.model)}
+        added: dict[str, dict[str, Consensus]] = {}
+        for path in paths:
+            data = read_input(path, limit=MAX_SHEET_BYTES, within=self.root)
+            if isinstance(data, Problem):
+                self.problems.append(data)
+                continue
+            self.sources.append(SourceFile(path, "moderation", file_digest(data)))
+            models = {bid_id: bid.model for bid_id, bid in scored.items()}
+            agreed, meeting, problems = read_moderation(path, data, config, tree, models, key)
+            self.problems += problems
+            self.meeting = meeting or self.meeting
+            for view in agreed:
+                recorded = added.setdefault(view.bid, {})
+                if view.criterion in scored[view.bid].model.consensus or view.criterion in recorded:
+                    self.problems.append(
+                        Problem(
+                            path,
+                            f"bid {view.bid!r}, criterion {view.criterion!r}: already agreed in "
+                            f"{scored[view.bid].document.path} or another workbook; record it "
+                            "in one place",
+                            cell=f"{MODERATION_SHEET}!{view.cell}",
+                        )
+                    )
+                    continue
+                recorded[view.criterion] = view.consensus
+        result = []
+        for bid in bids:
+            extra = added.get(bid.model.id)
+            if extra:
+                model = bid.model.model_copy(update={"consensus": {**bid.model.consensus, **extra}})
+                bid = Sourced(model, bid.document)
+            result.append(bid)
+        return result
+
+    def sheet_key(self, directory: Path) -> bytes | None:
+        """The tender's key, to check workbooks in ``directory`` were made by it (None, with
+        the problem recorded, when it cannot be read or there is none)."""
+        try:
+            key = read_sheet_key(self.root)
+        except InputError as exc:
+            self.problems += exc.problems
+            return None
+        if key is None:
+            self.problems.append(
+                Problem(
+                    directory,
+                    f"workbooks are here but the tender has no key ({KEY_FILE}), so none can "
+                    "be checked as made by this tender (a scoring sheet as its evaluator's): "
+                    "read them in the tender directory where tenderscore made them",
+                )
+            )
+        return key
 
     def fold_unread_bids(self, path: Path, problems: list[Problem]) -> list[Problem]:
         """A sheet's rows for bids whose files could not be read are one problem, not one

@@ -30,6 +30,7 @@ SECTIONS = (
     "warnings",
     "panel",
     "disclosure",
+    "meeting",
     "moderation",
     "sensitivity",
     "audit",

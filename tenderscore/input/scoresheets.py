@@ -75,7 +75,7 @@ def read_sheet(
     rows = read_rows(path, data, most_rows=most)
     if isinstance(rows, Problem):
         return [], [rows]
-    typed = _typed_cells(rows)
+    typed = typed_cells(rows)
     if typed:
         return [], [problem(cell, message) for cell, message in typed[:MAX_PROBLEMS]]
     label = {str(r[0]): r[1] for r in rows[: FIRST_ROW - 2] if r and r[0]}
@@ -124,7 +124,7 @@ def read_sheet(
         if not row or row[0] is None:
             continue
         criterion, bid = str(row[0]), str(row[2])
-        value, comment = _cell(row, SCORE), _cell(row, COMMENT)
+        value, comment = cell_at(row, SCORE), cell_at(row, COMMENT)
         node = tree.nodes.get(criterion)
         if node is None or not isinstance(node.model, ScaleCriterion):
             problems.append(problem(f"A{number}", f"unknown scale criterion {criterion!r}"))
@@ -173,7 +173,7 @@ def read_sheet(
     return scores, problems
 
 
-def _cell(row: list[Any], column: int) -> Any:
+def cell_at(row: list[Any], column: int) -> Any:
     return row[column - 1] if len(row) >= column else None
 
 
@@ -184,8 +184,17 @@ class Formula:
     text: str
 
 
-def read_rows(path: Path, data: bytes, *, most_rows: int) -> list[list[Any]] | Problem:
-    """The values of the sheet's first columns, row by row, or why they cannot be read.
+def read_rows(
+    path: Path,
+    data: bytes,
+    *,
+    most_rows: int,
+    sheet_title: str = SHEET,
+    width: int = len(COLUMNS),
+    what: str = "scoring sheet",
+) -> list[list[Any]] | Problem:
+    """The values of the first ``width`` columns of sheet ``sheet_title``, row by row, or why
+    they cannot be read.
 
     Bounded before any XML is parsed (parts, their uncompressed sizes) and while reading
     (rows, width, cell length): a filled sheet comes from outside and may be hostile. Rows
@@ -199,12 +208,12 @@ def read_rows(path: Path, data: bytes, *, most_rows: int) -> list[list[Any]] | P
         return Problem(path, refused)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        if SHEET not in book.sheetnames:
-            return Problem(path, f"not a tenderscore scoring sheet: no sheet named {SHEET!r}")
-        sheet = book[SHEET]
+        if sheet_title not in book.sheetnames:
+            return Problem(path, f"not a tenderscore {what}: no sheet named {sheet_title!r}")
+        sheet = book[sheet_title]
         sheet.reset_dimensions()
         rows: list[list[Any]] = []
-        for cells in sheet.iter_rows(max_col=len(COLUMNS)):
+        for cells in sheet.iter_rows(max_col=width):
             if len(rows) >= most_rows:
                 return Problem(
                     path, f"more than {most_rows:,} rows: not a sheet made for this tender"
@@ -258,7 +267,7 @@ def _value(cell: Any) -> Any:
     return value
 
 
-def _typed_cells(rows: list[list[Any]]) -> list[tuple[str, str]]:
+def typed_cells(rows: list[list[Any]]) -> list[tuple[str, str]]:
     """Cells no evaluator could have typed: formulas, and text longer than Excel allows."""
     from openpyxl.utils import get_column_letter
 
@@ -271,7 +280,7 @@ def _typed_cells(rows: list[list[Any]]) -> list[tuple[str, str]]:
                     (
                         where,
                         f"a formula ({value.text[:40]}) where a value is typed: "
-                        "type the score or comment itself",
+                        "type the value itself",
                     )
                 )
             elif isinstance(value, str) and len(value) >= MAX_CELL_CHARS:

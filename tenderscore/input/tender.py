@@ -10,6 +10,7 @@ from tenderscore.errors import UsageError, did_you_mean
 from tenderscore.input.bidfile import BidFile
 from tenderscore.input.hierarchy import CriteriaTree, build_tree
 from tenderscore.input.models import Node, TenderFile
+from tenderscore.input.moderation_sheet import Meeting
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,8 @@ class Tender:
     """The digest of the published rules in the tender's criteria lock, if it is locked."""
     set_aside: tuple[BidFile, ...] = ()
     """Bids not scored: withdrawn, late, failed a gate or excluded (``input.outcomes``)."""
+    meeting: Meeting | None = None
+    """The moderation meeting, as its workbook records it."""
 
     def with_weights(self, weights: Mapping[str, float]) -> Tender:
         """The same tender re-weighted by node id, each level renormalised to sum to 1.

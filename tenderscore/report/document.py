@@ -135,6 +135,16 @@ def export_document(
         entry["spec"] = node.model.model_dump(mode="json", exclude={"children"})
     document["panel"] = [evaluator.model_dump(mode="json") for evaluator in config.panel]
     document["disclosure"] = config.disclosure.model_dump(mode="json")
+    meeting = tender.meeting
+    document["meeting"] = (
+        None
+        if meeting is None
+        else {
+            "date": None if meeting.date is None else meeting.date.isoformat(),
+            "chair": meeting.chair,
+            "attendees": meeting.attendees,
+        }
+    )
     document["conflicts"] = [
         declaration.model_dump(mode="json") for declaration in config.conflicts
     ]

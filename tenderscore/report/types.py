@@ -471,6 +471,12 @@ class ReadinessPart(TypedDict):
     criterion: Identifier | None
 
 
+class MeetingPart(TypedDict):
+    date: str | None
+    chair: str | None
+    attendees: str | None
+
+
 class DisclosurePart(TypedDict):
     winner_price: bool
     losing_prices: bool
@@ -499,6 +505,7 @@ class ExportDocument(TypedDict):
     conflicts: NotRequired[list[DeclarationPart]]  # absent in exports from before it existed
     approval: NotRequired[ApprovalPart | None]
     disclosure: DisclosurePart
+    meeting: MeetingPart | None
 
 
 def sensitivity_of(document: ExportDocument) -> SensitivityPart:
