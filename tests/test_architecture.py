@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "tenderscore.exporting": 7,
     "tenderscore.pipeline": 7,
     "tenderscore.verification": 7,
+    "tenderscore.status": 7,
     "tenderscore.cli": 8,
     "tenderscore.__main__": 8,
 }

@@ -23,7 +23,13 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.text import Text
 
-from tenderscore.cli import approve_command, lock_command, moderation_command, runs
+from tenderscore.cli import (
+    approve_command,
+    lock_command,
+    moderation_command,
+    runs,
+    status_command,
+)
 from tenderscore.cli.options import (
     AudienceOption,
     FormatsOption,
@@ -404,6 +410,7 @@ def verify(
 app.command(name="lock")(_handle_errors(lock_command.lock))
 app.command(name="approve")(_handle_errors(approve_command.approve))
 app.command(name="moderation")(_handle_errors(moderation_command.moderation))
+app.command(name="status")(_handle_errors(status_command.status))
 
 
 @app.command()
