@@ -39,14 +39,14 @@ from tenderscore.cli.options import (
     TenderDir,
     WeightsOption,
 )
-from tenderscore.cli.terminal import stderr, stdout
+from tenderscore.cli.terminal import bullets, stderr, stdout, working
 
 app = typer.Typer(
     name="tenderscore",
     help="Transparent, reproducible and defensible tender evaluation.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
 )
 
@@ -155,7 +155,9 @@ def evaluate(
     from tenderscore.cli.render import render_evaluation, render_reweighting
     from tenderscore.errors import UsageError
 
-    tender, what_if = runs.reweighted(pipeline.load(tender_dir), scenario, weights)
+    with working("Reading and checking the inputs", quiet=json_output):
+        loaded = pipeline.load(tender_dir)
+    tender, what_if = runs.reweighted(loaded, scenario, weights)
     if draft and what_if is not None:
         raise UsageError("--draft is for the official evaluation; a what-if recommends nothing")
     planned = (
@@ -164,14 +166,17 @@ def evaluate(
         else None
     )
     chosen, targets = planned or ((), {})
-    result = pipeline.run(
-        tender,
-        analysis="full" if export else "quick" if robustness else "none",
-        document=runs.run_info(what_if) if targets else None,
-        readiness="ignore" if what_if is not None else "draft" if draft else "require",
-    )
+    with working("Scoring and testing the result", quiet=json_output) as advance:
+        result = pipeline.run(
+            tender,
+            analysis="full" if export else "quick" if robustness else "none",
+            document=runs.run_info(what_if) if targets else None,
+            progress=advance,
+            readiness="ignore" if what_if is not None else "draft" if draft else "require",
+        )
     evaluation, report = result.evaluation, result.report
-    written = runs.write_exports(result.document, chosen, targets, template, audience)
+    with working("Writing the exports", quiet=json_output):
+        written = runs.write_exports(result.document, chosen, targets, template, audience)
     if json_output:
         from tenderscore.exporters.json import dumps
         from tenderscore.report.document import run_part
@@ -316,8 +321,7 @@ def validate(tender_dir: TenderDir) -> None:
         stdout.print("Ready to award: nothing is open.", markup=False)
         return
     stdout.print(Text(f"Not ready to award ({len(items)} open):", style="bold yellow"))
-    for item in items:
-        stdout.print(Text(f"  - {item.message}"))
+    bullets(stdout, (item.message for item in items))
 
 
 @app.command()
@@ -507,10 +511,11 @@ def summaries(
     from tenderscore.exporters.summaries import render_summaries
 
     # no analysis: summaries show none; bidders hear the outcome only when it is ready to award
-    result = pipeline.run(tender_dir, document=runs.run_info(), readiness="require")
-    tender, document = result.tender, result.document
-    assert document is not None
-    files = render_summaries(document, template_dir=template)
+    with working("Reading, scoring and writing the summaries"):
+        result = pipeline.run(tender_dir, document=runs.run_info(), readiness="require")
+        tender, document = result.tender, result.document
+        assert document is not None
+        files = render_summaries(document, template_dir=template)
     directory = out or tender.root / "out" / "summaries"
     runs.write_files({directory / name: text.encode() for name, text in files.items()}, tender)
 

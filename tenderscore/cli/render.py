@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from rich.box import HEAVY_HEAD, SIMPLE_HEAD
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from tenderscore.cli.terminal import bullets, is_narrow, legend
 from tenderscore.engine.moderation import Moderation
 from tenderscore.engine.results import BidResult, Evaluation, SetAsideBid
 from tenderscore.figures import number
@@ -31,35 +34,44 @@ def _node_names(evaluation: Evaluation) -> dict[str, str]:
 
 def render_evaluation(console: Console, evaluation: Evaluation) -> None:
     weights = {node.id: node.effective_weight for node in evaluation.nodes}
+    narrow = is_narrow(console)
     title = Text(f"{evaluation.reference}: {evaluation.title}")
-    table = Table(title=title, title_justify="left")
+    table = Table(title=title, title_justify="left", box=SIMPLE_HEAD if narrow else HEAVY_HEAD)
     table.add_column("#", justify="right")
-    table.add_column("Supplier", ratio=1, min_width=12)
+    table.add_column("Bid" if narrow else "Supplier", ratio=1, min_width=8, overflow="fold")
     for section in evaluation.sections:
-        table.add_column(Text(f"{section}\n{100 * weights[section]:.4g}%"), justify="right")
+        label = Text(f"{section}\n{100 * weights[section]:.4g}%")
+        table.add_column(label, justify="right", overflow="fold", min_width=len(section))
     table.add_column(Text(AGGREGATIONS[evaluation.method].label), justify="right", style="bold")
     table.add_column("Gap", justify="right")
     for bid in evaluation.ranked:
         table.add_row(
             _rank(bid),
-            Text(bid.name),
+            Text(bid.id if narrow else bid.name),
             *(f"{bid.node_points[s]:.2f}" for s in evaluation.sections),
             _total(evaluation, bid.total),
             "" if bid.rank == 1 else _total(evaluation, bid.gap_to_leader or 0.0),
         )
     console.print(table)
+    if narrow and evaluation.ranked:
+        legend(console, "Bids", [(bid.id, bid.name) for bid in evaluation.ranked])
     if not evaluation.ranked:
         console.print("No bid can be ranked: every bid was excluded.")
     not_ranked: list[BidResult | SetAsideBid] = [*evaluation.excluded, *evaluation.set_aside]
     if not_ranked:
         console.print(Text("Not ranked", style="bold"))
-        for k, entry in enumerate(not_ranked):
-            stage = f", {SET_ASIDE}" if k >= len(evaluation.excluded) else ""
-            console.print(Text(f"  {entry.name} ({entry.id}{stage}): {_outcomes(entry)}"))
+        bullets(
+            console,
+            (
+                f"{entry.name} ({entry.id}"
+                f"{f', {SET_ASIDE}' if k >= len(evaluation.excluded) else ''}): "
+                f"{_outcomes(entry)}"
+                for k, entry in enumerate(not_ranked)
+            ),
+        )
     if evaluation.findings:
         console.print(Text("Warnings", style="bold yellow"))
-        for finding in evaluation.findings:
-            console.print(Text(f"  - {finding.message}"))
+        bullets(console, (finding.message for finding in evaluation.findings))
 
 
 def _outcomes(bid: BidResult | SetAsideBid) -> str:
@@ -106,13 +118,16 @@ def render_explanation(
             rate = bid.price.discount_rate
             how = f"discounted at {100 * rate:g}% a year" if rate else "undiscounted"
             console.print(Text(f"  whole-life cost over the term, {how}:"))
+            lines = Table.grid()
+            lines.add_column()
             for line in bid.price.lines:
-                console.print(
+                lines.add_row(
                     Text(
-                        f"    {line.name} ({line.category}): nominal {number(line.nominal)}, "
+                        f"{line.name} ({line.category}): nominal {number(line.nominal)}, "
                         f"present value {number(line.present_value)}"
                     )
                 )
+            console.print(Padding(lines, (0, 0, 0, 4)))
     for gate in bid.gates:
         verdict = "pass" if gate.passed else "FAIL"
         note = f" - {gate.note}" if gate.note else ""
@@ -142,22 +157,35 @@ def render_explanation(
 
 def render_weights(console: Console, tender: Tender) -> None:
     """The criteria tree with every node's stated, normalised and effective weight."""
+    narrow = is_narrow(console)
     table = Table(
-        title=Text(f"Criteria and weights ({tender.criteria_source})"), title_justify="left"
+        title=Text(f"Criteria and weights ({tender.criteria_source})"),
+        title_justify="left",
+        box=SIMPLE_HEAD if narrow else HEAVY_HEAD,
     )
-    table.add_column("Id", no_wrap=True)
-    table.add_column("Name", ratio=1)
-    table.add_column("Kind")
-    table.add_column("Stated", justify="right")
-    table.add_column("In parent", justify="right")
-    table.add_column("Effective", justify="right")
-    table.add_column("Minimum")
+    if narrow:  # the name under the id, indented alike; every other column kept whole
+        longest = max(2 * n.depth + len(n.id) for n in tender.tree.nodes.values())
+        table.add_column("Criterion", ratio=1, overflow="fold", min_width=longest)
+    else:
+        table.add_column("Id", no_wrap=True)
+        table.add_column("Name", ratio=1)
+    table.add_column("Kind", no_wrap=narrow)
+    table.add_column("Stated", justify="right", no_wrap=narrow)
+    table.add_column("Share" if narrow else "In parent", justify="right", no_wrap=narrow)
+    table.add_column("Effective", justify="right", no_wrap=narrow)
+    table.add_column("Minimum", max_width=12 if narrow else None)
     for node in tender.tree.nodes.values():
         gate = node.is_gate
         minimum = node.model.minimum
+        indent = "  " * node.depth
+        label: Text | Padding = Text(indent + node.id)
+        if narrow:
+            label = Padding(
+                Text.assemble(node.id, "\n", (node.name, "dim")), (0, 0, 0, 2 * node.depth)
+            )
         table.add_row(
-            Text("  " * node.depth + node.id),
-            Text(node.name),
+            label,
+            *([] if narrow else [Text(node.name)]),
             "gate" if gate else node.kind,
             "" if node.stated_weight is None else f"{node.stated_weight:g}",
             "" if gate else f"{100 * node.local_weight:.4g}%",
@@ -194,9 +222,12 @@ def render_moderation(console: Console, moderation: Moderation, *, show_all: boo
             style="bold",
         )
     )
-    table = Table()
-    for column in ("Criterion", "Bid", "Scores", "Range", "Consensus (moves)", "Reasons to fix"):
-        table.add_column(column)
+    table = Table(box=SIMPLE_HEAD if is_narrow(console) else HEAVY_HEAD)
+    longest = max((len(item.criterion) for item in moderation.items), default=9)
+    table.add_column("Criterion", min_width=longest, overflow="fold")
+    table.add_column("Bid", overflow="fold")
+    for column in ("Scores", "Range", "Consensus (moves)", "Weak reasons"):
+        table.add_column(column, ratio=1, overflow="fold")
     for item in [*agenda, *(rest if show_all else [])]:
         scores = ", ".join(f"{e} {s:g}" for e, s in item.scores.items())
         consensus = (
@@ -216,7 +247,11 @@ def render_moderation(console: Console, moderation: Moderation, *, show_all: boo
     console.print(table)
     if rest and not show_all:
         console.print(Text(f"{len(rest)} other items need no discussion (--all lists them)."))
-    profiles = Table(title=Text("Evaluators"), title_justify="left")
+    profiles = Table(
+        title=Text("Evaluators"),
+        title_justify="left",
+        box=SIMPLE_HEAD if is_narrow(console) else HEAVY_HEAD,
+    )
     for column in ("Evaluator", "Role", "Scores given", "Leniency", "Outlier in"):
         profiles.add_column(column)
     for profile in moderation.evaluators:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
+from rich.box import HEAVY_HEAD, SIMPLE_HEAD
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tenderscore.cli.terminal import is_narrow, legend
 from tenderscore.report.wording import (
     improvement_words,
     price_cut_words,
@@ -23,6 +26,23 @@ MAX_RANK_COLUMNS = 6
 SWITCHES_PER_BID = 4
 
 
+def _table(console: Console) -> Table:
+    """A table as the terminal's width allows: light rules when narrow."""
+    return Table(box=SIMPLE_HEAD if is_narrow(console) else HEAVY_HEAD)
+
+
+def _longest_label(console: Console, report: SensitivityReport) -> int | None:
+    """Room for every criterion id whole, indented, when the terminal is narrow."""
+    if not is_narrow(console):
+        return None
+    return max((2 + len(i.id) for i in report.intervals), default=None)
+
+
+def _label(console: Console, interval: StabilityInterval) -> str:
+    """A criterion's name, or its id when the terminal is narrow (the legend has the names)."""
+    return interval.id if is_narrow(console) else interval.name
+
+
 def _heading(console: Console, title: str) -> None:
     console.print()
     console.print(Text(title, style="bold"))
@@ -34,6 +54,9 @@ def render_sensitivity(
     console.print(Text(robustness_headline(report, published=published)))
     if not report.intervals:
         return
+    full_names = report.names
+    if is_narrow(console):  # bids by id in the tables, with a legend at the end
+        report = dataclasses.replace(report, names={bid: bid for bid in report.names})
     _stability(console, report)
     _within_sections(console, report)
     _sweeps(console, report)
@@ -42,12 +65,17 @@ def render_sensitivity(
     _reversals(console, report)
     _formulas(console, report)
     _scenarios(console, report)
+    if report.names != full_names:
+        console.print()
+        legend(console, "Bids", list(full_names.items()))
+        criteria = [(i.id, i.name) for i in (*report.intervals, *report.section_intervals)]
+        legend(console, "Criteria", list(dict(criteria).items()))
 
 
 def _stability(console: Console, report: SensitivityReport) -> None:
     _heading(console, "Weight stability (other weights rescaled proportionally)")
     critical = report.most_critical
-    table = Table()
+    table = _table(console)
     for column in (
         "Weight",
         "Now",
@@ -55,13 +83,19 @@ def _stability(console: Console, report: SensitivityReport) -> None:
         "Beyond, the winner is",
         "Ranking unchanged",
     ):
-        table.add_column(column, justify="left" if column.startswith(("W", "B")) else "right")
+        text_column = column.startswith(("W", "B"))
+        table.add_column(
+            column,
+            justify="left" if text_column else "right",
+            no_wrap=not text_column,
+            min_width=_longest_label(console, report) if column == "Weight" else None,
+        )
     for interval in report.intervals:
         low, high = interval.winner_low, interval.winner_high
         takers = _takers(interval, report.names)
         mark = " (most critical)" if critical is interval else ""
         table.add_row(
-            Text(("" if interval.top_level else "  ") + interval.name + mark),
+            Text(("" if interval.top_level else "  ") + _label(console, interval) + mark),
             f"{100 * interval.weight:.1f}%",
             f"{100 * low.weight:.1f}-{100 * high.weight:.1f}%",
             Text(takers or "-"),
@@ -85,9 +119,12 @@ def _within_sections(console: Console, report: SensitivityReport) -> None:
     if not report.section_intervals:
         return
     _heading(console, "Within each section (share of the section; section weights held)")
-    table = Table()
+    table = _table(console)
     for column in ("Criterion", "Now", "Winner unchanged", "Beyond, the winner is"):
-        table.add_column(column, justify="left" if column[0] in "CB" else "right")
+        text_column = column[0] in "CB"
+        table.add_column(
+            column, justify="left" if text_column else "right", no_wrap=not text_column
+        )
     section = None
     for interval in report.section_intervals:
         if interval.section != section:
@@ -96,7 +133,7 @@ def _within_sections(console: Console, report: SensitivityReport) -> None:
         low, high = interval.winner_low, interval.winner_high
         takers = _takers(interval, report.names)
         table.add_row(
-            Text("  " + interval.name),
+            Text("  " + _label(console, interval)),
             f"{100 * interval.weight:.1f}%",
             f"{100 * low.weight:.1f}-{100 * high.weight:.1f}%",
             Text(takers or "-"),
@@ -108,13 +145,13 @@ def _sweeps(console: Console, report: SensitivityReport) -> None:
     if not report.sweeps:
         return
     _heading(console, "One-way sweeps: the leader as each section's weight runs from 0 to 100%")
-    table = Table()
+    table = _table(console)
     for column in ("Section", "at 0%", "now", "at 100%"):
         table.add_column(column)
     leader = report.ranked[0]
     for sweep in report.sweeps:
         table.add_row(
-            Text(sweep.name),
+            Text(sweep.id if is_narrow(console) else sweep.name),
             Text(report.names[_leader_at(report, sweep, 0)]),
             Text(report.names[leader]),
             Text(report.names[_leader_at(report, sweep, len(sweep.grid) - 1)]),
@@ -139,7 +176,7 @@ def _probabilities(console: Console, report: SensitivityReport, *, published: bo
         console,
         f"Rank probabilities ({smaa.samples:,} samples, weights sampled {how}, seed {smaa.seed})",
     )
-    table = Table()
+    table = _table(console)
     table.add_column("Supplier")
     table.add_column("P(win)", justify="right")
     table.add_column("+/-", justify="right")
@@ -217,7 +254,7 @@ def _formulas(console: Console, report: SensitivityReport) -> None:
         else "the winner is the same under every formula"
     )
     _heading(console, f"Price formulas: {verdict}")
-    table = Table()
+    table = _table(console)
     for column in ("Formula", "Parameters", "Order"):
         table.add_column(column)
     for outcome in report.formulas:
@@ -234,7 +271,7 @@ def _scenarios(console: Console, report: SensitivityReport) -> None:
     if len(report.scenarios) < 2:
         return
     _heading(console, "Scenarios (each fully re-evaluated)")
-    table = Table()
+    table = _table(console)
     table.add_column("Supplier")
     for outcome in report.scenarios:
         table.add_column(Text(outcome.name), justify="right")
@@ -243,5 +280,5 @@ def _scenarios(console: Console, report: SensitivityReport) -> None:
         for outcome in report.scenarios:
             result = outcome.evaluation.bid(bid.id)
             cells.append(f"{result.rank}. {result.total:.2f}" if result.rank else "excluded")
-        table.add_row(Text(bid.name), *cells)
+        table.add_row(Text(report.names[bid.id]), *cells)
     console.print(table)

@@ -8,10 +8,13 @@ before it is written, while rich's own styling and cursor controls pass untouche
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 
 from rich.console import Console
 from rich.segment import Segment
+from rich.table import Table
+from rich.text import Text
 
 from tenderscore.exporters.escaping import without_controls
 
@@ -36,3 +39,49 @@ class SafeConsole(Console):
 
 stdout = SafeConsole(highlight=False, emoji=False)  # ':x:' in a name stays ':x:'
 stderr = SafeConsole(stderr=True, highlight=False, emoji=False)
+
+
+NARROW = 100
+"""Below this many columns, tables show ids (short, unbreakable) with a legend of the names,
+instead of names cut to 'Whole...'."""
+
+
+def is_narrow(console: Console) -> bool:
+    return console.width < NARROW
+
+
+def bullets(console: Console, lines: Iterable[str | Text], marker: str = "-") -> None:
+    """A list whose wrapped lines keep their indent under the text, not under the marker."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for line in lines:
+        grid.add_row(f"  {marker}", line if isinstance(line, Text) else Text(line))
+    console.print(grid)
+
+
+def legend(console: Console, title: str, names: Iterable[tuple[str, str]]) -> None:
+    """What the ids in a narrow table stand for, one per line."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="dim")
+    grid.add_column()
+    for key, name in names:
+        grid.add_row(Text(key), Text(name))
+    console.print(Text(title, style="dim"))
+    console.print(grid)
+
+
+@contextlib.contextmanager
+def working(what: str, *, quiet: bool = False) -> Iterator[Callable[[int, int], None]]:
+    """A transient line on stderr saying what is being done, for a person watching a terminal
+    only (never on a pipe or with --json: ``quiet``); yields a callback for counted steps
+    (samples drawn, say) that updates it."""
+    if quiet or not stderr.is_interactive:
+        yield lambda done, total: None
+        return
+    with stderr.status(what) as status:
+
+        def advance(done: int, total: int) -> None:
+            status.update(f"{what}: {done:,} of {total:,}")
+
+        yield advance
