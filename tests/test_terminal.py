@@ -3,13 +3,15 @@ line runs past the edge (ids with a legend stand in for long names); at 200 the 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from tenderscore.cli import app
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, bid, tender_with, write_tender
 
 COMMANDS = [
     ["validate", EXAMPLE],
@@ -50,3 +52,12 @@ def test_nothing_but_the_result_on_a_pipe() -> None:
     """Progress is for a person at a terminal: a pipe gets the result alone."""
     result = CliRunner().invoke(app, ["evaluate", str(EXAMPLE), "--no-export"])
     assert result.stderr == ""
+
+
+def test_a_long_ranking_is_summarised_with_the_full_list_in_the_exports(tmp_path: Path) -> None:
+    bids = [bid(f"b{k:02d}", price=100 + k) for k in range(30)]
+    write_tender(tmp_path / "t", tender_with(), bids)
+    out = _run(["evaluate", tmp_path / "t", "--no-export", "--no-robustness"], 200)
+    assert "... and 5 more ranked bids: the workbook and the JSON hold every one." in out
+    assert "Supplier b24" in out
+    assert "Supplier b25" not in out

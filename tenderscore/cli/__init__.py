@@ -308,7 +308,8 @@ def validate(tender_dir: TenderDir) -> None:
     from tenderscore.engine.scoring import evaluate
     from tenderscore.input.loading import load_tender
 
-    tender = load_tender(tender_dir)
+    with working("Reading and checking the inputs"):
+        tender = load_tender(tender_dir)
     render_weights(stdout, tender)
     leaves = len(tender.tree.leaves) + len(tender.tree.gates)
     stdout.print(

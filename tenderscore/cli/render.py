@@ -21,6 +21,9 @@ from tenderscore.report.document import WhatIf
 from tenderscore.report.wording import SET_ASIDE, WHAT_IF, minimum_words, outcome_words
 from tenderscore.rules.aggregation import AGGREGATIONS
 
+SHOWN_BIDS = 25
+"""Ranked bids listed in the terminal; a 2,000-bid ranking lives in the exports."""
+
 
 def _rank(bid: BidResult) -> str:
     if bid.rank is None:
@@ -44,7 +47,8 @@ def render_evaluation(console: Console, evaluation: Evaluation) -> None:
         table.add_column(label, justify="right", overflow="fold", min_width=len(section))
     table.add_column(Text(AGGREGATIONS[evaluation.method].label), justify="right", style="bold")
     table.add_column("Gap", justify="right")
-    for bid in evaluation.ranked:
+    shown = evaluation.ranked[:SHOWN_BIDS]
+    for bid in shown:
         table.add_row(
             _rank(bid),
             Text(bid.id if narrow else bid.name),
@@ -53,8 +57,14 @@ def render_evaluation(console: Console, evaluation: Evaluation) -> None:
             "" if bid.rank == 1 else _total(evaluation, bid.gap_to_leader or 0.0),
         )
     console.print(table)
-    if narrow and evaluation.ranked:
-        legend(console, "Bids", [(bid.id, bid.name) for bid in evaluation.ranked])
+    if len(evaluation.ranked) > len(shown):
+        console.print(
+            f"... and {len(evaluation.ranked) - len(shown):,} more ranked bids: the workbook "
+            "and the JSON hold every one.",
+            markup=False,
+        )
+    if narrow and shown:
+        legend(console, "Bids", [(bid.id, bid.name) for bid in shown])
     if not evaluation.ranked:
         console.print("No bid can be ranked: every bid was excluded.")
     not_ranked: list[BidResult | SetAsideBid] = [*evaluation.excluded, *evaluation.set_aside]

@@ -23,6 +23,7 @@ from tenderscore.sensitivity.stability import StabilityInterval, Sweep
 from tenderscore.sensitivity.switching import SwitchingValue
 
 MAX_RANK_COLUMNS = 6
+SHOWN_BIDS = 25  # the most likely winners; the exports hold every bid
 SWITCHES_PER_BID = 4
 
 
@@ -184,7 +185,9 @@ def _probabilities(console: Console, report: SensitivityReport, *, published: bo
     for r in range(1, ranks):
         table.add_column(f"rank {r + 1}", justify="right")
     table.add_column("Confidence", justify="right")
-    for i, bid in enumerate(smaa.bids):
+    order = sorted(range(len(smaa.bids)), key=lambda i: -smaa.acceptability[i, 0])
+    for i in order[:SHOWN_BIDS]:
+        bid = smaa.bids[i]
         confidence = smaa.confidence[i]
         table.add_row(
             Text(report.names[bid]),
@@ -194,6 +197,12 @@ def _probabilities(console: Console, report: SensitivityReport, *, published: bo
             "-" if confidence != confidence else f"{100 * confidence:.0f}%",
         )
     console.print(table)
+    if len(order) > SHOWN_BIDS:
+        console.print(
+            f"... and {len(order) - SHOWN_BIDS:,} more bids: the workbook and the JSON hold "
+            "every one.",
+            markup=False,
+        )
 
 
 def _switching(console: Console, report: SensitivityReport) -> None:
