@@ -313,7 +313,9 @@ def validate(tender_dir: TenderDir) -> None:
     render_weights(stdout, tender)
     leaves = len(tender.tree.leaves) + len(tender.tree.gates)
     stdout.print(
-        f"{tender_dir}: ok ({len(tender.bids)} bids, {leaves} criteria, "
+        f"{tender_dir}: ok ({len(tender.bids)} bids"
+        + (f" and {len(tender.set_aside)} set aside before scoring" if tender.set_aside else "")
+        + f", {leaves} criteria, "
         f"{len(tender.sources)} files)",
         markup=False,
     )
