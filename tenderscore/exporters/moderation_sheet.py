@@ -16,7 +16,13 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tenderscore.engine.moderation import Moderation, ModerationItem
-from tenderscore.exporters.scoresheets import BOLD, INPUT, INPUT_TEXT, WRAPPED
+from tenderscore.exporters.scoresheets import (
+    BOLD,
+    INPUT,
+    INPUT_TEXT,
+    WRAPPED,
+    scale_validation,
+)
 from tenderscore.exporters.sheetxml import Look, SheetCells, Styles, moment_of, splice
 from tenderscore.exporters.workbook.writer import LINE_HEIGHT, print_across, wrapped_lines
 from tenderscore.input.bidfile import EvaluatorScore
@@ -101,14 +107,8 @@ def render_moderation_workbook(
         assert isinstance(model, ScaleCriterion)
         validation = validations.get(item.criterion)
         if validation is None:
-            validation = validations[item.criterion] = DataValidation(
-                type="decimal",
-                operator="between",
-                formula1=str(model.scale.min),
-                formula2=str(model.scale.max),
-                allow_blank=True,
-                showErrorMessage=True,
-                error=f"A score on the {model.scale.min}-{model.scale.max} scale",
+            validation = validations[item.criterion] = scale_validation(
+                model.scale.min, model.scale.max
             )
             sheet.add_data_validation(validation)
         validation.add(f"H{row}")

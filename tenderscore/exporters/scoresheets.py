@@ -46,6 +46,19 @@ COMMENT_LINES = 3  # room to write a comment in before the row is resized
 DESCRIPTOR_WIDTH = 90
 
 
+def scale_validation(low: int, high: int) -> DataValidation:
+    """Score cells that take a number on the scale, or nothing, with a message saying so."""
+    return DataValidation(
+        type="decimal",
+        operator="between",
+        formula1=str(low),
+        formula2=str(high),
+        allow_blank=True,
+        showErrorMessage=True,
+        error=f"A score on the {low}-{high} scale",
+    )
+
+
 def render_sheets(
     config: TenderFile,
     tree: CriteriaTree,
@@ -125,15 +138,7 @@ def _workbook(
     for leaf in leaves:
         model = leaf.model
         assert isinstance(model, ScaleCriterion)
-        validation = DataValidation(
-            type="decimal",
-            operator="between",
-            formula1=str(model.scale.min),
-            formula2=str(model.scale.max),
-            allow_blank=True,
-            showErrorMessage=True,
-            error=f"Score on the {model.scale.min}-{model.scale.max} scale",
-        )
+        validation = scale_validation(model.scale.min, model.scale.max)
         sheet.add_data_validation(validation)
         for point in range(model.scale.min, model.scale.max + 1):
             descriptor = model.scale.descriptors.get(point, "")

@@ -288,13 +288,10 @@ class _Loader:
         """Add the scores from filled scoring sheets in scores/*.xlsx to the bids. A sheet
         issued before a bid was withdrawn or excluded may score it: those scores are not
         used, as the bid is set aside (the report says so)."""
-        directory = self.root / SCORES_DIR
-        paths = sorted(directory.glob("*.xlsx")) if directory.is_dir() else []
-        if not paths:
+        workbooks = self.workbooks(SCORES_DIR)
+        if workbooks is None:
             return bids
-        key = self.sheet_key(directory)
-        if key is None:
-            return bids
+        paths, key = workbooks
         by_id = {bid.model.id: bid for bid in bids}
         added: dict[str, dict[str, dict[str, EvaluatorScore]]] = {}
         for path in paths:
@@ -341,13 +338,10 @@ class _Loader:
     ) -> list[Sourced]:
         """Add the agreed scores, reasons and feedback of a filled moderation workbook in
         moderation/*.xlsx to the bids; an item agreed there and in a bid file is an error."""
-        directory = self.root / MODERATION_DIR
-        paths = sorted(directory.glob("*.xlsx")) if directory.is_dir() else []
-        if not paths:
+        workbooks = self.workbooks(MODERATION_DIR)
+        if workbooks is None:
             return bids
-        key = self.sheet_key(directory)
-        if key is None:
-            return bids
+        paths, key = workbooks
         scored = {bid.model.id: bid for bid in bids if bid_is_scored(config, tree, bid.model)}
         added: dict[str, dict[str, Consensus]] = {}
         for path in paths:
@@ -382,6 +376,16 @@ class _Loader:
                 bid = Sourced(model, bid.document)
             result.append(bid)
         return result
+
+    def workbooks(self, folder: str) -> tuple[list[Path], bytes] | None:
+        """The workbooks in ``folder`` of the tender and the key to check them with; None
+        when there are none, or no key (the problem recorded)."""
+        directory = self.root / folder
+        paths = sorted(directory.glob("*.xlsx")) if directory.is_dir() else []
+        if not paths:
+            return None
+        key = self.sheet_key(directory)
+        return None if key is None else (paths, key)
 
     def sheet_key(self, directory: Path) -> bytes | None:
         """The tender's key, to check workbooks in ``directory`` were made by it (None, with
