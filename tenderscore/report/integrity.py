@@ -28,6 +28,8 @@ def broken_references(document: ExportDocument) -> Iterator[Found]:
             yield f"criteria[{k}].parent", f"no criterion {node['parent']!r}"
     yield from _within("sections", document["sections"], known, "criterion")
     yield from _within("run.weights", list(document["run"]["weights"]), known)
+    tie_break = [entry for entry in document["method"]["tie_break"] if entry != "price"]
+    yield from _within("method.tie_break", tie_break, known)
     if document["run"]["official"] == bool(document["run"]["name"]):
         yield "run", "a what-if has a name, the official run none"
     bids = [bid["id"] for bid in document["bids"]]
