@@ -25,6 +25,7 @@ from rich.text import Text
 
 from tenderscore.cli import (
     approve_command,
+    forms_command,
     lock_command,
     moderation_command,
     runs,
@@ -418,6 +419,7 @@ app.command(name="lock")(_handle_errors(lock_command.lock))
 app.command(name="approve")(_handle_errors(approve_command.approve))
 app.command(name="moderation")(_handle_errors(moderation_command.moderation))
 app.command(name="status")(_handle_errors(status_command.status))
+app.command(name="forms")(_handle_errors(forms_command.forms))
 
 
 @app.command()

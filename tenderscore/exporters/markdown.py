@@ -204,7 +204,7 @@ def smaa_rows(smaa: SmaaPart | None, names: dict[str, str]) -> list[dict[str, An
             {
                 "name": names[bid],
                 "p": p,
-                "se": smaa["standard_error"][k][0],
+                "se": "-" if (se := smaa["standard_error"][k][0]) is None else f"{100 * se:.1f}",
                 "confidence": "-" if confidence is None else f"{100 * confidence:.0f}%",
             }
         )

@@ -109,6 +109,44 @@ class DeclaredOutcome(StrictModel):
         return self
 
 
+class Supplier(StrictModel):
+    """Who the bidder is, as the assessment summaries and the award notice name it."""
+
+    legal_name: Text
+    address: Text | None = None
+    identifier: Text | None = Field(
+        None, description="A unique identifier, e.g. 'GB-COH-01234567' (a company number)."
+    )
+    email: Text | None = Field(None, description="The contact e-mail address.")
+
+
+class OfficerRecord(StrictModel):
+    """What the procurement officer records about a bid that arrived as workbooks
+    (``responses/<bid id>/record.yaml``): the parts of a bid file a bidder never writes."""
+
+    outcome: DeclaredOutcome | None = None
+    investigation: Text | None = Field(
+        None,
+        description="For an abnormally low price: what the bidder was asked, what it answered "
+        "and the conclusion (Procurement Act 2023 s19).",
+    )
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _check_investigated(self) -> OfficerRecord:
+        _require_investigation(self.outcome, self.investigation)
+        return self
+
+
+def _require_investigation(outcome: DeclaredOutcome | None, investigation: str | None) -> None:
+    """A bid disregarded as abnormally low has its investigation on record."""
+    if outcome and outcome.status == "abnormally_low" and not investigation:
+        raise ValueError(
+            "a bid disregarded as abnormally low needs its investigation recorded: add "
+            "investigation (what the bidder was asked, what it answered, the conclusion)"
+        )
+
+
 class BidFile(StrictModel):
     """One supplier's bid: ``bids/<anything>.yaml``."""
 
@@ -134,6 +172,9 @@ class BidFile(StrictModel):
     consensus: dict[str, Consensus] = Field(
         default_factory=dict, description="criterion id -> moderated score with its reason."
     )
+    supplier: Supplier | None = Field(
+        None, description="The supplier's identity (from its response form)."
+    )
     outcome: DeclaredOutcome | None = Field(
         None,
         description="Recorded by the procurement officer when the bid is not ranked for a "
@@ -149,9 +190,5 @@ class BidFile(StrictModel):
 
     @model_validator(mode="after")
     def _check_investigated(self) -> BidFile:
-        if self.outcome and self.outcome.status == "abnormally_low" and not self.investigation:
-            raise ValueError(
-                "a bid disregarded as abnormally low needs its investigation recorded: add "
-                "investigation (what the bidder was asked, what it answered, the conclusion)"
-            )
+        _require_investigation(self.outcome, self.investigation)
         return self

@@ -67,3 +67,22 @@ def scoring_sheet_fingerprint(config: TenderFile, tree: CriteriaTree) -> str:
         "panel": [[e.id, e.role, e.sections] for e in config.panel],
     }
     return content_digest(content)
+
+
+def response_fingerprint(config: TenderFile, tree: CriteriaTree) -> str:
+    """SHA-256 (first 16 hex digits) of what a bidder's response form and price schedule ask
+    for: the tender, its term and currency, each gate and numeric question with its unit, and
+    the discount rate the schedule's totals use. A form filled for another tender, or before
+    any of these changed, is refused when it comes back."""
+    content = {
+        "tender": [config.reference, config.title, config.buyer, config.currency],
+        "term": [config.term_years, config.discount_rate],
+        "gates": [[gate.id, gate.name] for gate in tree.gates],
+        "answers": [
+            [leaf.id, leaf.name, getattr(leaf.model, "unit", None)]
+            for leaf in tree.leaves
+            if leaf.kind == "numeric"
+        ],
+        "priced": any(leaf.kind == "price" for leaf in tree.leaves),
+    }
+    return content_digest(content)

@@ -25,10 +25,12 @@ from tenderscore.input.moderation_sheet import SHEET as MODERATION_SHEET
 from tenderscore.input.moderation_sheet import Meeting, read_moderation
 from tenderscore.input.outcomes import bid_is_scored
 from tenderscore.input.reading import read_input
+from tenderscore.input.response_forms import DIRECTORY as RESPONSES_DIR
+from tenderscore.input.response_forms import read_responses
 from tenderscore.input.schema_errors import validate_document
 from tenderscore.input.scoresheets import BID_FIELD, read_sheet
 from tenderscore.input.tender import SourceFile, Tender
-from tenderscore.input.yamlfile import MAX_FILE_BYTES, DataPath, read_yaml
+from tenderscore.input.yamlfile import MAX_FILE_BYTES, DataPath, YamlDocument, read_yaml
 from tenderscore.memory import collector_paused
 
 TENDER_FILE = "tender.yaml"
@@ -203,6 +205,7 @@ class _Loader:
         if not self.problems and self.against_lock:
             self.check_lock(config, tree)
         if self.with_bids:
+            bids += self.read_responses(config, tree)
             bids = self.merge_sheets(config, tree, bids)
             bids = self.merge_moderation(config, tree, bids)
         complete = not self.refused_sheets  # a refused sheet's scores are all "missing"
@@ -377,6 +380,20 @@ class _Loader:
             result.append(bid)
         return result
 
+    def read_responses(self, config: TenderFile, tree: CriteriaTree) -> list[Sourced]:
+        """Bids returned as workbooks in responses/<bid id>/, beside the YAML ones (a bid in
+        both is a duplicate id); located at the response form for later checks."""
+        responses, problems = read_responses(self.root, config, tree)
+        self.problems += problems
+        found = []
+        for response in responses:
+            for path, content in response.files:
+                self.sources.append(SourceFile(path, "response", file_digest(content)))
+            fields = response.bid.model_dump(mode="json", exclude_none=True)
+            document = YamlDocument(response.files[0][0], fields, b"")
+            found.append(Sourced(response.bid, document))
+        return found
+
     def workbooks(self, folder: str) -> tuple[list[Path], bytes] | None:
         """The workbooks in ``folder`` of the tender and the key to check them with; None
         when there are none, or no key (the problem recorded)."""
@@ -438,15 +455,29 @@ class _Loader:
         )
 
     def read_bids(self) -> list[Sourced]:
+        """The YAML bids; none is a problem only when no bid came as workbooks either."""
         directory = self.root / BIDS_DIR
+        returned = (self.root / RESPONSES_DIR).is_dir()
         if not directory.is_dir():
-            self.problems.append(Problem(directory, "missing bids directory; expected bids/*.yaml"))
+            if not returned:
+                self.problems.append(
+                    Problem(
+                        directory,
+                        "missing bids directory; expected bids/*.yaml, or bidders' workbooks "
+                        "in responses/<bid id>/",
+                    )
+                )
             return []
         paths = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
         if not paths:
-            self.problems.append(
-                Problem(directory, "no bids found; expected one YAML file per bid (bids/*.yaml)")
-            )
+            if not returned:
+                self.problems.append(
+                    Problem(
+                        directory,
+                        "no bids found; expected one YAML file per bid (bids/*.yaml), or "
+                        "bidders' workbooks in responses/<bid id>/",
+                    )
+                )
             return []
         if len(paths) > MAX_BIDS:
             self.problems.append(

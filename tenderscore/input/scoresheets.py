@@ -194,7 +194,16 @@ def read_rows(
     what: str = "scoring sheet",
 ) -> list[list[Any]] | Problem:
     """The values of the first ``width`` columns of sheet ``sheet_title``, row by row, or why
-    they cannot be read.
+    they cannot be read (``read_sheets`` for one sheet)."""
+    found = read_sheets(path, data, {sheet_title: width}, most_rows=most_rows, what=what)
+    return found if isinstance(found, Problem) else found[sheet_title]
+
+
+def read_sheets(
+    path: Path, data: bytes, widths: Mapping[str, int], *, most_rows: int, what: str
+) -> dict[str, list[list[Any]]] | Problem:
+    """The values of the first columns of each sheet named in ``widths`` (its title -> how
+    many columns), row by row, the workbook opened once; or why they cannot be read.
 
     Bounded before any XML is parsed (parts, their uncompressed sizes) and while reading
     (rows, width, cell length): a filled sheet comes from outside and may be hostile. Rows
@@ -206,23 +215,25 @@ def read_rows(
     refused = package_problem(data)
     if refused:
         return Problem(path, refused)
+    found: dict[str, list[list[Any]]] = {}
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        if sheet_title not in book.sheetnames:
-            return Problem(path, f"not a tenderscore {what}: no sheet named {sheet_title!r}")
-        sheet = book[sheet_title]
-        sheet.reset_dimensions()
-        rows: list[list[Any]] = []
-        for cells in sheet.iter_rows(max_col=width):
-            if len(rows) >= most_rows:
-                return Problem(
-                    path, f"more than {most_rows:,} rows: not a sheet made for this tender"
-                )
-            rows.append([_value(cell) for cell in cells])
+        for title, width in widths.items():
+            if title not in book.sheetnames:
+                return Problem(path, f"not a tenderscore {what}: no sheet named {title!r}")
+            sheet = book[title]
+            sheet.reset_dimensions()
+            rows: list[list[Any]] = found.setdefault(title, [])
+            for cells in sheet.iter_rows(max_col=width):
+                if len(rows) >= most_rows:
+                    return Problem(
+                        path, f"more than {most_rows:,} rows: not a sheet made for this tender"
+                    )
+                rows.append([_value(cell) for cell in cells])
         book.close()
     except Exception as exc:  # malformed XML, bad encoding, a foreign file: never a traceback
         return Problem(path, f"cannot read this workbook ({type(exc).__name__}: {exc})"[:300])
-    return rows
+    return found
 
 
 def package_problem(data: bytes) -> str:
