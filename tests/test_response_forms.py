@@ -109,11 +109,16 @@ def test_a_bid_in_both_forms_and_yaml_and_a_missing_schedule_are_errors(
     )
     assert "duplicate bid id 'albion'" in run_cli(["validate", responses], exit_code=2).stderr
     (responses / "bids" / "albion.yaml").unlink()
-    (responses / "responses" / "albion" / SCHEDULE).unlink()
+    schedule = responses / "responses" / "albion" / SCHEDULE
+    kept = schedule.read_bytes()
+    schedule.unlink()
     assert (
         "a response form without its price schedule"
         in run_cli(["validate", responses], exit_code=2).stderr
     )
+    (responses / "responses" / "albion" / FORM).unlink()
+    schedule.write_bytes(kept)
+    assert "no response form here" in run_cli(["validate", responses], exit_code=2).stderr
 
 
 def test_the_officers_record_is_checked_where_it_is(responses: Path) -> None:

@@ -118,7 +118,9 @@ def _form(tender: Tender) -> bytes:
         start=1,
     ):
         _text(gates, 1, column, label, bold=True)
-    answer = _validation(type="list", formula1='"pass,fail"', error="pass or fail")
+    answer = _validation(
+        type="list", formula1='"pass,fail"', error="pass or fail", prompt="pass or fail"
+    )
     gates.add_data_validation(answer)
     for row, gate in enumerate(tender.tree.gates, start=2):
         _text(gates, row, 1, gate.id)
@@ -136,6 +138,7 @@ def _form(tender: Tender) -> bytes:
         formula1=str(-LARGEST),
         formula2=str(LARGEST),
         error="a number",
+        prompt="A number, in the unit shown",
     )
     answers.add_data_validation(number)
     numeric = [leaf for leaf in tender.tree.leaves if isinstance(leaf.model, NumericCriterion)]
@@ -173,6 +176,7 @@ def _schedule(tender: Tender) -> bytes:
         formula1="0",
         formula2=str(LARGEST),
         error="an amount of 0 or more",
+        prompt=f"An amount in {config.currency}, 0 if none",
     )
     sheet.add_data_validation(money)
     years = [column_letter(2 + k) for k in range(layout.years)]
@@ -201,7 +205,9 @@ def _schedule(tender: Tender) -> bytes:
     _text(sheet, adjustment - 2, 1, "Quantities at unit rates", bold=True)
     for column, label in enumerate(("Item", "Quantity", "Unit cost", "Every year (yes/no)"), 1):
         _text(sheet, adjustment - 1, column, label, bold=True)
-    every = _validation(type="list", formula1='"yes,no"', error="yes or no")
+    every = _validation(
+        type="list", formula1='"yes,no"', error="yes or no", prompt="yes: every contract year"
+    )
     sheet.add_data_validation(every)
     for row in range(adjustment, adjustment + ADJUSTMENT_LINES):
         _input(sheet, f"A{row}")

@@ -439,7 +439,7 @@ def read_responses(
         bid, found = read_response(folder, files, config, tree)
         problems += found
         record = folder / RECORD
-        read = [files["form"], *([files["prices"]] if "prices" in files else [])]
+        read = [files[kind] for kind in ("form", "prices") if kind in files]  # the form first
         if record.is_file():
             document = read_yaml(record, within=root)
             officer = (
