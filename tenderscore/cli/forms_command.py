@@ -36,11 +36,14 @@ def forms(
         _to_yaml(tender.root, tender)
         return
     from tenderscore.exporters.response_forms import render_forms
+    from tenderscore.input.lock import read_lock
+
+    lock = read_lock(tender.root)  # a problem with it was reported loading the rules
+    deadline = getattr(lock, "submission_deadline", None)
+    books = render_forms(tender, deadline=str(deadline) if deadline else "")
 
     directory = out or tender.root / "out" / "forms"
-    runs.write_files(
-        {directory / name: data for name, data in render_forms(tender).items()}, tender
-    )
+    runs.write_files({directory / name: data for name, data in books.items()}, tender)
 
 
 def _to_yaml(root: Path, tender: object) -> None:

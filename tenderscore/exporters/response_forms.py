@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tenderscore.exporters.escaping import set_text
 from tenderscore.exporters.workbook.writer import LINE_HEIGHT, print_across, wrapped_lines
 from tenderscore.input.fingerprints import response_fingerprint
-from tenderscore.input.models import LARGEST, NumericCriterion
+from tenderscore.input.models import LARGEST, NumericCriterion, RelativeToBestValue
 from tenderscore.input.response_forms import (
     ADJUSTMENT_LINES,
     ANNUAL_LINES,
@@ -42,13 +42,13 @@ INPUT = PatternFill("solid", fgColor="FFF2CC")
 TOP = Alignment(wrap_text=True, vertical="top")
 
 
-def render_forms(tender: Tender) -> dict[str, bytes]:
+def render_forms(tender: Tender, *, deadline: str = "") -> dict[str, bytes]:
     """File name -> workbook bytes: the response form, and the price schedule when the
-    tender scores price."""
+    tender scores price; ``deadline`` (the lock's submission deadline) on both covers."""
     reference = tender.config.reference
-    books = {form_name(reference): _form(tender)}
+    books = {form_name(reference): _form(tender, deadline)}
     if any(leaf.kind == "price" for leaf in tender.tree.leaves):
-        books[schedule_name(reference)] = _schedule(tender)
+        books[schedule_name(reference)] = _schedule(tender, deadline)
     return books
 
 
@@ -69,7 +69,7 @@ def _input(sheet: Worksheet, cell: str, validation: DataValidation | None = None
         validation.add(cell)
 
 
-def _cover(sheet: Worksheet, tender: Tender, what: str) -> None:
+def _cover(sheet: Worksheet, tender: Tender, what: str, deadline: str) -> None:
     config = tender.config
     rows = [
         ("Tender", f"{config.reference}: {config.title}"),
@@ -81,7 +81,7 @@ def _cover(sheet: Worksheet, tender: Tender, what: str) -> None:
         _text(sheet, row, 2, value)
         sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
     assert FINGERPRINT_CELL == (3, 2)
-    _text(sheet, 5, 1, what)
+    _text(sheet, 5, 1, f"Return by {deadline}. {what}" if deadline else what)
     sheet.merge_cells(start_row=5, start_column=1, end_row=5, end_column=6)
     sheet.row_dimensions[5].height = 60
 
@@ -90,7 +90,7 @@ def _validation(**options: Any) -> DataValidation:
     return DataValidation(allow_blank=True, showErrorMessage=True, showInputMessage=True, **options)
 
 
-def _form(tender: Tender) -> bytes:
+def _form(tender: Tender, deadline: str) -> bytes:
     book = Workbook()
     cover = book.active
     assert cover is not None
@@ -100,7 +100,9 @@ def _form(tender: Tender) -> bytes:
         tender,
         "Fill in the yellow cells of the sheets Supplier, Gates and Answers, save the workbook "
         "and return it with the price schedule. Do not move rows or rename sheets; the "
-        "fingerprint ties this form to the tender as published.",
+        "fingerprint ties this form to the tender as published. Answering pass to a gate "
+        "declares that the bid meets the requirement; cite where your response shows it.",
+        deadline,
     )
     supplier = book.create_sheet("Supplier")
     labels = {
@@ -130,7 +132,9 @@ def _form(tender: Tender) -> bytes:
         _input(gates, f"{column_letter(GATE_ANSWER)}{row}", answer)
         _input(gates, f"{column_letter(GATE_EVIDENCE)}{row}")
     answers = book.create_sheet("Answers")
-    for column, label in enumerate(("Id", "Question", "Unit", "Answer (a number)"), start=1):
+    for column, label in enumerate(
+        ("Id", "Question", "Unit", "Answer (a number)", "Allowed"), start=1
+    ):
         _text(answers, 1, column, label, bold=True)
     number = _validation(
         type="decimal",
@@ -150,11 +154,13 @@ def _form(tender: Tender) -> bytes:
         answers.row_dimensions[row].height = LINE_HEIGHT * max(2, wrapped_lines(question, 60))
         _text(answers, row, 3, leaf.model.unit or "")
         _input(answers, f"{column_letter(ANSWER)}{row}", number)
-    widths = {"A": 24, "B": 60, "C": 22, "D": 34}
+        relative = isinstance(leaf.model.value_function, RelativeToBestValue)
+        _text(answers, row, ANSWER + 1, "above 0" if relative else "any number")
+    widths = {"A": 24, "B": 60, "C": 22, "D": 34, "E": 14}
     return _finish(book, tender, widths, "response form")
 
 
-def _schedule(tender: Tender) -> bytes:
+def _schedule(tender: Tender, deadline: str) -> bytes:
     config = tender.config
     layout = PriceLayout(config.term_years)
     book = Workbook()
@@ -169,6 +175,7 @@ def _schedule(tender: Tender) -> bytes:
         "Fill in the yellow cells: one-off costs, yearly costs (every year, 0 if none), "
         "quantities at unit rates and the exit cost. The total below is the figure scored: "
         + (f"discounted at {100 * rate:g}% a year." if rate else "undiscounted."),
+        deadline,
     )
     money = _validation(
         type="decimal",
