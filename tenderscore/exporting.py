@@ -82,6 +82,19 @@ def output_names(
     return chosen
 
 
+def check_audience(audience: str, *, official: bool, draft: bool) -> None:
+    """Refuse a public document of anything but the official evaluation, ready to award.
+
+    Raises:
+        UsageError: for a what-if or a draft.
+    """
+    if audience == "public" and (not official or draft):
+        raise UsageError(
+            "the public report describes the decision: it is written from the official "
+            "evaluation once it is ready to award, not from a what-if or a draft"
+        )
+
+
 def shows_value_chart(*, priced: bool, audience: str, losing_prices: bool) -> bool:
     """Whether the report has a value-for-money chart: when the tender scores price, for the
     committee always, for the public only when the policy publishes every price (the chart
@@ -113,6 +126,7 @@ def render_exports(
     from tenderscore.report.criteria import document_priced
 
     run = document["run"]
+    check_audience(audience, official=run["official"], draft=run.get("draft", False))
     value_chart = shows_value_chart(
         priced=document_priced(document),
         audience=audience,

@@ -175,3 +175,12 @@ def test_the_frontier_is_exactly_the_undominated_bids(bids: list[tuple[int, int]
     }
     assert len(frontier) == len({(prices[i], quality[i]) for i in frontier})
     assert [prices[i] for i in frontier] == sorted(prices[i] for i in frontier)
+
+
+def test_a_what_if_or_a_draft_never_goes_public(tender: Path) -> None:
+    result = run_cli(
+        ["evaluate", tender, "--audience", "public", "--weights", "cost=60"], exit_code=2
+    )
+    assert "not from a what-if or a draft" in result.stderr
+    result = run_cli(["evaluate", tender, "--audience", "public", "--draft"], exit_code=2)
+    assert "not from a what-if or a draft" in result.stderr

@@ -29,6 +29,7 @@ def plan_exports(
     is an input. A what-if run writes under its own names in ``what-if/<name>/``, a draft in
     ``draft/``."""
     from tenderscore.exporting import (
+        check_audience,
         output_directory,
         output_names,
         parse_formats,
@@ -39,6 +40,7 @@ def plan_exports(
     name = None if what_if is None else what_if.name
     directory = output_directory(out or tender.root / "out", name, draft=draft)
     chosen = parse_formats(formats, audience=audience)
+    check_audience(audience, official=what_if is None, draft=draft)  # before any work
     value_chart = shows_value_chart(
         priced=any(leaf.kind == "price" for leaf in tender.tree.leaves),
         audience=audience,
