@@ -130,7 +130,8 @@ def render_exports(
     value_chart = shows_value_chart(
         priced=document_priced(document),
         audience=audience,
-        losing_prices=document["disclosure"]["losing_prices"],
+        losing_prices=document["disclosure"]["losing_prices"]
+        and document["disclosure"]["winner_price"],
     )
     names = output_names(
         document["tender"]["reference"],

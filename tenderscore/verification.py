@@ -67,7 +67,9 @@ def document_differences(saved: Any, fresh: Any, path: tuple[str, ...] = ()) -> 
         yield f"{where}: export has {_short(saved)}, recomputed {_short(fresh)}"
 
 
-def workbook_differences(saved: bytes, fresh: bytes, *, audit: bool = True) -> Iterator[str]:
+def workbook_differences(
+    saved: bytes, fresh: bytes, *, audit: bool = True, path: Path = Path("workbook")
+) -> Iterator[str]:
     """What a reader would see differently in a saved workbook and the one the inputs give
     now (``input.workbook_view``): sheets, cells (formula, cached value, number format),
     hidden rows and columns, merged ranges, links, protection, notes, charts and defined
@@ -75,7 +77,13 @@ def workbook_differences(saved: bytes, fresh: bytes, *, audit: bool = True) -> I
     differ and are reported as changed inputs)."""
     if _same_parts(saved, fresh):
         return
-    old, new = read_view(saved), read_view(fresh)
+    try:
+        old = read_view(saved)
+    except Exception as exc:  # a malformed part, a wrong type in XML: the file's problem
+        raise InputError(
+            [Problem(path, f"cannot read this workbook ({type(exc).__name__}: {exc})"[:300])]
+        ) from exc
+    new = read_view(fresh)
     before = [(s.name, s.state) for s in old.sheets]
     after = [(s.name, s.state) for s in new.sheets]
     if before != after:
@@ -216,7 +224,8 @@ def verify_export(tender_dir: Path, saved_path: Path) -> list[str]:
         from tenderscore.exporters.workbook import render_workbook
 
         fresh_book = render_workbook(document)
-        differences += limited(workbook_differences(saved, fresh_book, audit=not differences))
+        found = workbook_differences(saved, fresh_book, audit=not differences, path=saved_path)
+        differences += limited(found)
     return differences
 
 

@@ -119,6 +119,10 @@ def test_under_price_per_point_the_public_report_withholds_losing_totals(
     public = (tmp_path / "t" / "out" / "T-1-report-public.md").read_text()
     row = next(line for line in public.splitlines() if "| Supplier a |" in line)
     assert row.rstrip(" |").endswith("withheld")
+    document = json.loads(run_cli(["evaluate", tmp_path / "t", "--json", "--no-export"]).stdout)
+    for entry in document["bids"]:  # no losing total in the decision, headline or alt text
+        if entry["rank"] != 1:
+            assert f"{entry['total']:.2f}" not in public
 
 
 @pytest.mark.parametrize(
@@ -184,3 +188,18 @@ def test_a_what_if_or_a_draft_never_goes_public(tender: Path) -> None:
     assert "not from a what-if or a draft" in result.stderr
     result = run_cli(["evaluate", tender, "--audience", "public", "--draft"], exit_code=2)
     assert "not from a what-if or a draft" in result.stderr
+
+
+def test_json_is_the_committees_and_a_withheld_winner_price_stays_withheld(tender: Path) -> None:
+    refused = run_cli(["evaluate", tender, "--audience", "public", "--json"], exit_code=2)
+    assert "--json prints everything the committee sees" in refused.stderr
+    path = tender / "tender.yaml"
+    path.write_text(
+        path.read_text() + "disclosure:\n  winner_price: false\n  losing_prices: true\n"
+    )
+    run_cli(["evaluate", tender, "--audience", "public"])
+    public = (tender / "out" / f"{REFERENCE}-report-public.md").read_text()
+    assert "4,376,811" not in public  # Albion's, the successful tender's
+    assert "4,038,327.25" in public  # Brightwater's, published
+    assert "the successful tender's price" in public  # in the disclosure log
+    assert not (tender / "out" / f"{REFERENCE}-value-public.svg").exists()

@@ -142,3 +142,14 @@ def test_a_workbook_for_other_criteria_or_forged_is_refused(tender: Path) -> Non
         "Moderation!E2: the seal does not match"
         in run_cli(["validate", tender], exit_code=2).stderr
     )
+
+
+def test_rows_of_a_bid_withdrawn_after_the_meeting_are_not_read(tender: Path) -> None:
+    agreed = _agreed_in_yaml(tender)
+    _fill(tender, agreed)
+    path = tender / "bids" / "castellan-intelligence.yaml"
+    data = yaml.safe_load(path.read_text())
+    del data["scores"]
+    data["outcome"] = {"status": "withdrawn", "reason": "By letter of 20 October 2026."}
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    assert "castellan" in [b.id for b in load_tender(tender).set_aside]

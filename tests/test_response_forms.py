@@ -86,6 +86,7 @@ def _edit(responses: Path, name: str, sheet: str, cell: str, value: object) -> P
         (SCHEDULE, "Prices", "B9", "=400000*1.1", "a formula (=400000*1.1) where a value is"),
         (SCHEDULE, "Prices", "C22", None, "'platform licences': the amount is missing"),
         (SCHEDULE, "Prices", "A9", None, "an amount without its item: name the cost"),
+        (SCHEDULE, "Prices", "A10", "implementation", "'implementation' is named twice"),
         (SCHEDULE, "Prices", "B3", "0123456789abcdef", "made for another tender or an older"),
         (FORM, "Gates", "C2", "yes", "expected pass or fail for 'uk_residency'; got 'yes'"),
         (FORM, "Answers", "D2", "five", "expected a number for 'explanation_turnaround'"),
@@ -166,3 +167,27 @@ def test_hostile_response_workbooks_are_refused_naming_the_file(
     path.write_bytes(content)
     result = run_cli(["validate", responses], exit_code=2)
     assert f"{path}: {message}" in result.stderr
+
+
+def test_a_folder_that_gives_no_bid_is_said(responses: Path) -> None:
+    castellan = responses / "responses" / "castellan"
+    for path in castellan.iterdir():
+        path.rename(path.with_suffix(".XLS"))
+    result = run_cli(["validate", responses], exit_code=2)
+    assert "not a response workbook: return the forms as .xlsx workbooks" in result.stderr
+    assert f"{castellan}: no response workbooks here" in result.stderr
+    for path in castellan.iterdir():
+        path.unlink()
+    (castellan / "record.yaml").write_text("outcome: {status: late, reason: At 12:01.}\n")
+    result = run_cli(["validate", responses], exit_code=2)
+    assert "a record.yaml without the bid's workbooks" in result.stderr
+
+
+def test_no_bid_anywhere_is_one_problem(tmp_path: Path) -> None:
+    tender = copy_example(tmp_path)
+    for path in (tender / "bids").iterdir():
+        path.unlink()
+    (tender / "bids").rmdir()
+    (tender / "responses").mkdir()
+    result = run_cli(["validate", tender], exit_code=2)
+    assert "no bids found: neither bids/*.yaml nor any bidder's workbooks" in result.stderr

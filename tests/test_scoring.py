@@ -589,3 +589,21 @@ def test_a_price_tie_break_needs_a_price_criterion(tmp_path: Path) -> None:
     with pytest.raises(InputError) as raised:
         load_tender(write_tender(tmp_path, spec, bids))
     assert any("this tender has no price criterion" in p.message for p in raised.value.problems)
+
+
+def test_a_sole_evaluators_comment_is_the_reason_and_is_linted(make_tender: MakeTender) -> None:
+    """Where the tender lets one evaluator's comment stand as the reason, an 'ok' does not."""
+    from tenderscore.engine.readiness import readiness_items
+
+    panel = [{"id": "E1", "role": "Lead"}]
+    conflicts = [{"person": "E1", "role": "Lead", "declared": "2026-09-01", "interest": "none"}]
+    entries = []
+    for bid_id, comment in (("a", "ok"), ("b", "Section 3 sets out a staffed weekly plan.")):
+        entry = bid(bid_id, scores=(3,))
+        del entry["consensus"]
+        entry["scores"]["method"]["E1"]["comment"] = comment
+        entries.append(entry)
+    tender = make_tender(entries, panel=panel, conflicts=conflicts, sole_evaluator_comments=True)
+    items = readiness_items(tender, evaluate(tender))
+    assert [(i.code, i.bid) for i in items] == [("weak_consensus_reason", "a")]
+    assert "the evaluator's comment, which the bidder reads as the reason" in items[0].message

@@ -104,3 +104,23 @@ def test_the_status_screen_reads_at_80_columns(tender: Path) -> None:
     assert result.exit_code == 0
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
     assert "39 criteria without the panel's agreed reason" in result.stdout
+
+
+def test_a_half_filled_scoring_sheet_is_counted_not_fatal(tender: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from openpyxl import load_workbook
+    from workbooks import fill_sheets
+
+    from tenderscore.input.loading import load_tender
+
+    original = {bid.id: bid for bid in load_tender(tender).bids}
+    _strip(tender, "scores")
+    fill_sheets(tender, original)
+    sheet_path = next((tender / "scores").glob("*IAM*.xlsx"))
+    book = load_workbook(sheet_path)
+    book["Scores"]["E6"] = None
+    book.save(sheet_path)
+    status = tender_status(tender)
+    assert {p.evaluator: p.expected - p.given for p in status.evaluators}["IAM"] == 1

@@ -89,3 +89,20 @@ def test_summary_content(summaries: Path) -> None:
     assert "- Withdrawn by the bidder: By letter of 2 October 2026" in northgate
     assert "pass/fail requirements" not in northgate.split("## How bids")[0]
     assert "Gate **UK data residency**: fail" in deepfield
+
+
+def test_the_successful_bidders_feedback_is_for_it_alone(summaries: Path) -> None:
+    """Brightwater reads the panel's agreed reason for Albion's higher score, never the
+    feedback the panel wrote for Albion."""
+    import yaml
+
+    path = summaries / "bids" / "albion-analytics.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["consensus"]["key_control"]["feedback"] = "Private note for Albion: thank you."
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    run_cli(["summaries", summaries])
+    out = summaries / "out" / "summaries"
+    assert "Private note for Albion" in (out / f"{REFERENCE}-summary-albion.md").read_text()
+    brightwater = (out / f"{REFERENCE}-summary-brightwater.md").read_text()
+    assert "Private note for Albion" not in brightwater
+    assert "Section 4.5 offers force-held keys" in brightwater

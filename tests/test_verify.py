@@ -220,3 +220,17 @@ def test_an_honest_libreoffice_resave_matches(tender: Path, tmp_path: Path) -> N
     )
     result = run_cli(["verify", tender, resaved / BOOK])
     assert "matches the inputs" in result.stdout
+
+
+def test_a_malformed_workbook_is_the_files_problem_not_an_internal_error(tender: Path) -> None:
+    book = tender / "out" / BOOK
+    part = _sheet_part(book, "Summary")
+    _rewrite_part(
+        book,
+        part,
+        lambda xml: xml.replace(
+            "</sheetData>", '<row r="900"><c r="A900" t="s"><v>x</v></c></row></sheetData>'
+        ),
+    )
+    result = run_cli(["verify", tender, book], exit_code=2)
+    assert f"{book}: cannot read this workbook (ValueError" in result.stderr

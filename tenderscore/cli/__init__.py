@@ -159,6 +159,10 @@ def evaluate(
     with working("Reading and checking the inputs", quiet=json_output):
         loaded = pipeline.load(tender_dir)
     tender, what_if = runs.reweighted(loaded, scenario, weights)
+    if json_output and audience != "committee":
+        raise UsageError(
+            "--json prints everything the committee sees; the public get the public report"
+        )
     if draft and what_if is not None:
         raise UsageError("--draft is for the official evaluation; a what-if recommends nothing")
     planned = (

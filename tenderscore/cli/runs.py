@@ -44,7 +44,8 @@ def plan_exports(
     value_chart = shows_value_chart(
         priced=any(leaf.kind == "price" for leaf in tender.tree.leaves),
         audience=audience,
-        losing_prices=tender.config.disclosure.losing_prices,
+        losing_prices=tender.config.disclosure.losing_prices
+        and tender.config.disclosure.winner_price,
     )
     names = output_names(
         tender.config.reference,

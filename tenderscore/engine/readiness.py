@@ -93,8 +93,14 @@ def _open_item(
             "under consensus in the bid file",
         )
     if item.consensus_reason is None:
-        if sole_comments and len(item.scores) == 1:
-            return None
+        if sole_comments and len(item.scores) == 1:  # the evaluator's comment is the reason
+            if not item.reasons:
+                return None
+            return (
+                "weak_consensus_reason",
+                f"the evaluator's comment, which the bidder reads as the reason, will not "
+                f"explain the score ({item.reasons[0].problem}); say what in the bid decided it",
+            )
         return (
             "reason_missing",
             "no agreed reason for the bidder: assessment summaries give the panel's reasons, "

@@ -22,6 +22,7 @@ from tenderscore.exporters.markdown import (
 )
 from tenderscore.exporters.templating import environment, render
 from tenderscore.figures import number
+from tenderscore.report.criteria import document_section_leaves
 from tenderscore.report.disclosure import (
     losing_prices_public,
     price_caveat,
@@ -51,8 +52,10 @@ def _context(document: ExportDocument, charts: dict[str, str]) -> dict[str, Any]
     winners = [bid for bid in ranked if bid["rank"] == 1]
     prices = public_prices(document)
     method = AGGREGATIONS[document["method"]["aggregation"]]
-    if method.price_as_money and not losing_prices_public(document):
-        # each total is a price per point or a price less quality's worth: it gives the price
+    # under price per point or monetised quality each total is money that, with the published
+    # quality, gives the price: such totals are withheld, in the headline and alt text too
+    money_totals = method.price_as_money and not losing_prices_public(document)
+    if money_totals:
         ranked = [bid if bid["id"] in prices else _without_total(bid) for bid in ranked]
     rate = document["tender"]["discount_rate"]
     return {
@@ -74,14 +77,15 @@ def _context(document: ExportDocument, charts: dict[str, str]) -> dict[str, Any]
         "shown_total": _shown_total,
         "total_unit": method.unit,
         "approval": document.get("approval"),
-        "headline": sensitivity["headline"],
+        "headline": "" if money_totals else sensitivity["headline"],
+        "show_totals": not money_totals,
         "leads": _sections_led(document, winners),
         "price_words": price_words(document),
         "aggregation_words": aggregation_words(document),
         "scored_as": scored_as,
         "minimum": minimum_text,
         "charts": charts,
-        **chart_alt_texts(document),
+        **chart_alt_texts(document, totals=not money_totals),
         "not_ranked": not_ranked(document),
         "top_intervals": [i for i in sensitivity["stability"] if i["top_level"]],
         "smaa": sensitivity["smaa"],
@@ -109,10 +113,12 @@ def _sections_led(document: ExportDocument, winners: list[BidPart]) -> list[str]
     ranked = [bid for bid in document["bids"] if bid["eligible"]]
     names = {node["id"]: node["name"] for node in document["criteria"]}
     winner = winners[0]
+    kinds = {node["id"]: node["kind"] for node in document["criteria"]}
     return [
         names[section]
         for section in document["sections"]
-        if winner["section_points"][section]
+        if any(kinds[leaf] != "price" for leaf in document_section_leaves(document, section))
+        and winner["section_points"][section]
         >= max(bid["section_points"][section] for bid in ranked) - 1e-9
     ]
 

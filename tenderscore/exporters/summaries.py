@@ -68,7 +68,7 @@ def _context(document: ExportDocument, bid: BidPart | SetAsidePart) -> dict[str,
                 "criterion": leaf,
                 "yours": cells[leaf]["points"],
                 "winner": theirs[leaf]["points"],
-                "why": panel_reason(theirs[leaf], sole)
+                "why": agreed_reason(theirs[leaf], sole)
                 if theirs[leaf]["points"] > cells[leaf]["points"]
                 else None,
             }
@@ -113,11 +113,18 @@ def _context(document: ExportDocument, bid: BidPart | SetAsidePart) -> dict[str,
 
 
 def panel_reason(cell: CellPart, sole_evaluator_comments: bool) -> str | None:
-    """What a bidder reads for one criterion: the feedback written for bidders, else the
-    panel's agreed reason; an evaluator's own comment only where the tender allows it and that
-    evaluator alone scored the criterion. Numeric and price criteria have none."""
-    if cell["feedback"] or cell["consensus_reason"]:
-        return cell["feedback"] or cell["consensus_reason"]
+    """What a bidder reads for its own criterion: the feedback written for it, else the
+    panel's agreed reason (``agreed_reason``)."""
+    return cell["feedback"] or agreed_reason(cell, sole_evaluator_comments)
+
+
+def agreed_reason(cell: CellPart, sole_evaluator_comments: bool) -> str | None:
+    """The panel's agreed reason, which any bidder may read (feedback was written for one
+    bidder alone: the successful tender's is not shown to the others); an evaluator's own
+    comment only where the tender allows it and that evaluator alone scored the criterion.
+    Numeric and price criteria have none."""
+    if cell["consensus_reason"]:
+        return cell["consensus_reason"]
     comments = [c for c in (cell["evaluator_comments"] or {}).values() if c]
     if sole_evaluator_comments and len(cell["evaluator_comments"] or {}) == 1 and comments:
         return comments[0]

@@ -206,6 +206,14 @@ class _Loader:
             self.check_lock(config, tree)
         if self.with_bids:
             bids += self.read_responses(config, tree)
+            if not bids and not self.problems and not self.unread_bids:
+                self.problems.append(
+                    Problem(
+                        self.root / RESPONSES_DIR,
+                        "no bids found: neither bids/*.yaml nor any bidder's workbooks in "
+                        "responses/<bid id>/",
+                    )
+                )
             bids = self.merge_sheets(config, tree, bids)
             bids = self.merge_moderation(config, tree, bids)
         complete = not self.refused_sheets  # a refused sheet's scores are all "missing"
@@ -305,7 +313,9 @@ class _Loader:
                 continue
             self.sources.append(SourceFile(path, "scores", file_digest(data)))
             names = {bid_id: bid.model.name for bid_id, bid in by_id.items()}
-            found, problems = read_sheet(path, data, config, tree, names, key)
+            found, problems = read_sheet(
+                path, data, config, tree, names, key, complete=self.require_scores
+            )
             if problems and not found:
                 self.refused_sheets.append(path)
             self.problems += self.fold_unread_bids(path, problems)
@@ -354,7 +364,10 @@ class _Loader:
                 continue
             self.sources.append(SourceFile(path, "moderation", file_digest(data)))
             models = {bid_id: bid.model for bid_id, bid in scored.items()}
-            agreed, meeting, problems = read_moderation(path, data, config, tree, models, key)
+            set_aside = {bid.model.id for bid in bids} - models.keys()
+            agreed, meeting, problems = read_moderation(
+                path, data, config, tree, models, key, set_aside
+            )
             self.problems += problems
             self.meeting = meeting or self.meeting
             for view in agreed:

@@ -12,7 +12,7 @@ workbook made for another tender, or for other criteria, is refused.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,8 +77,10 @@ def read_moderation(
     tree: CriteriaTree,
     bids: Mapping[str, BidFile],
     key: bytes,
+    set_aside: Collection[str] = (),
 ) -> tuple[list[AgreedView], Meeting | None, list[Problem]]:
-    """The agreed views and the meeting from one filled workbook, or its problems."""
+    """The agreed views and the meeting from one filled workbook, or its problems; rows of
+    bids ``set_aside`` since the workbook was made (withdrawn, excluded) are not read."""
 
     def problem(cell: str, message: str) -> Problem:
         return Problem(path, message, cell=f"{SHEET}!{cell}")
@@ -132,7 +134,7 @@ def read_moderation(
             problems.append(Problem(path, f"more problems after the first {MAX_PROBLEMS}"))
             break
         number = FIRST_ROW + offset
-        if not row or row[0] is None:
+        if not row or row[0] is None or str(cell_at(row, BID)) in set_aside:
             continue
         found = _row(row, number, tree, bids, problem)
         if isinstance(found, Problem):

@@ -13,6 +13,7 @@ its author cached, and text stays text.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -286,16 +287,16 @@ class _Reader:
         if not rows or not self.fingerprint(path, PRICES, rows):
             return None
         before = len(self.problems)
-        one_off = {}
+        one_off: dict[str, float] = {}
         for r in range(layout.one_off_first, layout.one_off_first + ONE_OFF_LINES):
             item, amounts = self.line(path, rows, r, [2])
-            if item is not None:
+            if item is not None and self.unique(path, r, item, one_off):
                 one_off[item] = amounts[0]
         annual: dict[str, float | list[float]] = {}
         years = list(range(2, 2 + layout.years))
         for r in range(layout.annual_first, layout.annual_first + ANNUAL_LINES):
             item, amounts = self.line(path, rows, r, years)
-            if item is not None:
+            if item is not None and self.unique(path, r, item, annual):
                 annual[item] = amounts
         adjustments = []
         for r in range(layout.adjustment_first, layout.adjustment_first + ADJUSTMENT_LINES):
@@ -361,6 +362,20 @@ class _Reader:
             found.append(float(amount))
         return str(item), found
 
+    def unique(self, path: Path, row: int, item: str, block: Mapping[str, object]) -> bool:
+        """A cost line's item names one line: a second line of the same name would be lost."""
+        if item in block:
+            self.at(
+                path,
+                PRICES,
+                row,
+                1,
+                f"{item[:40]!r} is named twice in this block: give "
+                "each line its own name, or add the amounts in one line",
+            )
+            return False
+        return True
+
     def money(self, path: Path, row: int, column: int, amount: Any) -> bool:
         if isinstance(amount, bool) or not isinstance(amount, int | float):
             self.at(path, PRICES, row, column, f"expected an amount; got {amount!r}")
@@ -406,7 +421,17 @@ def read_responses(
     responses, problems = [], []
     for folder in folders:
         files: dict[str, tuple[Path, bytes]] = {}
-        for path in sorted(folder.glob("*.xlsx"))[:10]:
+        entries = sorted(p for p in folder.iterdir() if p.name != RECORD)[:20]
+        for path in entries:
+            if path.suffix.lower() != ".xlsx":
+                problems.append(
+                    Problem(
+                        path,
+                        "not a response workbook: return the forms as "
+                        ".xlsx workbooks, as tenderscore forms made them",
+                    )
+                )
+                continue
             data = read_input(path, limit=MAX_RESPONSE_BYTES, within=root)
             if isinstance(data, Problem):
                 problems.append(data)
@@ -435,6 +460,17 @@ def read_responses(
             else:
                 files[kind] = (path, data)
         if not files:
+            record_only = (folder / RECORD).is_file()
+            problems.append(
+                Problem(
+                    folder,
+                    "a record.yaml without the bid's workbooks: a bid "
+                    "that sent none (late, withdrawn) is recorded as "
+                    f"bids/{folder.name}.yaml"
+                    if record_only
+                    else "no response workbooks here (the form and the price schedule, as .xlsx)",
+                )
+            )
             continue
         bid, found = read_response(folder, files, config, tree)
         problems += found

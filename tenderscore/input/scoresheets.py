@@ -58,8 +58,11 @@ def read_sheet(
     tree: CriteriaTree,
     bids: Mapping[str, str],
     key: bytes,
+    *,
+    complete: bool = True,
 ) -> tuple[list[SheetScore], list[Problem]]:
-    """Scores from one filled workbook, or the problems found in it, each at its cell.
+    """Scores from one filled workbook, or the problems found in it, each at its cell; a blank
+    score is a problem only when the sheet must be ``complete`` (not for ``status``).
 
     The sheet must carry the seal made for the evaluator it names, and that evaluator's role:
     a sheet whose evaluator cell was changed is refused, not read as someone else's scores.
@@ -94,7 +97,8 @@ def read_sheet(
     if evaluator not in panel:
         known = ", ".join(panel)
         return [], [problem("B2", f"unknown evaluator {evaluator!r} (panel: {known})")]
-    seal = rows[SEAL_ROW - 1][SEAL_COLUMN - 1] if len(rows[SEAL_ROW - 1]) >= SEAL_COLUMN else None
+    seal_row = rows[SEAL_ROW - 1] if len(rows) >= SEAL_ROW else []
+    seal = seal_row[SEAL_COLUMN - 1] if len(seal_row) >= SEAL_COLUMN else None
     if not same_seal(seal, sheet_seal(key, stamp, evaluator)):
         return [], [
             problem(
@@ -141,6 +145,8 @@ def read_sheet(
             continue
         scale = node.model.scale
         if value is None or value == "":
+            if not complete:
+                continue
             problems.append(
                 problem(
                     f"E{number}",

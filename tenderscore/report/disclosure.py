@@ -35,7 +35,7 @@ def public_prices(document: ExportDocument) -> dict[str, float]:
         bid["id"]: price["price"]
         for bid in document["bids"]
         if bid["eligible"] and (price := bid["price"]) is not None
-        if policy["losing_prices"] or (policy["winner_price"] and bid["rank"] == 1)
+        if (policy["winner_price"] if bid["rank"] == 1 else policy["losing_prices"])
     }
 
 

@@ -208,13 +208,14 @@ def unreachable_words(count: int | None = None) -> str:
     return f"no single one of {count} other criteria is enough"
 
 
-def chart_alt_texts(document: ExportDocument) -> dict[str, str]:
+def chart_alt_texts(document: ExportDocument, *, totals: bool = True) -> dict[str, str]:
     """Text alternatives for the report's charts (accessibility regulations): what each shows,
     and where the same figures are in a table, so that nothing rests on the picture or its
-    colours."""
+    colours (``totals`` False: the bids' totals are withheld)."""
     ranked = [bid for bid in document["bids"] if bid["eligible"]]
     names = {node["id"]: node["name"] for node in document["criteria"]}
-    totals = "; ".join(f"{bid['name']} {bid['total']:.2f}" for bid in ranked[:10])
+    listed = (f"{bid['name']} {bid['total']:.2f}" if totals else bid["name"] for bid in ranked)
+    figures = "; ".join(list(listed)[:10])
     stability = document["sensitivity"]["stability"] if document["sensitivity"] else []
     ranges = "; ".join(
         f"{names[i['id']]} {100 * i['winner_low']['weight']:.1f}-"
@@ -224,7 +225,7 @@ def chart_alt_texts(document: ExportDocument) -> dict[str, str]:
     )
     return {
         "points_alt": "Bar chart: the points each ranked bid scored in each section, stacked "
-        f"to its total ({totals}). The ranking table gives the same figures.",
+        f"to its total ({figures}). The ranking table gives the same figures.",
         "tornado_alt": "Bar chart: for each section, the range of its weight over which the "
         f"leading bid stays first ({ranges}). The list above gives the same ranges.",
         "value_alt": "Scatter chart: each ranked bid's quality points against its whole-life "
