@@ -148,7 +148,8 @@ NEXT_STEPS = {
     "opened: it records what bidders were told)",
     "interests declared": "record each panel member's declaration under conflicts in "
     "tender.yaml, then tenderscore sheets {t}",
-    "bids in": "put one file per bid in {t}/bids/",
+    "bids in": "put each bidder's returned workbooks in {t}/responses/<bid id>/ (tenderscore "
+    "forms {t} makes the blank ones), or one YAML file per bid in {t}/bids/",
     "scores returned": "tenderscore sheets {t}, send each evaluator their workbook, and put "
     "the filled ones in {t}/scores/",
     "moderation done": "tenderscore moderation {t} --workbook; fill it in at the meeting and "

@@ -191,3 +191,25 @@ def test_no_bid_anywhere_is_one_problem(tmp_path: Path) -> None:
     (tender / "responses").mkdir()
     result = run_cli(["validate", tender], exit_code=2)
     assert "no bids found: neither bids/*.yaml nor any bidder's workbooks" in result.stderr
+
+
+def test_a_later_check_on_a_returned_bid_points_at_its_cell(responses: Path) -> None:
+    """Checks that speak of a bid's fields (a placeholder left, a price the formula cannot
+    divide by) are located in the workbook the field came from."""
+    from tenderscore.input.response_forms import PriceLayout
+
+    form = _edit(responses, FORM, "Supplier", "B2", "<registered address>")
+    result = run_cli(["validate", responses], exit_code=2)
+    assert f"{form}:Supplier!B2: supplier.address: still the placeholder" in result.stderr
+    _edit(responses, FORM, "Supplier", "B2", "1 High Street")
+    schedule = responses / "responses" / "albion" / SCHEDULE
+    book = load_workbook(schedule)
+    prices = book["Prices"]
+    for row in prices.iter_rows(min_row=9, max_row=PriceLayout(7).exit_row, min_col=2, max_col=8):
+        for cell in row:
+            if isinstance(cell.value, int | float):
+                cell.value = 0
+    book.save(schedule)
+    total = PriceLayout(7).total_row
+    result = run_cli(["validate", responses], exit_code=2)
+    assert f"{schedule}:Prices!B{total}: price: price must be above 0" in result.stderr

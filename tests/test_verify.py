@@ -163,7 +163,63 @@ def forge_formula(book: Path) -> str:
     return "Scores!E48: workbook has =E47+5.0, recomputed =SUM(E35:E47)"
 
 
+def forge_hidden_with_spaces(book: Path) -> str:
+    """'1 ' is true to every reader of XML booleans."""
+    part = _sheet_part(book, "Summary")
+
+    def change(xml: str) -> str:
+        return re.sub(r'<row r="5"', '<row r="5" hidden="1 "', xml, count=1)
+
+    _rewrite_part(book, part, change)
+    return "Summary: hidden rows [5] differ"
+
+
+def forge_boolean_for_one(book: Path) -> str:
+    """TRUE shows as 1 in LibreOffice, but =1 is false for it in Excel."""
+    part = _sheet_part(book, "Scores")
+
+    def change(xml: str) -> str:
+        return re.sub(r'<c r="E49"([^>]*?)( t="n")?>', r'<c r="E49"\1 t="b">', xml, count=1)
+
+    _rewrite_part(book, part, change)
+    return "Scores!E49: workbook has True, recomputed 1.0"
+
+
+def forge_styles_by_relationship(book: Path) -> str:
+    """Readers follow the workbook's relationship to its styles, not the usual part name."""
+    with zipfile.ZipFile(book) as package:
+        styles = package.read("xl/styles.xml").decode()
+    forged = re.sub(
+        r"(<cellXfs.*?</cellXfs>)",
+        lambda m: m.group(1).replace('numFmtId="4"', 'numFmtId="200"'),
+        styles,
+        flags=re.S,
+    )
+    forged = re.sub(
+        r"<numFmts count=\"(\d+)\">",
+        lambda m: (
+            f'<numFmts count="{int(m.group(1)) + 1}">'
+            '<numFmt numFmtId="200" formatCode="&quot;86.06&quot;"/>'
+        ),
+        forged,
+    )
+    assert forged != styles
+
+    def redirect(xml: str) -> str:
+        return xml.replace('Target="styles.xml"', 'Target="styles2.xml"').replace(
+            'Target="/xl/styles.xml"', 'Target="/xl/styles2.xml"'
+        )
+
+    _rewrite_part(book, "xl/_rels/workbook.xml.rels", redirect)
+    with zipfile.ZipFile(book, "a") as package:
+        package.writestr("xl/styles2.xml", forged)
+    return "number format"
+
+
 FORGERIES = [
+    forge_hidden_with_spaces,
+    forge_boolean_for_one,
+    forge_styles_by_relationship,
     forge_cached_total,
     forge_number_format,
     forge_hidden_row,

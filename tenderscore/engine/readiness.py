@@ -90,7 +90,7 @@ def _open_item(
             "unresolved_dispute",
             f"the panel disagrees by {100 * item.spread_share:.0f}% of the scale and no "
             "moderated score is recorded; record the score the panel agreed, with its reason, "
-            "under consensus in the bid file",
+            "in the moderation workbook (or under consensus in the bid file)",
         )
     if item.consensus_reason is None:
         if sole_comments and len(item.scores) == 1:  # the evaluator's comment is the reason
@@ -104,8 +104,9 @@ def _open_item(
         return (
             "reason_missing",
             "no agreed reason for the bidder: assessment summaries give the panel's reasons, "
-            "never an evaluator's working notes; record it under consensus in the bid file "
-            "(reason, and feedback if the bidder should read other words; no score needed)",
+            "never an evaluator's working notes; record it in the moderation workbook (or under "
+            "consensus in the bid file: reason, and feedback if the bidder should read other "
+            "words; no score needed)",
         )
     for what, text in (("agreed reason", item.consensus_reason), ("feedback", feedback)):
         problem = lint(text) if text is not None else None
@@ -139,6 +140,7 @@ def _investigations(tender: Tender, evaluation: Evaluation) -> list[ReadinessIte
                     f"bid {bid.id!r}: the price is abnormally low and no investigation is "
                     f"recorded ({problem}); ask the bidder to explain it and record what was "
                     "asked, the answer and the conclusion under investigation in the bid file "
+                    "(for a bid returned as workbooks, in responses/<bid id>/record.yaml) "
                     "(Procurement Act 2023 s19)",
                     bid.id,
                 )

@@ -26,7 +26,7 @@ from tenderscore.input.moderation_sheet import Meeting, read_moderation
 from tenderscore.input.outcomes import bid_is_scored
 from tenderscore.input.reading import read_input
 from tenderscore.input.response_forms import DIRECTORY as RESPONSES_DIR
-from tenderscore.input.response_forms import read_responses
+from tenderscore.input.response_forms import Response, read_responses, relocate
 from tenderscore.input.schema_errors import validate_document
 from tenderscore.input.scoresheets import BID_FIELD, read_sheet
 from tenderscore.input.tender import SourceFile, Tender
@@ -165,6 +165,7 @@ class _Loader:
         self.unread_bids: list[Path] = []  # bid files that could not be read
         self.refused_sheets: list[Path] = []  # scoring sheets refused as a whole
         self.meeting: Meeting | None = None
+        self.returned: dict[Path, Response] = {}  # bids read from workbooks, by their form
 
     def read(
         self, model: type[TenderFile] | type[BidFile] | type[CriteriaSet], path: Path, role: str
@@ -217,9 +218,11 @@ class _Loader:
             bids = self.merge_sheets(config, tree, bids)
             bids = self.merge_moderation(config, tree, bids)
         complete = not self.refused_sheets  # a refused sheet's scores are all "missing"
-        self.problems += check_bids(
-            tender, tree, bids, require_scores=self.require_scores and complete
-        )
+        checked = check_bids(tender, tree, bids, require_scores=self.require_scores and complete)
+        self.problems += [
+            relocate(p, self.returned[p.path], config, tree) if p.path in self.returned else p
+            for p in checked
+        ]
         if self.require_scores and not complete:
             self.problems.append(self.scores_not_checked())
         if self.problems:
@@ -400,6 +403,7 @@ class _Loader:
         self.problems += problems
         found = []
         for response in responses:
+            self.returned[response.files[0][0]] = response
             for path, content in response.files:
                 self.sources.append(SourceFile(path, "response", file_digest(content)))
             fields = response.bid.model_dump(mode="json", exclude_none=True)

@@ -12,7 +12,10 @@ its author cached, and text stays text.
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import re
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -398,6 +401,8 @@ class Response:
 
     bid: BidFile
     files: tuple[tuple[Path, bytes], ...]
+    """The response form first, then the price schedule and the officer's record if any."""
+    prices: Path | None = None
 
 
 RECORD = "record.yaml"
@@ -415,10 +420,17 @@ def read_responses(
     base = root / DIRECTORY
     if not base.is_dir():
         return [], []
-    folders = sorted(p for p in base.iterdir() if p.is_dir())[: MAX_RESPONSES + 1]
+    entries = sorted(base.iterdir())[: MAX_RESPONSES + 1]
+    folders = [p for p in entries if p.is_dir()]
+    problems_here = [
+        Problem(p, "put each bidder's workbooks in responses/<bid id>/, not in responses/")
+        for p in entries
+        if not p.is_dir()
+    ]
     if len(folders) > MAX_RESPONSES:
         return [], [Problem(base, f"more than {MAX_RESPONSES:,} response folders")]
-    responses, problems = [], []
+    responses: list[Response] = []
+    problems: list[Problem] = problems_here
     for folder in folders:
         files: dict[str, tuple[Path, bytes]] = {}
         entries = sorted(p for p in folder.iterdir() if p.name != RECORD)[:20]
@@ -436,7 +448,7 @@ def read_responses(
             if isinstance(data, Problem):
                 problems.append(data)
                 continue
-            refused = package_problem(data)
+            refused = package_problem(data) or _oversized(data)
             kind = None if refused else kind_of(path, data)
             if refused:
                 problems.append(Problem(path, refused))
@@ -487,26 +499,78 @@ def read_responses(
                 problems += officer
                 continue
             assert isinstance(document, YamlDocument)
+            if document.problems:  # a key given twice: which one is meant?
+                problems += document.problems
+                continue
             read.append((record, document.text))
             if bid is not None:
                 bid = bid.model_copy(update=dict(officer))
         if bid is not None:
-            responses.append(Response(bid, tuple(read)))
+            prices = files["prices"][0] if "prices" in files else None
+            responses.append(Response(bid, tuple(read), prices))
     return responses, problems
+
+
+MAX_RESPONSE_SHEET_BYTES = 8 * 2**20
+"""A filled response form or price schedule's sheets unpack to a few hundred KiB."""
+
+
+def _oversized(data: bytes) -> str:
+    """Why a response workbook's sheets are too large to be one, or ''."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            parts = package.infolist()
+    except Exception:
+        return ""  # package_problem says why
+    for part in parts:
+        if part.filename.startswith(("xl/worksheets/", "xl/sharedStrings")) and (
+            part.file_size > MAX_RESPONSE_SHEET_BYTES
+        ):
+            return (
+                f"its part {part.filename[:60]} unpacks to {part.file_size / 2**20:,.0f} MiB; "
+                "a response form or price schedule is far smaller"
+            )
+    return ""
 
 
 def kind_of(path: Path, data: bytes) -> str | None:
     """'form' or 'prices' by the sheets the workbook holds; None for another workbook."""
-    import io
-    import zipfile
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             book = package.read("xl/workbook.xml").decode("utf-8", "replace")
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except Exception:  # an encrypted or corrupt part, an unknown compression: not ours
         return None
     if f'name="{PRICES}"' in book:
         return "prices"
     if all(f'name="{sheet}"' in book for sheet in FORM_SHEETS):
         return "form"
     return None
+
+
+def relocate(
+    problem: Problem, response: Response, config: TenderFile, tree: CriteriaTree
+) -> Problem:
+    """A problem a later check found in a bid read from workbooks, at the cell it came from
+    (the checks speak of the bid's fields, as for a YAML bid)."""
+    field = problem.field
+    head, _, rest = field.partition(".")
+    form = response.files[0][0]
+    prices = response.prices
+    cell: str | None = None
+    path = form
+    if field == "name":
+        cell = f"Supplier!B{SUPPLIER_ROWS['legal_name']}"
+    elif head == "supplier" and rest in SUPPLIER_ROWS:
+        cell = f"Supplier!B{SUPPLIER_ROWS[rest]}"
+    elif head == "answers" and rest:
+        gates = [gate.id for gate in tree.gates]
+        numeric = [leaf.id for leaf in tree.leaves if leaf.kind == "numeric"]
+        if rest in gates:
+            cell = f"Gates!{column_letter(GATE_ANSWER)}{gates.index(rest) + 2}"
+        elif rest in numeric:
+            cell = f"Answers!{column_letter(ANSWER)}{numeric.index(rest) + 2}"
+    elif head == "price" and prices is not None:
+        path, cell = prices, f"{PRICES}!B{PriceLayout(config.term_years).total_row}"
+    if cell is None:
+        return problem
+    return dataclasses.replace(problem, path=path, cell=cell, line=None, column=None)
