@@ -124,7 +124,12 @@ class OfficerRecord(StrictModel):
     """What the procurement officer records about a bid that arrived as workbooks
     (``responses/<bid id>/record.yaml``): the parts of a bid file a bidder never writes."""
 
-    outcome: DeclaredOutcome | None = None
+    outcome: DeclaredOutcome | None = Field(
+        None,
+        description="Recorded by the procurement officer when the bid is not ranked for a "
+        "reason outside scoring: withdrawn, late, excluded on a ground, or disregarded as "
+        "abnormally low after investigation.",
+    )
     investigation: Text | None = Field(
         None,
         description="For an abnormally low price: what the bidder was asked, what it answered "
@@ -147,7 +152,7 @@ def _require_investigation(outcome: DeclaredOutcome | None, investigation: str |
         )
 
 
-class BidFile(StrictModel):
+class BidFile(OfficerRecord):
     """One supplier's bid: ``bids/<anything>.yaml``."""
 
     id: Identifier
@@ -175,20 +180,3 @@ class BidFile(StrictModel):
     supplier: Supplier | None = Field(
         None, description="The supplier's identity (from its response form)."
     )
-    outcome: DeclaredOutcome | None = Field(
-        None,
-        description="Recorded by the procurement officer when the bid is not ranked for a "
-        "reason outside scoring: withdrawn, late, excluded on a ground, or disregarded as "
-        "abnormally low after investigation.",
-    )
-    investigation: Text | None = Field(
-        None,
-        description="For an abnormally low price: what the bidder was asked, what it answered "
-        "and the conclusion (Procurement Act 2023 s19).",
-    )
-    notes: str | None = None
-
-    @model_validator(mode="after")
-    def _check_investigated(self) -> BidFile:
-        _require_investigation(self.outcome, self.investigation)
-        return self

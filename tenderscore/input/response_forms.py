@@ -188,6 +188,16 @@ class _Reader:
                 return None
         return found
 
+    def in_place(
+        self, path: Path, sheet: str, rows: list[list[Any]], row: int, what: str, expected: str
+    ) -> bool:
+        """Whether ``row`` still holds the question the form put there (its id in column A)."""
+        if row <= len(rows) and cell_at(rows[row - 1], 1) == expected:
+            return True
+        message = f"expected {what} {expected!r} in this row: fill in the form as made, without "
+        self.at(path, sheet, row, 1, message + "moving rows")
+        return False
+
     def fingerprint(self, path: Path, sheet: str, rows: list[list[Any]]) -> bool:
         row, column = FINGERPRINT_CELL
         found = self.value(path, sheet, rows, row, column)
@@ -227,15 +237,7 @@ class _Reader:
         answers: dict[str, Any] = {}
         gates = sheets["Gates"]
         for k, gate in enumerate(self.tree.gates, start=2):
-            if k > len(gates) or cell_at(gates[k - 1], 1) != gate.id:
-                self.at(
-                    path,
-                    "Gates",
-                    k,
-                    1,
-                    f"expected gate {gate.id!r} in this row: fill in "
-                    "the form as made, without moving rows",
-                )
+            if not self.in_place(path, "Gates", gates, k, "gate", gate.id):
                 continue
             answer = self.value(path, "Gates", gates, k, GATE_ANSWER)
             evidence = self.value(path, "Gates", gates, k, GATE_EVIDENCE)
@@ -254,15 +256,7 @@ class _Reader:
         numeric = [leaf for leaf in self.tree.leaves if leaf.kind == "numeric"]
         rows = sheets["Answers"]
         for k, leaf in enumerate(numeric, start=2):
-            if k > len(rows) or cell_at(rows[k - 1], 1) != leaf.id:
-                self.at(
-                    path,
-                    "Answers",
-                    k,
-                    1,
-                    f"expected question {leaf.id!r} in this row: fill "
-                    "in the form as made, without moving rows",
-                )
+            if not self.in_place(path, "Answers", rows, k, "question", leaf.id):
                 continue
             answer = self.value(path, "Answers", rows, k, ANSWER)
             if isinstance(answer, bool) or not isinstance(answer, int | float):
