@@ -282,7 +282,9 @@ def test_weight_names_stay_distinct_in_the_workbook() -> None:
         ("tab\tthen\x0bvertical", "tab then vertical"),
         ("see https://evil.example", "see https\\://evil.example"),
         ("www.evil.example", "www\\.evil.example"),
-        ("mail bids@evil.example", "mail bids\\@evil.example"),
+        ("mail bids@evil.example", "mail bids\\@\u2060evil.example"),  # cmark-gfm linked '\\@'
+        ("Acme_www.evil.example", "Acme\\_www\\.evil.example"),  # www after '_' linked
+        ("1https://evil.example", "1https\\://evil.example"),  # and https after a digit
         ("v3.5: ok", "v3.5: ok"),  # ordinary figures and colons are left alone
     ],
 )

@@ -15,7 +15,10 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d"
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&{}!@])")
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", flags=re.MULTILINE)
-_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|www)([:.])")  # '@' is in the set above
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|xmpp|www)([:.])")  # after any character too
+WORD_JOINER = "\u2060"
+"""Invisible, it keeps GitHub's e-mail autolink from seeing a domain after an '@' (an escaped
+'@' alone does not: cmark-gfm links 'sales\\@evil.example')."""
 
 
 def set_text(cell: Any, text: str) -> None:
@@ -33,11 +36,13 @@ def markdown_text(text: object) -> str:
     separators) becomes one space, so no part of the text can start a list, a rule, a heading
     or an indented code block, nor end the paragraph or heading it stands in; characters
     with a meaning are backslash-escaped; and the starts of GitHub's automatic links
-    (``http://``, ``www.``, an e-mail's ``@``) are escaped so a bare address stays text.
+    (``http://``, ``www.``, wherever they stand, and an e-mail's ``@``, followed by an
+    invisible word joiner) are broken so a bare address stays text (checked with cmark-gfm).
     """
     one_line = " ".join(str(text).split())
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)
     escaped = _AUTOLINK.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    escaped = escaped.replace("\\@", "\\@" + WORD_JOINER)
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
