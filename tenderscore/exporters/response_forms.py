@@ -71,16 +71,16 @@ def _input(sheet: Worksheet, cell: str, validation: DataValidation | None = None
 
 def _cover(sheet: Worksheet, tender: Tender, what: str, deadline: str) -> None:
     config = tender.config
-    rows = [
-        ("Tender", f"{config.reference}: {config.title}"),
-        ("Buyer", config.buyer),
-        ("Fingerprint", response_fingerprint(config, tender.tree)),
-    ]
-    for row, (label, value) in enumerate(rows, start=1):
-        _text(sheet, row, 1, label, bold=True)
-        _text(sheet, row, 2, value)
-        sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
-    assert FINGERPRINT_CELL == (3, 2)
+    stamp_row, stamp_column = FINGERPRINT_CELL  # where the reader looks for it
+    rows = {
+        1: ("Tender", f"{config.reference}: {config.title}"),
+        2: ("Buyer", config.buyer),
+        stamp_row: ("Fingerprint", response_fingerprint(config, tender.tree)),
+    }
+    for row, (label, value) in rows.items():
+        _text(sheet, row, stamp_column - 1, label, bold=True)
+        _text(sheet, row, stamp_column, value)
+        sheet.merge_cells(start_row=row, start_column=stamp_column, end_row=row, end_column=6)
     _text(sheet, 5, 1, f"Return by {deadline}. {what}" if deadline else what)
     sheet.merge_cells(start_row=5, start_column=1, end_row=5, end_column=6)
     sheet.row_dimensions[5].height = 60
