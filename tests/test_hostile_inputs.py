@@ -286,6 +286,7 @@ def test_weight_names_stay_distinct_in_the_workbook() -> None:
         ("Acme_www.evil.example", "Acme\\_www\\.evil.example"),  # www after '_' linked
         ("1https://evil.example", "1https\\://evil.example"),  # and https after a digit
         ("v3.5: ok", "v3.5: ok"),  # ordinary figures and colons are left alone
+        ("Acme \u202eLtd", "Acme Ltd"),  # a right-to-left override would read backwards
     ],
 )
 def test_bid_text_cannot_change_the_structure_of_a_report(text: str, shown: str) -> None:

@@ -125,3 +125,11 @@ def test_wheel_ships_the_criteria_sets(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for path in (REPO / "criteria").glob("*.yaml"):
         assert f"tenderscore/criteria/{path.name}" in names
+
+
+def test_a_supplier_name_with_nothing_visible_is_refused(tmp_path: Path) -> None:
+    from conftest import bid, tender_with, write_tender
+
+    write_tender(tmp_path / "t", tender_with(), [bid("a", name="\u200b\u2060 "), bid("b")])
+    result = run_cli(["validate", tmp_path / "t"], exit_code=2)
+    assert "name: the supplier name has no visible character" in result.stderr

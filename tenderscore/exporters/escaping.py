@@ -30,7 +30,8 @@ def set_text(cell: Any, text: str) -> None:
 
 
 def markdown_text(text: object) -> str:
-    """Bid text as literal Markdown: one line, syntax escaped, nothing that links.
+    """Bid text as literal Markdown: one line, syntax escaped, nothing that links, no control
+    or bidirectional formatting character (``CONTROL``: text cannot be made to read backwards).
 
     Every run of white space (newlines, carriage returns, tabs, Unicode line and paragraph
     separators) becomes one space, so no part of the text can start a list, a rule, a heading
@@ -39,7 +40,7 @@ def markdown_text(text: object) -> str:
     (``http://``, ``www.``, wherever they stand, and an e-mail's ``@``, followed by an
     invisible word joiner) are broken so a bare address stays text (checked with cmark-gfm).
     """
-    one_line = " ".join(str(text).split())
+    one_line = without_controls(" ".join(str(text).split()))  # nor text read backwards
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)
     escaped = _AUTOLINK.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
     escaped = escaped.replace("\\@", "\\@" + WORD_JOINER)

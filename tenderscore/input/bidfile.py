@@ -8,9 +8,10 @@ Like ``tenderscore.input.models``, frozen and strict; checks against the criteri
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from tenderscore.input.models import FiniteFloat, Identifier, Money, StrictModel, Text
 
@@ -157,6 +158,16 @@ class BidFile(OfficerRecord):
 
     id: Identifier
     name: Text = Field(description="Supplier name as shown in reports (untrusted text).")
+
+    @field_validator("name")
+    @classmethod
+    def _check_visible(cls, name: str) -> str:
+        """A name every output can show: one made only of spaces or invisible format
+        characters (zero-width spaces, joiners) would leave a blank where the winner is."""
+        if not any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in name):
+            raise ValueError("the supplier name has no visible character")
+        return name
+
     price: PriceData | None = None
     answers: dict[str, Any] = Field(
         default_factory=dict,
