@@ -95,11 +95,13 @@ def check_audience(audience: str, *, official: bool, draft: bool) -> None:
         )
 
 
-def shows_value_chart(*, priced: bool, audience: str, losing_prices: bool) -> bool:
+def shows_value_chart(
+    *, priced: bool, audience: str, winner_price: bool, losing_prices: bool
+) -> bool:
     """Whether the report has a value-for-money chart: when the tender scores price, for the
-    committee always, for the public only when the policy publishes every price (the chart
-    places each bid at its price)."""
-    return priced and (audience == "committee" or losing_prices)
+    committee always, for the public only when the policy publishes every price, the
+    winner's and the others' (the chart places each bid at its price)."""
+    return priced and (audience == "committee" or (winner_price and losing_prices))
 
 
 def output_directory(out: Path, what_if: str | None, *, draft: bool = False) -> Path:
@@ -130,8 +132,7 @@ def render_exports(
     value_chart = shows_value_chart(
         priced=document_priced(document),
         audience=audience,
-        losing_prices=document["disclosure"]["losing_prices"]
-        and document["disclosure"]["winner_price"],
+        **document["disclosure"],
     )
     names = output_names(
         document["tender"]["reference"],

@@ -148,11 +148,11 @@ def _sheet_differences(old: SheetView, new: SheetView) -> Iterator[str]:
 
 
 def _cell_order(ref: str) -> tuple[int, int]:
-    letters = ref.rstrip("0123456789")
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return int(ref[len(letters) :] or 0), number
+    """Row, then column: a sheet's cells in reading order."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    letters, row = coordinate_from_string(ref)
+    return row, column_index_from_string(letters)
 
 
 def _same_parts(saved: bytes, fresh: bytes) -> bool:

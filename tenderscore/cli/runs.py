@@ -42,10 +42,9 @@ def plan_exports(
     chosen = parse_formats(formats, audience=audience)
     check_audience(audience, official=what_if is None, draft=draft)  # before any work
     value_chart = shows_value_chart(
-        priced=any(leaf.kind == "price" for leaf in tender.tree.leaves),
+        priced=tender.tree.priced,
         audience=audience,
-        losing_prices=tender.config.disclosure.losing_prices
-        and tender.config.disclosure.winner_price,
+        **tender.config.disclosure.model_dump(),
     )
     names = output_names(
         tender.config.reference,

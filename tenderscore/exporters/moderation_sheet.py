@@ -13,6 +13,7 @@ import io
 from collections.abc import Callable, Mapping
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tenderscore.engine.moderation import Moderation, ModerationItem
@@ -113,7 +114,7 @@ def render_moderation_workbook(
             sheet.add_data_validation(validation)
         validation.add(f"H{row}")
     for column, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[chr(64 + column)].width = width
+        sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = f"A{FIRST_ROW}"
     footer = f"{config.reference}: moderation meeting (fingerprint {stamp})"
     print_across(sheet, header_row=FIRST_ROW - 1, footer=footer)

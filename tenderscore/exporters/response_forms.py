@@ -47,7 +47,7 @@ def render_forms(tender: Tender, *, deadline: str = "") -> dict[str, bytes]:
     tender scores price; ``deadline`` (the lock's submission deadline) on both covers."""
     reference = tender.config.reference
     books = {form_name(reference): _form(tender, deadline)}
-    if any(leaf.kind == "price" for leaf in tender.tree.leaves):
+    if tender.tree.priced:
         books[schedule_name(reference)] = _schedule(tender, deadline)
     return books
 

@@ -75,7 +75,7 @@ def check_tender(
                     f"expected [low, high] with 0 <= low <= high <= 100; got [{low:g}, {high:g}]",
                 )
             )
-    priced = any(leaf.kind == "price" for leaf in tree.leaves)
+    priced = tree.priced
     for index, entry in enumerate(config.tie_break):
         if entry == "price" and not priced:
             problems.append(
@@ -518,7 +518,7 @@ def _on_scale(
 def _price_problems(config: TenderFile, tree: CriteriaTree, sourced: Sourced) -> list[Problem]:
     bid: BidFile = sourced.model
     doc = sourced.document
-    has_price = any(leaf.kind == "price" for leaf in tree.leaves)
+    has_price = tree.priced
     if not has_price:
         if bid.price is not None:
             return [

@@ -83,6 +83,6 @@ def response_fingerprint(config: TenderFile, tree: CriteriaTree) -> str:
             for leaf in tree.leaves
             if leaf.kind == "numeric"
         ],
-        "priced": any(leaf.kind == "price" for leaf in tree.leaves),
+        "priced": tree.priced,
     }
     return content_digest(content)

@@ -65,6 +65,11 @@ class CriteriaTree:
     def weights(self) -> tuple[float, ...]:
         return tuple(leaf.effective_weight for leaf in self.leaves)
 
+    @property
+    def priced(self) -> bool:
+        """Whether the tender scores a price (bids then give one, on a price schedule too)."""
+        return any(leaf.kind == "price" for leaf in self.leaves)
+
     def ancestors(self, node_id: str) -> Iterator[TreeNode]:
         parent = self.nodes[node_id].parent
         while parent is not None:

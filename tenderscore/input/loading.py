@@ -7,7 +7,9 @@ and raised together as one ``InputError``, so a user fixes a tender in one pass.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -78,6 +80,17 @@ def load_criteria_set(path: Path) -> CriteriaSet:
         )
     model: CriteriaSet = sourced.model
     return model
+
+
+def _updated(bids: list[Sourced], changes: Mapping[str, dict[str, Any]]) -> list[Sourced]:
+    """``bids`` with the fields in ``changes`` (by bid id) replaced, in a copy of each model;
+    located where the bid came from."""
+    return [
+        Sourced(bid.model.model_copy(update=changes[bid.model.id]), bid.document)
+        if bid.model.id in changes
+        else bid
+        for bid in bids
+    ]
 
 
 def _read_model(
@@ -337,17 +350,15 @@ class _Loader:
                     )
                     continue
                 merged[entry.evaluator] = EvaluatorScore(score=entry.score, comment=entry.comment)
-        result = []
+        changed = {}
         for bid in bids:
             extra = added.get(bid.model.id)
             if extra and bid_is_scored(config, tree, bid.model):  # else withdrawn since issue
                 merged_scores = {c: dict(v) for c, v in bid.model.scores.items()}
                 for criterion, entries in extra.items():
                     merged_scores.setdefault(criterion, {}).update(entries)
-                model = bid.model.model_copy(update={"scores": merged_scores})
-                bid = Sourced(model, bid.document)
-            result.append(bid)
-        return result
+                changed[bid.model.id] = {"scores": merged_scores}
+        return _updated(bids, changed)
 
     def merge_moderation(
         self, config: TenderFile, tree: CriteriaTree, bids: list[Sourced]
@@ -387,14 +398,12 @@ class _Loader:
                     )
                     continue
                 recorded[view.criterion] = view.consensus
-        result = []
-        for bid in bids:
-            extra = added.get(bid.model.id)
-            if extra:
-                model = bid.model.model_copy(update={"consensus": {**bid.model.consensus, **extra}})
-                bid = Sourced(model, bid.document)
-            result.append(bid)
-        return result
+        changed = {
+            bid.model.id: {"consensus": {**bid.model.consensus, **added[bid.model.id]}}
+            for bid in bids
+            if added.get(bid.model.id)
+        }
+        return _updated(bids, changed)
 
     def read_responses(self, config: TenderFile, tree: CriteriaTree) -> list[Sourced]:
         """Bids returned as workbooks in responses/<bid id>/, beside the YAML ones (a bid in

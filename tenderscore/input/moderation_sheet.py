@@ -23,6 +23,7 @@ from tenderscore.input.fingerprints import same_seal, sheet_seal
 from tenderscore.input.fingerprints import scoring_sheet_fingerprint as fingerprint
 from tenderscore.input.hierarchy import CriteriaTree
 from tenderscore.input.models import ScaleCriterion, TenderFile
+from tenderscore.input.response_forms import column_letter
 from tenderscore.input.scoresheets import MAX_PROBLEMS, cell_at, read_rows, typed_cells
 
 SHEET = "Moderation"
@@ -122,7 +123,7 @@ def read_moderation(
             None,
             [
                 problem(
-                    f"{chr(64 + SEAL_COLUMN)}{SEAL_ROW}",
+                    f"{column_letter(SEAL_COLUMN)}{SEAL_ROW}",
                     "the seal does not match: this workbook was not made by this tender",
                 )
             ],

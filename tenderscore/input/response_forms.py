@@ -113,7 +113,7 @@ def read_response(
                 "digits, '_', '.', '-')",
             )
         ]
-    priced = any(leaf.kind == "price" for leaf in tree.leaves)
+    priced = tree.priced
     if "form" not in files:
         return None, [
             Problem(

@@ -92,7 +92,7 @@ def _bid_lines(criteria: CriteriaSet) -> Iterator[str]:
     yield "# evaluator: a missing score is an error, never a 0."
     yield "id: <short-id>"
     yield 'name: "<supplier name>"'
-    if any(leaf.kind == "price" for leaf in tree.leaves):
+    if tree.priced:
         yield "price:"
         yield "  whole_life:                 # or: total: <amount>"
         yield "    one_off: {implementation: <amount>}"
