@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from tenderscore.errors import UsageError
 from tenderscore.memory import collector_paused
 
-FORMATS = ("xlsx", "md", "json")
+FORMATS = ("xlsx", "md", "json", "html")
 AUDIENCES = ("committee", "public")
-PUBLIC_FORMATS = ("md",)
+PUBLIC_FORMATS = ("md", "html")
 """The workbook and the JSON hold everything (prices, working notes, interests): committee
 documents only. The public gets its own report, under its own names."""
 
@@ -47,6 +47,15 @@ def parse_formats(
     return formats
 
 
+def resolve_audience(audience: str | None, formats: str | None) -> str:
+    """The audience asked for, or the default: the public for the decision page alone
+    (``--format html``), which is made to be published, the committee otherwise."""
+    if audience is not None:
+        return audience
+    asked = {part.strip().lower() for part in (formats or "").split(",") if part.strip()}
+    return "public" if asked == {"html"} else "committee"
+
+
 WHAT_IF_DIR = "what-if"
 DRAFT_DIR = "draft"
 
@@ -60,8 +69,10 @@ def output_names(
     audience: str = "committee",
     value_chart: bool = False,
 ) -> dict[str, str]:
-    """File names by role: xlsx, md, json, and the report's charts (the value-for-money chart
-    when ``value_chart``: see ``shows_value_chart``).
+    """File names by role: xlsx, md, json, html, and the report's charts (the value-for-money
+    chart when ``value_chart``: see ``shows_value_chart``). The decision page made to be
+    published is ``<reference>-decision.html``; the committee's, which shows every price, is
+    marked ``-committee`` so that it cannot be published by mistake for it.
 
     A what-if run's names carry ``what-if-<name>``, a draft's ``draft`` and a public
     document's ``public``, so that none can ever take an official committee file's name,
@@ -75,6 +86,7 @@ def output_names(
         "md": f"{stem}-report{public}.md",
         "json": f"{stem}-evaluation.json",
     }
+    names["html"] = f"{stem}-decision{'' if audience == 'public' else '-committee'}.html"
     chosen = {role: names[role] for role in formats}
     if "md" in formats:
         charts = ("points", "tornado", "value") if value_chart else ("points", "tornado")
@@ -160,6 +172,12 @@ def render_exports(
         chart_names = {role: names[role] for role in roles if role in names}
         report = render_public_report if audience == "public" else render_report
         files[names["md"]] = report(document, chart_names, template_dir=template_dir).encode()
+    if "html" in formats:
+        from tenderscore.exporters.decision_page import render_decision_page
+
+        files[names["html"]] = render_decision_page(
+            document, audience=audience, value_chart=value_chart, template_dir=template_dir
+        )
     if "json" in formats:
         files[names["json"]] = render_document(document)
     return files

@@ -93,6 +93,7 @@ def test_committee_and_public_files_coexist_and_only_the_committee_gets_the_work
         f"{REFERENCE}-report-public.md",
         f"{REFERENCE}-points-public.svg",
         f"{REFERENCE}-tornado-public.svg",
+        f"{REFERENCE}-decision.html",  # the public's default formats: the report and the page
     }
     again = (elsewhere / f"{REFERENCE}-report-public.md").read_text()
     assert "**Recommended for award: Albion Analytics Ltd**" in again

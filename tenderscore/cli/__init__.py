@@ -137,7 +137,7 @@ def evaluate(
     ] = True,
     out: OutOption = None,
     formats: FormatsOption = None,
-    audience: AudienceOption = "committee",
+    audience: AudienceOption = None,
     template: TemplateOption = None,
     draft: Annotated[
         bool,
@@ -155,7 +155,9 @@ def evaluate(
     from tenderscore import pipeline
     from tenderscore.cli.render import render_evaluation, render_reweighting
     from tenderscore.errors import UsageError
+    from tenderscore.exporting import resolve_audience
 
+    audience = resolve_audience(audience, formats)
     with working("Reading and checking the inputs", quiet=json_output):
         loaded = pipeline.load(tender_dir)
     tender, what_if = runs.reweighted(loaded, scenario, weights)
@@ -377,13 +379,15 @@ def export(
     ],
     out: OutOption = None,
     formats: FormatsOption = None,
-    audience: AudienceOption = "committee",
+    audience: AudienceOption = None,
     template: TemplateOption = None,
 ) -> None:
     """Render the workbook and report again from a saved result, without re-scoring."""
     from tenderscore.errors import UsageError
-    from tenderscore.exporting import parse_formats, render_saved
+    from tenderscore.exporting import parse_formats, render_saved, resolve_audience
     from tenderscore.input.saved import read_export
+
+    audience = resolve_audience(audience, formats)
 
     kind, document = read_export(result)
     if kind != "json" or not isinstance(document, dict):

@@ -32,17 +32,19 @@ FormatsOption = Annotated[
     str | None,
     typer.Option(
         "--format",
-        help="Exports to write: any of xlsx,md,json [default: all for the committee, md for "
-        "the public].",
+        help="Exports to write: any of xlsx,md,json,html [default: xlsx,md,json for the "
+        "committee, md,html for the public].",
         show_default=False,
     ),
 ]
 AudienceOption = Annotated[
-    str,
+    str | None,
     typer.Option(
         help="committee: everything, confidential; public: the decision and its reasons, "
         "without bidders' commercial information (see disclosure in tender.yaml), in "
-        "<reference>-report-public.md.",
+        "<reference>-report-public.md and <reference>-decision.html [default: public for "
+        "--format html alone, committee otherwise].",
+        show_default=False,
     ),
 ]
 TemplateOption = Annotated[

@@ -41,10 +41,12 @@ def render_public_report(
 ) -> str:
     """The public report for ``document``; ``charts`` maps chart roles to file names."""
     bounded = environment(template_dir, TEMPLATE)
-    return render(bounded, TEMPLATE, _context(document, charts), what="public report")
+    return render(bounded, TEMPLATE, public_context(document, charts), what="public report")
 
 
-def _context(document: ExportDocument, charts: dict[str, str]) -> dict[str, Any]:
+def public_context(document: ExportDocument, charts: dict[str, str]) -> dict[str, Any]:
+    """What a public document shows of ``document`` (the allow-list); ``charts`` maps chart
+    roles to where each chart is."""
     ranked = [bid for bid in document["bids"] if bid["eligible"]]
     names = {bid["id"]: bid["name"] for bid in document["bids"]}
     node_names = {node["id"]: node["name"] for node in document["criteria"]}

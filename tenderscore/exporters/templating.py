@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tenderscore.errors import UsageError
-from tenderscore.exporters.escaping import markdown_text
+from tenderscore.exporters.escaping import markdown_text, without_controls
 
 MAX_OUTPUT_CHARS = 64 * 2**20  # one rendered document
 MAX_SECONDS = 60  # one rendering of one template
@@ -29,9 +29,11 @@ class TemplateLimitError(Exception):
     """A template went past a bound."""
 
 
-def environment(template_dir: Path | None, name: str) -> Any:
+def environment(template_dir: Path | None, name: str, *, html: bool = False) -> Any:
     """The sandboxed, bounded environment; ``template_dir`` must hold the template ``name``
-    it replaces (a directory without it would silently give the built-in one).
+    it replaces (a directory without it would silently give the built-in one). ``html``:
+    every value is HTML-escaped, with its control characters dropped, unless a template
+    marks it safe (only the page's own inline assets are).
 
     Raises:
         UsageError: when ``template_dir`` has no ``name``.
@@ -65,7 +67,8 @@ def environment(template_dir: Path | None, name: str) -> Any:
     bounded = Bounded(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
-        autoescape=False,
+        autoescape=html,
+        finalize=_plain_text if html else None,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -100,6 +103,16 @@ def render(environment: Any, name: str, context: Mapping[str, Any], *, what: str
     except (TemplateLimitError, RecursionError, OverflowError, MemoryError) as exc:
         reason = "it recursed too deeply" if isinstance(exc, RecursionError) else str(exc)
         raise UsageError(f"{what} template {name} stopped: {reason or type(exc).__name__}") from exc
+
+
+def _plain_text(value: Any) -> Any:
+    """A value as an HTML page prints it: text without control or bidirectional formatting
+    characters (escaping follows); markup the template marked safe as it is."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return without_controls(value)
+    return value
 
 
 def _number(value: Any) -> bool:
