@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 from tenderscore.errors import UsageError
 from tenderscore.memory import collector_paused
 
-FORMATS = ("xlsx", "md", "json", "html")
+FORMATS = ("xlsx", "md", "json", "html", "ocds", "docx")
 AUDIENCES = ("committee", "public")
-PUBLIC_FORMATS = ("md", "html")
+PUBLIC_FORMATS = ("md", "html", "ocds", "docx")
+AWARD_FORMATS = ("ocds",)
+"""Formats that describe an award (open data): only from the official evaluation, ready."""
 """The workbook and the JSON hold everything (prices, working notes, interests): committee
 documents only. The public gets its own report, under its own names."""
 
@@ -27,7 +29,7 @@ def parse_formats(
     if audience not in AUDIENCES:
         raise UsageError(f"--audience expects one of {', '.join(AUDIENCES)}; got {audience!r}")
     if text is None:
-        text = default if audience == "committee" else ",".join(PUBLIC_FORMATS)
+        text = default if audience == "committee" else "md,html"
     formats = tuple(part.strip().lower() for part in text.split(",") if part.strip())
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
@@ -84,9 +86,11 @@ def output_names(
     names = {
         "xlsx": f"{stem}-evaluation.xlsx",
         "md": f"{stem}-report{public}.md",
+        "docx": f"{stem}-report{public}.docx",
         "json": f"{stem}-evaluation.json",
+        "html": f"{stem}-decision{'' if audience == 'public' else '-committee'}.html",
+        "ocds": f"{stem}-ocds.json",
     }
-    names["html"] = f"{stem}-decision{'' if audience == 'public' else '-committee'}.html"
     chosen = {role: names[role] for role in formats}
     if "md" in formats:
         charts = ("points", "tornado", "value") if value_chart else ("points", "tornado")
@@ -94,12 +98,21 @@ def output_names(
     return chosen
 
 
-def check_audience(audience: str, *, official: bool, draft: bool) -> None:
-    """Refuse a public document of anything but the official evaluation, ready to award.
+def check_audience(
+    audience: str, *, official: bool, draft: bool, formats: Sequence[str] = ()
+) -> None:
+    """Refuse a public document, or one that describes the award (``AWARD_FORMATS``), of
+    anything but the official evaluation, ready to award.
 
     Raises:
         UsageError: for a what-if or a draft.
     """
+    award = [f for f in formats if f in AWARD_FORMATS]
+    if award and (not official or draft):
+        raise UsageError(
+            f"{' and '.join(award)} describes the award: it is written from the official "
+            "evaluation once it is ready to award, not from a what-if or a draft"
+        )
     if audience == "public" and (not official or draft):
         raise UsageError(
             "the public report describes the decision: it is written from the official "
@@ -140,7 +153,9 @@ def render_exports(
     from tenderscore.report.criteria import document_priced
 
     run = document["run"]
-    check_audience(audience, official=run["official"], draft=run.get("draft", False))
+    check_audience(
+        audience, official=run["official"], draft=run.get("draft", False), formats=formats
+    )
     value_chart = shows_value_chart(
         priced=document_priced(document),
         audience=audience,
@@ -159,27 +174,65 @@ def render_exports(
         from tenderscore.exporters.workbook import render_workbook
 
         files[names["xlsx"]] = render_workbook(document)
-    if "md" in formats:
-        from tenderscore.exporters import charts
-        from tenderscore.exporters.markdown import render_report
-        from tenderscore.exporters.public import render_public_report
-
-        files[names["points"]] = charts.points_by_section(document)
-        files[names["tornado"]] = charts.tornado(document)
-        if value_chart:
-            files[names["value"]] = charts.value_for_money(document)
-        roles: tuple[str, ...] = ("points", "tornado", "value")
-        chart_names = {role: names[role] for role in roles if role in names}
-        report = render_public_report if audience == "public" else render_report
-        files[names["md"]] = report(document, chart_names, template_dir=template_dir).encode()
+    if "md" in formats or "docx" in formats:
+        files |= _report_files(document, names, formats, audience, value_chart, template_dir)
     if "html" in formats:
         from tenderscore.exporters.decision_page import render_decision_page
 
         files[names["html"]] = render_decision_page(
             document, audience=audience, value_chart=value_chart, template_dir=template_dir
         )
+    if "ocds" in formats:
+        from tenderscore.exporters.ocds import render_ocds
+
+        files[names["ocds"]] = render_ocds(document)
     if "json" in formats:
         files[names["json"]] = render_document(document)
+    return files
+
+
+def _report_files(
+    document: ExportDocument,
+    names: dict[str, str],
+    formats: Sequence[str],
+    audience: str,
+    value_chart: bool,
+    template_dir: Path | None,
+) -> dict[str, bytes]:
+    """The report in Markdown with its SVG charts, and the same report in Word (laid out
+    from that Markdown, with the charts as pictures: ``exporters/word.py``)."""
+    from tenderscore.exporters import charts
+    from tenderscore.exporters.markdown import render_report
+    from tenderscore.exporters.public import render_public_report
+    from tenderscore.report.wording import CONFIDENTIAL_MARK
+
+    drawn = {"points": charts.points_by_section, "tornado": charts.tornado}
+    if value_chart:
+        drawn["value"] = charts.value_for_money
+    from tenderscore.exporters.markdown import TEMPLATE
+    from tenderscore.exporters.public import TEMPLATE as PUBLIC_TEMPLATE
+    from tenderscore.exporters.word import wording_templates
+
+    chart_names = {role: names.get(role, f"{role}.svg") for role in drawn}
+    report = render_public_report if audience == "public" else render_report
+    wording = wording_templates(
+        template_dir, PUBLIC_TEMPLATE if audience == "public" else TEMPLATE, formats
+    )
+    markdown = report(document, chart_names, template_dir=wording)
+    files: dict[str, bytes] = {}
+    if "md" in formats:
+        files |= {chart_names[role]: draw(document) for role, draw in drawn.items()}
+        files[names["md"]] = markdown.encode()
+    if "docx" in formats:
+        from tenderscore.exporters.word import markdown_to_docx
+
+        files[names["docx"]] = markdown_to_docx(
+            markdown,
+            images={chart_names[role]: draw(document, "png") for role, draw in drawn.items()},
+            template_dir=template_dir,
+            marking=CONFIDENTIAL_MARK if audience == "committee" else None,
+            title=f"{document['tender']['reference']}: {document['tender']['title']}",
+        )
     return files
 
 

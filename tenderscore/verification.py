@@ -17,7 +17,7 @@ from typing import Any
 from tenderscore import pipeline
 from tenderscore.errors import InputError, Problem
 from tenderscore.exporting import render_document
-from tenderscore.input.models import FEWEST_SAMPLES, LARGEST_SEED, MOST_SAMPLES
+from tenderscore.input.fields import FEWEST_SAMPLES, LARGEST_SEED, MOST_SAMPLES
 from tenderscore.input.saved import read_export
 from tenderscore.input.scoresheets import package_problem
 from tenderscore.input.workbook_view import SheetView, read_view, same_value

@@ -25,6 +25,7 @@ from tenderscore.exporters.escaping import markdown_text
 from tenderscore.exporters.json import dumps
 from tenderscore.exporting import render_exports
 from tenderscore.input.loading import load_tender
+from tenderscore.input.saved import EXPORT_VERSION
 from tenderscore.report.document import RunInfo, export_document
 from tenderscore.sensitivity.analysis import analyse_sensitivity
 
@@ -209,8 +210,10 @@ def test_export_re_renders_from_the_saved_json(tender_copy: Path, tmp_path: Path
     older = json.loads(saved.read_text()) | {"schema_version": 1}
     not_export.write_text(json.dumps(older))
     message = run_cli(["export", not_export], exit_code=2).stderr
-    assert "schema_version: expected 4; got 1 (written by another version" in message
-    cut_short = {"schema": "tenderscore/export", "schema_version": 4, "tender": {}}
+    assert (
+        f"schema_version: expected {EXPORT_VERSION}; got 1 (written by another version" in message
+    )
+    cut_short = {"schema": "tenderscore/export", "schema_version": EXPORT_VERSION, "tender": {}}
     not_export.write_text(json.dumps(cut_short))
     message = run_cli(["export", not_export], exit_code=2).stderr
     assert "an incomplete export: no run, method, criteria, sections" in message

@@ -62,7 +62,7 @@ def test_a_plain_total_in_a_discounting_tender_is_refused_with_the_fix(tender: P
         )
     )
     result = run_cli(["validate", tender], exit_code=2)
-    assert "albion-analytics.yaml:4:10: price.total: a plain total cannot be" in result.stderr
+    assert "albion-analytics.yaml:9:10: price.total: a plain total cannot be" in result.stderr
     assert "price.total" in result.stderr
     assert "discounts whole-life costs at 3.5% a year" in result.stderr
     assert "give the costs as price.whole_life" in result.stderr
@@ -84,12 +84,12 @@ def test_a_negative_adjustment_under_the_absolute_formula_evaluates(tender: Path
         (
             "implementation: 420000",
             "implementation: 1.0e+308",
-            ":6:23: price.whole_life.one_off.implementation: expected a number at most 1e+15",
+            ":11:23: price.whole_life.one_off.implementation: expected a number at most 1e+15",
         ),
         (
             "explanation_turnaround: 5",
             "explanation_turnaround: 1.7e+308",
-            ":24:27: answers.explanation_turnaround: expected a number between -1e+15 and 1e+15",
+            ":29:27: answers.explanation_turnaround: expected a number between -1e+15 and 1e+15",
         ),
         (
             "explanation_turnaround: 5",

@@ -28,6 +28,7 @@ from tenderscore.cli import (
     forms_command,
     lock_command,
     moderation_command,
+    ocds_command,
     runs,
     status_command,
 )
@@ -428,6 +429,7 @@ app.command(name="approve")(_handle_errors(approve_command.approve))
 app.command(name="moderation")(_handle_errors(moderation_command.moderation))
 app.command(name="status")(_handle_errors(status_command.status))
 app.command(name="forms")(_handle_errors(forms_command.forms))
+app.command(name="ocds")(_handle_errors(ocds_command.ocds))
 
 
 @app.command()
@@ -442,8 +444,8 @@ def init(
     """Start a new tender from a criteria set: tender.yaml, a bid template and a README."""
     from tenderscore.errors import UsageError, did_you_mean
     from tenderscore.input.catalogue import shipped_criteria
+    from tenderscore.input.fields import IDENTIFIER
     from tenderscore.input.loading import load_criteria_set
-    from tenderscore.input.models import IDENTIFIER
     from tenderscore.input.scaffold import scaffold
 
     if (directory / "tender.yaml").exists():
@@ -518,19 +520,32 @@ def summaries(
         typer.Option(help="Directory [default: TENDER_DIR/out/summaries].", show_default=False),
     ] = None,
     template: TemplateOption = None,
+    formats: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="md, docx (a Word letter per bidder, on reference.docx in --template), or "
+            "md,docx.",
+        ),
+    ] = "md",
 ) -> None:
     """Write one assessment summary per bidder (Procurement Act 2023 s50)."""
     from tenderscore import pipeline
-    from tenderscore.exporters.summaries import render_summaries
+    from tenderscore.errors import UsageError
+    from tenderscore.exporters.summaries import render_summary_letters
+
+    chosen = tuple(part.strip().lower() for part in formats.split(",") if part.strip())
+    if not chosen or any(part not in ("md", "docx") for part in chosen):
+        raise UsageError(f"--format expects md, docx or md,docx; got {formats!r}")
 
     # no analysis: summaries show none; bidders hear the outcome only when it is ready to award
     with working("Reading, scoring and writing the summaries"):
         result = pipeline.run(tender_dir, document=runs.run_info(), readiness="require")
         tender, document = result.tender, result.document
         assert document is not None
-        files = render_summaries(document, template_dir=template)
+        files = render_summary_letters(document, chosen, template_dir=template)
     directory = out or tender.root / "out" / "summaries"
-    runs.write_files({directory / name: text.encode() for name, text in files.items()}, tender)
+    runs.write_files({directory / name: data for name, data in files.items()}, tender)
 
 
 @app.command("criteria")

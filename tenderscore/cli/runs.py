@@ -40,7 +40,7 @@ def plan_exports(
     name = None if what_if is None else what_if.name
     directory = output_directory(out or tender.root / "out", name, draft=draft)
     chosen = parse_formats(formats, audience=audience)
-    check_audience(audience, official=what_if is None, draft=draft)  # before any work
+    check_audience(audience, official=what_if is None, draft=draft, formats=chosen)  # first
     value_chart = shows_value_chart(
         priced=tender.tree.priced,
         audience=audience,

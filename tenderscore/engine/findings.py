@@ -27,6 +27,13 @@ def collect_findings(tender: Tender, evaluation: Evaluation) -> Iterator[Finding
     yield from _price_findings(tender, evaluation)
     yield from _discrimination_findings(tender, evaluation)
     yield from _look_alike_findings(evaluation)
+    yield from _timeline_findings(tender)
+
+
+def _timeline_findings(tender: Tender) -> Iterator[Finding]:
+    """Dates in tender.yaml that are out of order (the summaries after the award notice)."""
+    for problem in tender.config.timeline.order_problems():
+        yield Finding("timeline_order", f"timeline: {problem}")
 
 
 def _method_findings(tender: Tender, evaluation: Evaluation) -> Iterator[Finding]:

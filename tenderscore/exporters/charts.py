@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from typing import Any
+from typing import Any, Literal
 
 from tenderscore.exporters.escaping import without_controls
 from tenderscore.report.criteria import quality_points
@@ -36,10 +36,17 @@ def _figure(width: float, height: float) -> Any:
     return Figure(figsize=(width, height))
 
 
-def _svg(figure: Any) -> bytes:
+ChartFormat = Literal["svg", "png"]
+PNG_DPI = 200  # sharp when a Word document is printed
+
+
+def _render(figure: Any, fmt: ChartFormat) -> bytes:
+    """The figure as SVG (text kept as text) or PNG (for Word), with no date or tool version
+    in it, so the same document always gives the same bytes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.backends.backend_svg import FigureCanvasSVG
 
-    FigureCanvasSVG(figure)
+    (FigureCanvasAgg if fmt == "png" else FigureCanvasSVG)(figure)
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         # A name in a script the chart font lacks is drawn as boxes; the name is in full in
@@ -47,9 +54,14 @@ def _svg(figure: Any) -> bytes:
         warnings.filterwarnings(
             "ignore", message="Glyph .* missing from font", category=UserWarning
         )
-        figure.savefig(
-            buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight"
-        )
+        if fmt == "png":
+            figure.savefig(
+                buffer, format="png", dpi=PNG_DPI, metadata={"Software": None}, bbox_inches="tight"
+            )
+        else:
+            figure.savefig(
+                buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight"
+            )
     return buffer.getvalue()
 
 
@@ -60,7 +72,7 @@ def chart_text(text: str) -> str:
     return without_controls(text).replace("$", r"\$")
 
 
-def points_by_section(document: ExportDocument) -> bytes:
+def points_by_section(document: ExportDocument, fmt: ChartFormat = "svg") -> bytes:
     """Stacked horizontal bars: each ranked bid's points by top-level section."""
     sections = document["sections"]
     names = {c["id"]: c["name"] for c in document["criteria"]}
@@ -80,10 +92,10 @@ def points_by_section(document: ExportDocument) -> bytes:
         loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=min(len(sections), 4), frameon=False
     )
     axes.spines[["top", "right"]].set_visible(False)
-    return _svg(figure)
+    return _render(figure, fmt)
 
 
-def tornado(document: ExportDocument) -> bytes:
+def tornado(document: ExportDocument, fmt: ChartFormat = "svg") -> bytes:
     """For each top-level section, the weight range over which the winner stays the same."""
     intervals = [i for i in sensitivity_of(document)["stability"] if i["top_level"]]
     figure = _figure(7, 0.6 + 0.45 * max(len(intervals), 1))
@@ -105,10 +117,10 @@ def tornado(document: ExportDocument) -> bytes:
     axes.set_xlabel("weight of the section (%)")
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
-    return _svg(figure)
+    return _render(figure, fmt)
 
 
-def value_for_money(document: ExportDocument) -> bytes:
+def value_for_money(document: ExportDocument, fmt: ChartFormat = "svg") -> bytes:
     """Quality points against whole-life price, one labelled point per ranked bid, the
     efficient frontier joined, the leading bid marked by shape and label, not colour alone:
     why the most advantageous tender need not be the cheapest."""
@@ -146,7 +158,7 @@ def value_for_money(document: ExportDocument) -> bytes:
     axes.xaxis.set_major_formatter(_thousands)
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
-    return _svg(figure)
+    return _render(figure, fmt)
 
 
 def _thousands(value: float, _position: int) -> str:

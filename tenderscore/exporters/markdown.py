@@ -14,6 +14,7 @@ from typing import Any
 from tenderscore.exporters.templating import environment, render
 from tenderscore.figures import number
 from tenderscore.report.criteria import document_leaves, document_priced
+from tenderscore.report.timeline import standstill_sentence, timeline_rows
 from tenderscore.report.types import (
     CriterionPart,
     ExportDocument,
@@ -94,6 +95,9 @@ def _context(document: ExportDocument, charts: dict[str, str]) -> dict[str, Any]
         "run": document["run"],
         "total_unit": AGGREGATIONS[document["method"]["aggregation"]].unit,
         "what_if_mark": WHAT_IF,
+        "timeline_rows": timeline_rows(document.get("timeline")),
+        "standstill": standstill_sentence(document.get("timeline")),
+        "timeline_problems": timeline["problems"] if (timeline := document.get("timeline")) else [],
         "draft_mark": DRAFT,
         "readiness": document.get("readiness", []),
         "conflicts": document.get("conflicts", []),

@@ -18,8 +18,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tenderscore.exporters.escaping import set_text
 from tenderscore.exporters.workbook.writer import LINE_HEIGHT, print_across, wrapped_lines
+from tenderscore.input.fields import LARGEST
 from tenderscore.input.fingerprints import response_fingerprint
-from tenderscore.input.models import LARGEST, NumericCriterion, RelativeToBestValue
+from tenderscore.input.models import NumericCriterion, RelativeToBestValue
 from tenderscore.input.response_forms import (
     ADJUSTMENT_LINES,
     ANNUAL_LINES,

@@ -20,6 +20,7 @@ from tenderscore.exporters.markdown import (
 from tenderscore.exporters.templating import environment, render
 from tenderscore.figures import number
 from tenderscore.report.criteria import document_section_leaves
+from tenderscore.report.timeline import long_date, standstill_sentence
 from tenderscore.report.types import BidPart, CellPart, ExportDocument, SetAsidePart
 from tenderscore.report.wording import outcome_words
 from tenderscore.rules.aggregation import AGGREGATIONS
@@ -27,8 +28,35 @@ from tenderscore.rules.aggregation import AGGREGATIONS
 TEMPLATE = "summary.md.j2"
 
 
-def summary_name(reference: str, bid_id: str) -> str:
-    return f"{reference}-summary-{bid_id}.md"
+def summary_name(reference: str, bid_id: str, suffix: str = ".md") -> str:
+    return f"{reference}-summary-{bid_id}{suffix}"
+
+
+def render_summary_letters(
+    document: ExportDocument, formats: tuple[str, ...], *, template_dir: Path | None = None
+) -> dict[str, bytes]:
+    """File name -> bytes: each bidder's summary in Markdown, and as a Word letter laid out
+    from that Markdown (``exporters/word.py``), marked for its addressee only."""
+    from tenderscore.exporters.word import markdown_to_docx, wording_templates
+
+    reference = document["tender"]["reference"]
+    names = {bid["id"]: bid["name"] for bid in [*document["bids"], *document["set_aside"]]}
+    wording = wording_templates(template_dir, TEMPLATE, formats)
+    texts = render_summaries(document, template_dir=wording)
+    files: dict[str, bytes] = {}
+    for bid_id, name in names.items():
+        markdown = texts[summary_name(reference, bid_id)]
+        if "md" in formats:
+            files[summary_name(reference, bid_id)] = markdown.encode()
+        if "docx" in formats:
+            files[summary_name(reference, bid_id, ".docx")] = markdown_to_docx(
+                markdown,
+                images={},
+                template_dir=template_dir,
+                marking=f"COMMERCIAL IN CONFIDENCE: for {name} only",
+                title=f"{reference}: assessment summary for {name}",
+            )
+    return files
 
 
 def render_summaries(
@@ -109,6 +137,21 @@ def _context(document: ExportDocument, bid: BidPart | SetAsidePart) -> dict[str,
         "scored_as": scored_as,
         "cell_score": cell_score,
         "cell_reasons": cell_reasons,
+        "addressee": document.get("suppliers", {}).get(bid["id"]),
+        **letter_details(document),
+    }
+
+
+def letter_details(document: ExportDocument) -> dict[str, Any]:
+    """What a letter to a bidder says beyond its scores: the buyer's contact details, the
+    date it is sent and the standstill period."""
+    publication = document.get("publication")
+    timeline = document.get("timeline")
+    sent = timeline["summaries_sent"] if timeline else None
+    return {
+        "buyer_identity": publication["buyer"] if publication else None,
+        "sent_on": long_date(sent) if sent else None,
+        "standstill": standstill_sentence(timeline),
     }
 
 

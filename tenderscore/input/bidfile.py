@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from tenderscore.input.models import FiniteFloat, Identifier, Money, StrictModel, Text
+from tenderscore.input.fields import FiniteFloat, Identifier, Money, StrictModel, Text
 
 
 class Adjustment(StrictModel):

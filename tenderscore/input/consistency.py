@@ -12,14 +12,9 @@ from typing import Any
 
 from tenderscore.errors import Problem, did_you_mean
 from tenderscore.input.bidfile import BidFile
+from tenderscore.input.fields import LARGEST
 from tenderscore.input.hierarchy import CriteriaTree, TreeNode, iter_nodes
-from tenderscore.input.models import (
-    LARGEST,
-    Minimum,
-    RelativeToBestValue,
-    ScaleCriterion,
-    TenderFile,
-)
+from tenderscore.input.models import Minimum, RelativeToBestValue, ScaleCriterion, TenderFile
 from tenderscore.input.outcomes import (
     NEVER_SCORED,
     Exclusion,

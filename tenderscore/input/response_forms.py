@@ -32,9 +32,10 @@ from tenderscore.input.bidfile import (
     Supplier,
     WholeLifeCost,
 )
+from tenderscore.input.fields import IDENTIFIER, LARGEST
 from tenderscore.input.fingerprints import response_fingerprint
 from tenderscore.input.hierarchy import CriteriaTree
-from tenderscore.input.models import IDENTIFIER, LARGEST, TenderFile
+from tenderscore.input.models import TenderFile
 from tenderscore.input.schema_errors import validate_document
 from tenderscore.input.scoresheets import Formula, cell_at, package_problem, read_sheets
 from tenderscore.input.yamlfile import YamlDocument, read_yaml

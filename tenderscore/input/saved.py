@@ -15,7 +15,7 @@ from tenderscore.input.reading import read_input
 from tenderscore.memory import collector_paused
 
 EXPORT_SCHEMA = "tenderscore/export"
-EXPORT_VERSION = 4
+EXPORT_VERSION = 5
 """4: typed outcomes and bids set aside before scoring; 3: official or what-if run;
 2: reasons by evaluator, ten ranks kept."""
 SECTIONS = (

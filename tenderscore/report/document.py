@@ -7,6 +7,7 @@ compare a saved result with a fresh one.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -20,6 +21,7 @@ from tenderscore.input.approval import inputs_digest, read_approval, result_dige
 from tenderscore.input.saved import EXPORT_SCHEMA, EXPORT_VERSION
 from tenderscore.input.tender import Tender
 from tenderscore.memory import collector_paused
+from tenderscore.report.award_types import TimelinePart
 from tenderscore.report.evaluation import evaluation_document, sensitivity_document
 from tenderscore.report.types import ApprovalPart, ExportDocument, RunPart
 from tenderscore.rules.price import PRICE_FORMULAS
@@ -149,6 +151,14 @@ def export_document(
         declaration.model_dump(mode="json") for declaration in config.conflicts
     ]
     document["approval"] = approval_part(tender, evaluation) if run.what_if is None else None
+    document["timeline"] = timeline_part(tender, document["approval"])
+    publication = config.publication
+    document["publication"] = None if publication is None else publication.model_dump(mode="json")
+    document["suppliers"] = {
+        bid.id: bid.supplier.model_dump(mode="json")
+        for bid in (*tender.bids, *tender.set_aside)
+        if bid.supplier is not None
+    }
     document["moderation"] = moderation_document(moderation or moderate(tender))
     document["sensitivity"] = (
         None
@@ -174,6 +184,25 @@ def export_document(
         ],
     }
     return cast(ExportDocument, document)  # tests check built documents against the type
+
+
+def timeline_part(tender: Tender, approval: ApprovalPart | None) -> TimelinePart:
+    """The award timeline: the dates tender.yaml gives (the approval's own date when it gives
+    none), the standstill period's end, and what is out of order."""
+    timeline = tender.config.timeline
+    if timeline.approved is None and approval is not None and approval["current"]:
+        timeline = timeline.model_copy(
+            update={"approved": datetime.date.fromisoformat(approval["approved_at"][:10])}
+        )
+    dates = timeline.model_dump(mode="json", exclude={"holidays", "closed_days"})
+    ends = timeline.standstill_ends()
+    return {
+        **dates,  # type: ignore[typeddict-item]  # the dates, by the model's field names
+        "holidays": timeline.holidays,
+        "closed_days": [day.isoformat() for day in timeline.closed_days],
+        "standstill_ends": None if ends is None else ends.isoformat(),
+        "problems": timeline.order_problems(),
+    }
 
 
 def input_label(root: Path, path: Path) -> str:

@@ -18,7 +18,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
 from tenderscore.errors import InputError, Problem
-from tenderscore.input.models import (
+from tenderscore.input.fields import (
     CURRENCY,
     Direction,
     Identifier,
@@ -27,9 +27,10 @@ from tenderscore.input.models import (
     Sampling,
     ScoreAggregation,
     Seed,
-    Weighting,
 )
+from tenderscore.input.models import Weighting
 from tenderscore.input.outcomes import ExclusionKind
+from tenderscore.report.award_types import PublicationPart, SupplierPart, TimelinePart
 from tenderscore.rules.aggregation import AggregationName
 from tenderscore.rules.price import PriceFormulaName
 from tenderscore.rules.rounding import NO_ROUNDING, RoundingRule
@@ -506,6 +507,10 @@ class ExportDocument(TypedDict):
     approval: NotRequired[ApprovalPart | None]
     disclosure: DisclosurePart
     meeting: MeetingPart | None
+    timeline: NotRequired[TimelinePart]  # absent in exports from before version 5
+    publication: NotRequired[PublicationPart | None]
+    suppliers: NotRequired[dict[Identifier, SupplierPart]]
+    """Each bidder's identity, by bid id, where it gave one (set-aside bids too)."""
 
 
 def sensitivity_of(document: ExportDocument) -> SensitivityPart:

@@ -20,6 +20,9 @@ from tenderscore.rules.aggregation import AGGREGATIONS
 from tenderscore.sensitivity.analysis import SensitivityReport
 
 WHAT_IF = "WHAT-IF, not the official evaluation"
+CONFIDENTIAL_MARK = "CONFIDENTIAL: evaluation committee only"
+"""The marking at the top of every page of a committee document (the first paragraph says
+why, in ``CONFIDENTIAL``)."""
 CONFIDENTIAL = (
     "CONFIDENTIAL: for the evaluation committee. It holds bidders' prices, the evaluators' "
     "working notes and declared interests; the public report is written with --audience public."

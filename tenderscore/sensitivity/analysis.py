@@ -8,7 +8,8 @@ import numpy as np
 
 from tenderscore.engine.results import Evaluation
 from tenderscore.engine.scoring import evaluate
-from tenderscore.input.models import Sampling, ScaleCriterion
+from tenderscore.input.fields import Sampling
+from tenderscore.input.models import ScaleCriterion
 from tenderscore.input.tender import Tender
 from tenderscore.sensitivity.model import (
     RankingModel,

@@ -22,8 +22,8 @@ from typing import get_args
 import numpy as np
 from numpy.typing import NDArray
 
+from tenderscore.input.fields import Sampling
 from tenderscore.input.hierarchy import CriteriaTree
-from tenderscore.input.models import Sampling
 from tenderscore.rules.arrays import Array
 
 SAMPLINGS: tuple[Sampling, ...] = get_args(Sampling)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from tenderscore.engine.results import Evaluation
 from tenderscore.engine.scoring import evaluate
 from tenderscore.errors import UsageError
-from tenderscore.input.models import LARGEST_WEIGHT
+from tenderscore.input.fields import LARGEST_WEIGHT
 from tenderscore.input.tender import Tender
 
 
