@@ -3,27 +3,39 @@ the bidders' identities (``report/types.py`` holds the rest of the document's ty
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 from typing_extensions import TypedDict
 
 from tenderscore.input.publication import OCID_PREFIX, ProcurementMethod
 from tenderscore.rules.working_days import Region as WorkingDayRegion
 
 
+def _iso_date(text: str) -> str:
+    """A date as ISO 8601 (YYYY-MM-DD), refused otherwise: the report prints it as a date."""
+    datetime.date.fromisoformat(text)
+    if len(text) != len("2026-10-23"):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    return text
+
+
+IsoDate = Annotated[str, AfterValidator(_iso_date)]
+
+
 class TimelinePart(TypedDict):
     """The award's known dates (ISO), the standstill period's end, what is out of order."""
 
-    tender_published: str | None
-    submission_deadline: str | None
-    evaluation_completed: str | None
-    approved: str | None
-    summaries_sent: str | None
-    award_notice: str | None
+    tender_published: IsoDate | None
+    submission_deadline: IsoDate | None
+    evaluation_completed: IsoDate | None
+    approved: IsoDate | None
+    summaries_sent: IsoDate | None
+    award_notice: IsoDate | None
     holidays: WorkingDayRegion
-    closed_days: list[str]
-    standstill_ends: str | None
+    closed_days: list[IsoDate]
+    standstill_ends: IsoDate | None
     problems: list[str]
 
 
