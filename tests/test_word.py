@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from docx import Document
 from docx.shared import RGBColor
-from recalc import soffice
+from recalc import soffice, to_pdf
 from test_audiences import _losing_figures
 
 from tenderscore.exporters.word import markdown_to_docx, parse_markdown, plain
@@ -196,25 +196,9 @@ def test_libreoffice_opens_the_report_and_numbers_its_pages(
     assert not MISSING, "CI must run the Word conversion test"
     source = tmp_path / "report.docx"
     source.write_bytes(written["committee"])
-    binary = soffice()
-    assert binary is not None
-    subprocess.run(
-        [
-            binary,
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    (pdf,) = to_pdf(tmp_path, source)
     text = subprocess.run(
-        ["pdftotext", "-layout", str(tmp_path / "report.pdf"), "-"],
+        ["pdftotext", "-layout", str(pdf), "-"],
         check=True,
         capture_output=True,
         text=True,
