@@ -204,7 +204,6 @@ def _report_files(
     from tenderscore.exporters import charts
     from tenderscore.exporters.markdown import render_report
     from tenderscore.exporters.public import render_public_report
-    from tenderscore.report.wording import CONFIDENTIAL_MARK
 
     drawn = {"points": charts.points_by_section, "tornado": charts.tornado}
     if value_chart:
@@ -230,10 +229,22 @@ def _report_files(
             markdown,
             images={chart_names[role]: draw(document, "png") for role, draw in drawn.items()},
             template_dir=template_dir,
-            marking=CONFIDENTIAL_MARK if audience == "committee" else None,
+            marking=_marking(document, audience),
             title=f"{document['tender']['reference']}: {document['tender']['title']}",
         )
     return files
+
+
+def _marking(document: ExportDocument, audience: str) -> str | None:
+    """What the top of every page of a Word document says: confidential for the committee,
+    and what-if or draft where it is one (a page read alone must not pass for the decision)."""
+    from tenderscore.report.wording import CONFIDENTIAL_MARK, DRAFT, WHAT_IF
+
+    run = document["run"]
+    marks = [CONFIDENTIAL_MARK] if audience == "committee" else []
+    marks += [] if run["official"] else [WHAT_IF]
+    marks += [DRAFT] if run.get("draft", False) else []
+    return " | ".join(marks) or None
 
 
 def render_saved(

@@ -95,10 +95,13 @@ AGREED_REASON = "The method statement in section 2 names the delivery leads and 
 """The panel's agreed reason (no moderated score) that a bid needs to be ready to award."""
 
 
-def copy_example(directory: Path, *, locked: bool = True) -> Path:
+def copy_example(directory: Path, *, locked: bool = True, approved: bool = True) -> Path:
     """The shipped example copied to ``directory/tender``, without its outputs; ``locked``
-    False leaves its criteria lock behind, for tests that change its published rules."""
+    False leaves its criteria lock behind, for tests that change its published rules, and
+    ``approved`` False its approval, for tests that change its inputs and then send letters
+    or open data (which a stale approval refuses)."""
     ignored = ("out",) if locked else ("out", "criteria.lock.yaml")
+    ignored += () if approved else ("approval.yaml",)
     target = directory / "tender"
     shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(*ignored))
     return target

@@ -139,6 +139,7 @@ def test_disregarding_an_abnormally_low_tender_moves_the_award_and_is_said(
         "s19): The price cannot deliver the human review the specification requires. "
         "Investigation: " in report
     )
+    (tender / "approval.yaml").unlink()  # the inputs changed since the approval
     run_cli(["summaries", tender])
     summary = (tender / "out" / "summaries" / f"{REFERENCE}-summary-brightwater.md").read_text()
     assert "Your bid was not ranked, for these reasons:" in summary
@@ -183,6 +184,7 @@ def test_each_recorded_outcome_reaches_the_report_and_the_bidder(
     run_cli(["evaluate", tender, "--format", "md"])
     report = (tender / "out" / f"{REFERENCE}-report.md").read_text()
     assert f"| Ember \\& Oak Analytics LLP | set aside before scoring | {words} |" in report
+    (tender / "approval.yaml").unlink()  # the inputs changed since the approval
     run_cli(["summaries", tender])
     summary = (tender / "out" / "summaries" / f"{REFERENCE}-summary-ember.md").read_text()
     assert f"- {words}" in summary

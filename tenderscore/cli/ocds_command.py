@@ -19,6 +19,7 @@ def ocds(tender_dir: TenderDir, out: OutOption = None) -> None:
     tender = pipeline.load(tender_dir)
     result = pipeline.run(tender, document=runs.run_info(), readiness="require")
     assert result.document is not None  # a document was asked for
+    runs.check_award(result.document, "open data")
     name = output_names(tender.config.reference, ("ocds",))["ocds"]
     directory = out or tender.root / "out"
     runs.write_files({directory / name: render_ocds(result.document)}, tender)

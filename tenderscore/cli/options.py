@@ -32,8 +32,8 @@ FormatsOption = Annotated[
     str | None,
     typer.Option(
         "--format",
-        help="Exports to write: any of xlsx,md,json,html [default: xlsx,md,json for the "
-        "committee, md,html for the public].",
+        help="Exports to write: any of xlsx,md,docx,json,html,ocds [default: xlsx,md,json for "
+        "the committee, md,html for the public].",
         show_default=False,
     ),
 ]
@@ -50,7 +50,9 @@ AudienceOption = Annotated[
 TemplateOption = Annotated[
     Path | None,
     typer.Option(
-        help="Directory with a report.md.j2 that replaces the built-in report template.",
+        help="Directory with the organisation's templates: report.md.j2, report-public.md.j2, "
+        "summary.md.j2 or decision.html.j2 replacing the built-in wording, reference.docx for "
+        "the Word house style.",
         show_default=False,
     ),
 ]

@@ -77,6 +77,25 @@ def write_exports(
     return [targets[name] for name in files]
 
 
+def check_award(document: ExportDocument, what: str) -> None:
+    """Refuse ``what`` (letters, open data) unless the document describes an award, and say
+    on stderr what the officer should know before sending it: no approval recorded, dates
+    out of order."""
+    from tenderscore.report.award import check_publishable, unapproved
+
+    check_publishable(document, what)
+    if unapproved(document):
+        stderr.print(
+            f"warning: no approval of the decision is recorded; {what} usually follow it "
+            "(tenderscore approve)",
+            markup=False,
+            soft_wrap=True,
+        )
+    timeline = document.get("timeline")
+    for problem in timeline["problems"] if timeline else []:
+        stderr.print(f"warning: timeline: {problem}", markup=False, soft_wrap=True)
+
+
 def write_files(
     files: dict[Path, bytes], tender: Tender | None = None, *, inputs: list[Path] | None = None
 ) -> None:

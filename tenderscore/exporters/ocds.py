@@ -18,8 +18,11 @@ import json
 from typing import Any
 
 from tenderscore.errors import UsageError
+from tenderscore.exporters.markdown import aggregation_words, minimum_text, price_words
+from tenderscore.figures import number
 from tenderscore.input.publication import ORG_ID
-from tenderscore.report.criteria import document_leaves
+from tenderscore.report.award import award_date, check_publishable
+from tenderscore.report.criteria import document_leaves, document_priced
 from tenderscore.report.disclosure import public_prices
 from tenderscore.report.timeline import standstill_sentence
 from tenderscore.report.types import CriterionPart, ExportDocument
@@ -42,39 +45,23 @@ BID_STATUS = {  # bidStatus codelist, by outcome kind
 }
 
 
-def check_publishable(document: ExportDocument) -> None:
-    """Refuse open data or letters for anything but the official evaluation, ready to award
-    and approved: they describe an award.
-
-    Raises:
-        UsageError: naming what is missing.
-    """
-    run = document["run"]
-    if not run["official"] or run.get("draft", False):
-        raise UsageError(
-            "open data and letters describe the award: they are written from the official "
-            "evaluation once it is ready to award, not from a what-if or a draft"
-        )
-    winners = [bid for bid in document["bids"] if bid["rank"] == 1]
-    if len(winners) != 1:
-        raise UsageError(
-            "the evaluation recommends no single tender (a shared first place or no bid "
-            "ranked): there is no award to publish"
-        )
-
-
 def render_ocds(document: ExportDocument) -> bytes:
     """The release package as UTF-8 JSON (sorted keys, two-space indent).
 
     Raises:
         UsageError: without ``publication`` in tender.yaml, or for a what-if or a draft.
     """
-    check_publishable(document)
+    check_publishable(document, "open data")
     publication = document.get("publication")
     if publication is None:
         raise UsageError(
             "open data needs the publisher's OCID prefix: add publication: {ocid_prefix: "
             "ocds-xxxxxx} to tender.yaml (the prefix comes from the Open Contracting Partnership)"
+        )
+    if award_date(document) is None:
+        raise UsageError(
+            "open data needs the award's date: give timeline.award_notice in tender.yaml or "
+            "record the approval (tenderscore approve)"
         )
     tender = document["tender"]
     ocid = f"{publication['ocid_prefix']}-{tender['reference']}"
@@ -93,9 +80,7 @@ def render_ocds(document: ExportDocument) -> bytes:
 
 
 def _release(document: ExportDocument) -> dict[str, Any]:
-    timeline = document.get("timeline")
-    decided = timeline and (timeline["award_notice"] or timeline["approved"])
-    date = _date_time(decided or document["audit"]["generated_at"])
+    date = _date_time(award_date(document) or "")
     parties, refs = _parties(document)
     return {
         "date": date,
@@ -124,6 +109,7 @@ def _tender(document: ExportDocument, refs: dict[str, dict[str, str]]) -> dict[s
         if publication
         else None,
         "awardCriteria": _award_criteria_code(document),
+        "eligibilityCriteria": _eligibility(document),
         "awardCriteriaDetails": _weighting_description(document),
         "numberOfTenderers": len(scored),
         "tenderers": [refs[bid["id"]] for bid in scored],
@@ -157,37 +143,28 @@ def _criterion(document: ExportDocument, node: CriterionPart) -> dict[str, Any]:
     section = node["parent"]
     while section is not None and (parent := _parent(document, section)) is not None:
         section = parent
-    numbers: list[dict[str, Any]] = [
-        {"number": round(100 * _published_weight(document, node), 6), "weight": "percentageExact"}
-    ]
+    as_money = AGGREGATIONS[document["method"]["aggregation"]].price_as_money
+    numbers: list[dict[str, Any]] = []
+    if not (as_money and node["kind"] == "price"):  # price then enters the figure as money
+        numbers.append(
+            {"number": round(100 * node["effective_weight"], 6), "weight": "percentageExact"}
+        )
     minimum = node["spec"].get("minimum")
     if minimum:
         for figure in (minimum["percent"], minimum["points"], minimum["score"]):
             if figure is not None:
                 numbers.append({"number": figure, "threshold": "minimumScore"})
     described = node["spec"].get("description") or node["name"]
-    return {
+    criterion: dict[str, Any] = {
         "type": _criterion_type(document, node),
         "name": node["name"],
         "description": f"{names[section]}: {described}" if section else described,
-        "numbers": numbers,
     }
+    return criterion | ({"numbers": numbers} if numbers else {})
 
 
 def _parent(document: ExportDocument, node_id: str) -> str | None:
     return next(n["parent"] for n in document["criteria"] if n["id"] == node_id)
-
-
-def _published_weight(document: ExportDocument, node: CriterionPart) -> float:
-    """The weight the tender published (the product of local weights on the path): under
-    price-as-money methods the document's effective weights leave price out."""
-    weights = {n["id"]: n for n in document["criteria"]}
-    weight, current = 1.0, node
-    while True:
-        weight *= current["local_weight"]
-        if current["parent"] is None:
-            return weight
-        current = weights[current["parent"]]
 
 
 def _criterion_type(document: ExportDocument, node: CriterionPart) -> str:
@@ -211,14 +188,29 @@ def _award_criteria_code(document: ExportDocument) -> str:
 
 
 def _weighting_description(document: ExportDocument) -> str:
-    method = document["method"]
-    aggregation = AGGREGATIONS[method["aggregation"]]
+    """How the bids were assessed, in the report's own words: the method, the sections'
+    weights as they counted, the price rule, the minimum standards."""
     sections = [n for n in document["criteria"] if n["parent"] is None and n["kind"] != "pass_fail"]
-    listed = "; ".join(f"{n['name']} {100 * n['local_weight']:.4g}%" for n in sections)
-    return (
-        f"Most advantageous tender: {aggregation.description(None)} Sections: {listed}. "
-        f"Price scored {method['price_description']} ({method['price_expression']})."
-    )
+    listed = "; ".join(f"{n['name']} {100 * n['effective_weight']:.4g}%" for n in sections)
+    said = f"Most advantageous tender: {aggregation_words(document)} Sections: {listed}."
+    if document_priced(document):
+        said += f" {price_words(document)}"
+    minimums = [
+        f"{node['name']}: {minimum_text(node)}"
+        for node in document["criteria"]
+        if node["kind"] != "pass_fail" and minimum_text(node)
+    ]
+    if minimums:
+        said += f" Minimum standards (below one, a bid is not ranked): {'; '.join(minimums)}."
+    return said
+
+
+def _eligibility(document: ExportDocument) -> str | None:
+    """The pass/fail requirements: a fail excludes the bid."""
+    gates = [node["name"] for node in document["criteria"] if node["kind"] == "pass_fail"]
+    if not gates:
+        return None
+    return f"Pass/fail requirements (a fail excludes the bid): {'; '.join(gates)}."
 
 
 def _parties(
@@ -230,7 +222,7 @@ def _parties(
     identity = publication["buyer"] if publication else None
     identifier = identity["identifier"] if identity else None
     reference = document["tender"]["reference"]
-    buyer_id = identifier or f"{reference}-buyer"
+    buyer_id = f"{reference}-buyer"  # ids made here are unique; identifiers need not be
     buyer: dict[str, Any] = {
         "id": buyer_id,
         "name": document["tender"]["buyer"],
@@ -246,7 +238,7 @@ def _parties(
     for bid in [*document["bids"], *document["set_aside"]]:
         supplier = suppliers.get(bid["id"])
         bidder_identifier = supplier["identifier"] if supplier else None
-        party_id = bidder_identifier or f"{reference}-bidder-{bid['id']}"
+        party_id = f"{reference}-bidder-{bid['id']}"
         party: dict[str, Any] = {
             "id": party_id,
             "name": bid["name"],
@@ -262,14 +254,14 @@ def _parties(
 
 def _identity(identifier: str | None, legal_name: str) -> dict[str, Any]:
     """OCDS's identifier from an org-id.guide one (scheme, then id), or the legal name only."""
-    found = ORG_ID.match(identifier or "")
+    found = ORG_ID.fullmatch(identifier or "")
     if found is None:
         return {"identifier": {"legalName": legal_name}}
     return {"identifier": {"scheme": found["scheme"], "id": found["id"], "legalName": legal_name}}
 
 
 def _scheme_uid(identifier: str | None) -> dict[str, str]:
-    found = ORG_ID.match(identifier or "")
+    found = ORG_ID.fullmatch(identifier or "")
     return {} if found is None else {"scheme": found["scheme"], "uid": found["id"]}
 
 
@@ -301,7 +293,7 @@ def _bids(document: ExportDocument, refs: dict[str, dict[str, str]]) -> dict[str
         else:
             detail["description"] = "; ".join(dict.fromkeys(OUTCOME_TITLES[k] for k in kinds))
         if bid["id"] in prices:
-            detail["value"] = {"amount": prices[bid["id"]], "currency": currency}
+            detail["value"] = {"amount": _contract_value(document, bid["id"]), "currency": currency}
         details.append(detail)
     ranked = sum(1 for bid in document["bids"] if bid["eligible"])
     statistics = [
@@ -324,12 +316,25 @@ def _award(document: ExportDocument, refs: dict[str, dict[str, str]], date: str)
     ranked = [bid for bid in document["bids"] if bid["eligible"]]
     runner_up = next((bid for bid in ranked if bid["rank"] != 1), None)
     method = AGGREGATIONS[document["method"]["aggregation"]]
-    rationale = (
-        f"{winner['name']} submitted the most advantageous tender: "
-        f"{winner['total']:.2f}{method.unit} against the published criteria"
-        + (f", ahead of {runner_up['name']} ({runner_up['total']:.2f})" if runner_up else "")
-        + f"; {len(ranked)} tenders ranked."
-    )
+    rationale = f"{winner['name']} submitted the most advantageous tender"
+    if not method.price_as_money:  # points are published; a price-as-money total is a price
+        rationale += f": {winner['total']:.2f}{method.unit} against the published criteria"
+        if runner_up:
+            rationale += f", ahead of {runner_up['name']} ({runner_up['total']:.2f})"
+    rationale += f"; {len(ranked)} tenders ranked."
+    prices = public_prices(document)
+    tender = document["tender"]
+    if winner["id"] in prices:
+        rationale += (
+            f" The award's value is the whole-life cost over {tender['term_years']} years as "
+            f"offered, {number(_contract_value(document, winner['id']))} {tender['currency']}"
+        )
+        if tender["discount_rate"]:
+            rationale += (
+                f" (scored at its present value, {number(prices[winner['id']])} "
+                f"{tender['currency']}, discounted at {100 * tender['discount_rate']:g}% a year)"
+            )
+        rationale += "."
     standstill = standstill_sentence(document.get("timeline"))
     if standstill:
         rationale += " " + standstill
@@ -343,13 +348,22 @@ def _award(document: ExportDocument, refs: dict[str, dict[str, str]], date: str)
         "relatedLots": [LOT],
         "relatedBids": [f"{reference}-bid-{winner['id']}"],
     }
-    prices = public_prices(document)
     if winner["id"] in prices:
         award["value"] = {
-            "amount": prices[winner["id"]],
-            "currency": document["tender"]["currency"],
+            "amount": _contract_value(document, winner["id"]),
+            "currency": tender["currency"],
         }
     return award
+
+
+def _contract_value(document: ExportDocument, bid_id: str) -> float:
+    """What the bid offers to be paid over the term, to the penny: its cost lines as offered
+    (the scored figure is discounted when the tender discounts)."""
+    bid = next(b for b in document["bids"] if b["id"] == bid_id)
+    price = bid["price"]
+    assert price is not None  # only priced bids have a public price
+    nominal = sum(line["nominal"] for line in price["lines"]) if price["lines"] else price["price"]
+    return round(nominal, 2)
 
 
 def _date_time(text: str) -> str:

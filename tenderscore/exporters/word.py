@@ -57,20 +57,22 @@ class Block:
 def wording_templates(
     template_dir: Path | None, markdown_template: str, formats: Any
 ) -> Path | None:
-    """The ``--template`` directory for the Markdown that a Word document is laid out from:
-    a directory given for Word alone may hold only ``reference.docx`` (the Markdown is then
-    worded by the built-in template).
+    """The ``--template`` directory for the Markdown a Word document is laid out from. A
+    directory may hold the organisation's wording (the Markdown template), its house style
+    (``reference.docx``), or both: holding only the house style, the built-in wording is used.
 
     Raises:
-        UsageError: a directory with neither file, when only Word is asked for.
+        UsageError: a directory with neither file.
     """
-    if template_dir is None or "md" in formats or (template_dir / markdown_template).is_file():
+    if template_dir is None or (template_dir / markdown_template).is_file():
         return template_dir
-    if not (template_dir / REFERENCE_DOCX).is_file():
-        raise UsageError(
-            f"--template {template_dir}: no {REFERENCE_DOCX} or {markdown_template} there to use"
-        )
-    return None
+    if (template_dir / REFERENCE_DOCX).is_file() and "docx" in formats:
+        return None
+    if "md" in formats:
+        return template_dir  # the Markdown's own check names what is missing
+    raise UsageError(
+        f"--template {template_dir}: no {REFERENCE_DOCX} or {markdown_template} there to use"
+    )
 
 
 def markdown_to_docx(
@@ -91,7 +93,7 @@ def markdown_to_docx(
 
     document = _open_reference(template_dir)
     _ensure_styles(document, ("Title", "Heading 1", "Heading 2", "Heading 3"))
-    _ensure_styles(document, ("List Bullet", "List Bullet 2", "List Bullet 3"))
+    copied_lists = _ensure_styles(document, ("List Bullet", "List Bullet 2", "List Bullet 3"))
     _ensure_styles(document, ("Table Grid",))
     body_width = _body_width(document) or Cm(IMAGE_WIDTH_CM)
     style_ids = {style.name: style.style_id for style in document.styles}
@@ -105,7 +107,10 @@ def markdown_to_docx(
             _add_inline(_paragraph(document, style_ids, style), block.text)
         elif block.kind == "item":
             style = "List Bullet" if block.level == 0 else f"List Bullet {block.level + 1}"
-            _add_inline(_paragraph(document, style_ids, style), block.text)
+            if style in copied_lists:  # its numbering is not in the reference: drawn by hand
+                _add_inline(_bulleted(document, block.level), block.text)
+            else:
+                _add_inline(_paragraph(document, style_ids, style), block.text)
         elif block.kind == "table":
             _add_table(document, block)
         elif block.kind == "image":
@@ -113,7 +118,10 @@ def markdown_to_docx(
         else:
             _add_inline(document.add_paragraph(), block.text)
     _header_and_footer(document, marking)
+    _without_external_links(document)
     properties = document.core_properties
+    for name in ("subject", "keywords", "category", "content_status", "identifier", "version"):
+        setattr(properties, name, "")  # the reference document's, not this document's
     properties.title = word_text(title)[:255]
     properties.author = properties.last_modified_by = "tenderscore"
     properties.comments = ""
@@ -253,20 +261,25 @@ def _open_reference(template_dir: Path | None) -> Any:
     path = template_dir / REFERENCE_DOCX if template_dir else None
     if path is None or not path.is_file():
         return _house_style(Document())
+    too_large = UsageError(
+        f"{path}: a reference document is at most {LARGEST_REFERENCE // 2**20} MB, unpacked too"
+    )
     try:
+        if path.stat().st_size > LARGEST_REFERENCE:
+            raise too_large
         data = path.read_bytes()
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            if len(data) > LARGEST_REFERENCE or (
-                sum(entry.file_size for entry in package.infolist()) > LARGEST_REFERENCE
-            ):
-                raise UsageError(
-                    f"{path}: a reference document is at most {LARGEST_REFERENCE // 2**20} MB"
-                )
+            if sum(entry.file_size for entry in package.infolist()) > LARGEST_REFERENCE:
+                raise too_large
         document = Document(io.BytesIO(data))
     except UsageError:
         raise
     except Exception as exc:  # python-docx raises many kinds for a file that is not Word's
-        raise UsageError(f"{path}: not a Word document python-docx can read ({exc})") from None
+        reason = re.sub(r"'?<_io\.BytesIO object at 0x[0-9a-f]+>'?", "the file", str(exc))
+        raise UsageError(
+            f"{path}: not a Word document python-docx can read ({reason}); a reference "
+            "document is a .docx (not a macro-enabled .docm or a .dotx template)"
+        ) from None
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
@@ -289,15 +302,18 @@ def _house_style(document: Any) -> Any:
     return document
 
 
-def _ensure_styles(document: Any, names: tuple[str, ...]) -> None:
-    """Copy each style a reference lacks (with what it is based on) from the default."""
+def _ensure_styles(document: Any, names: tuple[str, ...]) -> set[str]:
+    """Copy each style a reference lacks (with what it is based on) from the default; the
+    names copied."""
     from docx import Document
 
     default = None
+    copied: set[str] = set()
     for name in names:
         try:
             document.styles[name]
         except KeyError:
+            copied.add(name)
             default = default or Document()
             chain = [default.styles[name]]
             while chain[-1].base_style is not None:
@@ -307,6 +323,7 @@ def _ensure_styles(document: Any, names: tuple[str, ...]) -> None:
                     document.styles[style.name]
                 except KeyError:
                     document.styles.element.append(copy.deepcopy(style.element))
+    return copied
 
 
 def _body_width(document: Any) -> Any:
@@ -321,6 +338,17 @@ def _paragraph(document: Any, style_ids: dict[str, str], style: str) -> Any:
     every style for each paragraph: 18 s of 40 for 200 letters)."""
     paragraph = document.add_paragraph()
     paragraph._p.style = style_ids[style]
+    return paragraph
+
+
+def _bulleted(document: Any, level: int) -> Any:
+    """A bullet item drawn without a list style: a bullet and a hanging indent."""
+    from docx.shared import Cm
+
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.left_indent = Cm(0.63 * (level + 1))
+    paragraph.paragraph_format.first_line_indent = Cm(-0.63)
+    paragraph.add_run("\u2022\t")
     return paragraph
 
 
@@ -368,7 +396,9 @@ def _column_widths(block: Block, body: Any) -> list[Any]:
         return []
     columns = len(block.rows[0])
     texts = [[plain(row[c]) for row in block.rows] for c in range(columns)]
-    words = [max((len(w) for t in column for w in t.split()), default=1) for column in texts]
+    words = [
+        min(max((len(w) for t in column for w in t.split()), default=1), 24) for column in texts
+    ]
     lengths = [max((len(t) for t in column), default=1) for column in texts]
     wanted = [
         max(1.2 * word + 2, 0.6 * min(length, 40), 7)
@@ -404,29 +434,45 @@ def _field(paragraph: Any, instruction: str) -> None:
 
 
 def _header_and_footer(document: Any, marking: str | None) -> None:
+    """The marking at the top and the page number at the foot of every page: in each header
+    and footer the document uses (a reference may have its own first-page and even-page
+    ones)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+    even = document.settings.odd_and_even_pages_header_footer
     for section in document.sections:
-        if marking:
-            headers = [section.header]
-            headers += (
-                [section.first_page_header] if section.different_first_page_header_footer else []
-            )
-            headers += (
-                [section.even_page_header]
-                if document.settings.odd_and_even_pages_header_footer
-                else []
-            )
-            for header in headers:
+        first = section.different_first_page_header_footer
+        pairs = [(section.header, section.footer)]
+        pairs += [(section.first_page_header, section.first_page_footer)] if first else []
+        pairs += [(section.even_page_header, section.even_page_footer)] if even else []
+        for header, footer in pairs:
+            if marking:
                 paragraph = header.add_paragraph()
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 paragraph.add_run(word_text(marking)).bold = True
-        footer = section.footer.add_paragraph()
-        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        footer.add_run("Page ")
-        _field(footer, "PAGE")
-        footer.add_run(" of ")
-        _field(footer, "NUMPAGES")
+            numbered = footer.add_paragraph()
+            numbered.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            numbered.add_run("Page ")
+            _field(numbered, "PAGE")
+            numbered.add_run(" of ")
+            _field(numbered, "NUMPAGES")
+
+
+def _without_external_links(document: Any) -> None:
+    """No attached template on a server (a reference's settings can name one, which Word
+    would fetch on opening). Links in the reference's own header and footer are the
+    organisation's and stay."""
+    from docx.oxml.ns import qn
+
+    settings = document.settings
+    attached = settings.element.find(qn("w:attachedTemplate"))
+    if attached is not None:
+        settings.element.remove(attached)
+    for part in document.part.package.iter_parts():
+        if str(part.partname) == "/word/settings.xml":
+            for rid, relationship in list(part.rels.items()):
+                if relationship.is_external:
+                    del part.rels[rid]
 
 
 def _deterministic(document: Any) -> bytes:

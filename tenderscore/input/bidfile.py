@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from tenderscore.input.fields import FiniteFloat, Identifier, Money, StrictModel, Text
+from tenderscore.input.publication import OrgIdentifier
 
 
 class Adjustment(StrictModel):
@@ -115,9 +116,7 @@ class Supplier(StrictModel):
 
     legal_name: Text
     address: Text | None = None
-    identifier: Text | None = Field(
-        None, description="A unique identifier, e.g. 'GB-COH-01234567' (a company number)."
-    )
+    identifier: OrgIdentifier | None = None
     email: Text | None = Field(None, description="The contact e-mail address.")
 
 

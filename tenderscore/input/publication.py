@@ -11,39 +11,63 @@ from __future__ import annotations
 import datetime
 import itertools
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from tenderscore.input.fields import StrictModel, Text
 from tenderscore.rules.working_days import Region, standstill_end
 
 OCID_PREFIX = r"^ocds-[a-z0-9]{6}$"
-ORG_ID = re.compile(r"^(?P<scheme>[A-Z]{2}-[A-Z0-9]{2,12})-(?P<id>\S+)$")
+ORG_ID = re.compile(r"(?P<scheme>[A-Z]{2}-[A-Z0-9]{2,12})-(?P<id>[A-Za-z0-9][A-Za-z0-9./-]*)")
 """An organisation identifier as org-id.guide writes one: scheme (country and register), then
 the identifier in that register, e.g. GB-COH-01234567 (Companies House)."""
+
+OrgIdentifier = Annotated[
+    str,
+    Field(
+        pattern=r"^\S+$",
+        min_length=1,
+        max_length=100,
+        description="An organisation identifier without spaces, e.g. GB-COH-01234567 (org-id.guide "
+        "scheme, then the identifier in that register) or a company number.",
+    ),
+]
 
 ProcurementMethod = Literal["open", "selective", "limited", "direct"]
 """OCDS's method codelist: open (open procedure), selective (competitive flexible with a
 participation stage), limited and direct (direct award)."""
 
 
+def _quoted_date(value: object) -> object:
+    """A date written in quotes ('2026-10-23') as the date YAML reads unquoted."""
+    if isinstance(value, str) and len(value) == len("2026-10-23"):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+Day = Annotated[datetime.date, BeforeValidator(_quoted_date)]
+
+
 class Timeline(StrictModel):
     """The dates of the award that are known (all optional), for the standstill period and
     the order of the notices."""
 
-    tender_published: datetime.date | None = Field(None, description="The tender notice.")
-    submission_deadline: datetime.date | None = None
-    evaluation_completed: datetime.date | None = Field(
+    tender_published: Day | None = Field(None, description="The tender notice.")
+    submission_deadline: Day | None = None
+    evaluation_completed: Day | None = Field(
         None, description="The moderation meeting or the end of evaluation."
     )
-    approved: datetime.date | None = Field(
+    approved: Day | None = Field(
         None, description="The award decision (approval.yaml's date when not given)."
     )
-    summaries_sent: datetime.date | None = Field(
+    summaries_sent: Day | None = Field(
         None, description="Assessment summaries sent to the suppliers (before the notice)."
     )
-    award_notice: datetime.date | None = Field(
+    award_notice: Day | None = Field(
         None, description="The contract award notice published: the standstill begins."
     )
     holidays: Region = Field(
@@ -52,7 +76,7 @@ class Timeline(StrictModel):
         "northern_ireland, or united_kingdom (a bank holiday anywhere in the UK: the cautious "
         "reading of the Act's definition).",
     )
-    closed_days: list[datetime.date] = Field(
+    closed_days: list[Day] = Field(
         default_factory=list,
         max_length=100,
         description="Other days that are not working days (a bank holiday proclaimed for one "
@@ -76,6 +100,12 @@ class Timeline(StrictModel):
                 f"award notice ({self.award_notice}): they must be sent first (Procurement Act "
                 "2023 s50)"
             )
+        decided = self.approved or self.evaluation_completed
+        if self.summaries_sent and decided and self.summaries_sent < decided:
+            problems.append(
+                f"assessment summaries are dated {self.summaries_sent}, before the evaluation "
+                f"was completed and the award decided ({decided}): they report the decision"
+            )
         stages = [
             ("tender_published", self.tender_published),
             ("submission_deadline", self.submission_deadline),
@@ -95,9 +125,7 @@ class Timeline(StrictModel):
 class BuyerIdentity(StrictModel):
     """The buyer as open data names it."""
 
-    identifier: Text | None = Field(
-        None, description="An org-id.guide identifier, e.g. GB-PPON-PXXX-0000-XXXX."
-    )
+    identifier: OrgIdentifier | None = None
     address: Text | None = None
     email: Text | None = None
 

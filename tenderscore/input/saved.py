@@ -7,6 +7,7 @@ not import the validation models: ``export`` starts faster.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,19 @@ def read_export(path: Path) -> tuple[str, dict[str, Any] | bytes]:
         )
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError([Problem(path, f"not a JSON export: {exc}")]) from exc
+    if re.search(rb"\\u[dD][89a-fA-F]", data):  # a surrogate escape: lone ones cannot be text
+        try:
+            json.dumps(document, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError(
+                [
+                    Problem(
+                        path,
+                        "holds a \\u escape of half a character (a lone surrogate): "
+                        "not text any document can print (was it edited?)",
+                    )
+                ]
+            ) from None
     if not isinstance(document, dict) or document.get("schema") != EXPORT_SCHEMA:
         raise InputError(
             [

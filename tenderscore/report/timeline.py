@@ -32,6 +32,10 @@ def long_date(iso: str) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
+def _next_day(iso: str) -> str:
+    return (datetime.date.fromisoformat(iso) + datetime.timedelta(days=1)).isoformat()
+
+
 def timeline_rows(timeline: TimelinePart | None) -> list[tuple[str, str]]:
     """The known dates, in order, each with its label."""
     if timeline is None:
@@ -52,6 +56,6 @@ def standstill_sentence(timeline: TimelinePart | None) -> str | None:
         f"The standstill period of {NUMBER_WORDS[STANDSTILL_WORKING_DAYS]} working days "
         "(Procurement Act 2023 "
         f"s51; bank holidays in {HOLIDAY_WORDS[timeline['holidays']]} are not working days) "
-        f"ends on {long_date(timeline['standstill_ends'])}: the contract will not be entered "
-        "into before then."
+        f"ends at the end of {long_date(timeline['standstill_ends'])}: the contract will not "
+        f"be entered into before {long_date(_next_day(timeline['standstill_ends']))}."
     )
