@@ -49,13 +49,14 @@ def parse_formats(
     return formats
 
 
-def resolve_audience(audience: str | None, formats: str | None) -> str:
+def resolve_audience(audience: str | None, formats: str | None, *, official: bool = True) -> str:
     """The audience asked for, or the default: the public for the decision page alone
-    (``--format html``), which is made to be published, the committee otherwise."""
+    (``--format html``) of the official evaluation, which is made to be published; the
+    committee otherwise (a what-if or a draft is never the public's)."""
     if audience is not None:
         return audience
     asked = {part.strip().lower() for part in (formats or "").split(",") if part.strip()}
-    return "public" if asked == {"html"} else "committee"
+    return "public" if asked == {"html"} and official else "committee"
 
 
 WHAT_IF_DIR = "what-if"
@@ -208,16 +209,9 @@ def _report_files(
     drawn = {"points": charts.points_by_section, "tornado": charts.tornado}
     if value_chart:
         drawn["value"] = charts.value_for_money
-    from tenderscore.exporters.markdown import TEMPLATE
-    from tenderscore.exporters.public import TEMPLATE as PUBLIC_TEMPLATE
-    from tenderscore.exporters.word import wording_templates
-
     chart_names = {role: names.get(role, f"{role}.svg") for role in drawn}
     report = render_public_report if audience == "public" else render_report
-    wording = wording_templates(
-        template_dir, PUBLIC_TEMPLATE if audience == "public" else TEMPLATE, formats
-    )
-    markdown = report(document, chart_names, template_dir=wording)
+    markdown = report(document, chart_names, template_dir=template_dir)
     files: dict[str, bytes] = {}
     if "md" in formats:
         files |= {chart_names[role]: draw(document) for role, draw in drawn.items()}

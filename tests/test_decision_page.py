@@ -130,17 +130,19 @@ def test_bid_text_stays_text(tmp_path: Path) -> None:
 
 def test_the_decision_page_is_for_the_decision(tmp_path: Path) -> None:
     tender = copy_example(tmp_path)
-    refused = run_cli(["evaluate", tender, "--weights", "cost=60", "--format", "html"], exit_code=2)
-    assert "the public report describes the decision" in refused.stderr
-    run_cli(
-        ["evaluate", tender, "--weights", "cost=60", "--format", "html", "--audience", "committee"]
+    refused = run_cli(
+        ["evaluate", tender, "--weights", "cost=60", "--format", "html", "--audience", "public"],
+        exit_code=2,
     )
+    assert "the public report describes the decision" in refused.stderr
+    run_cli(["evaluate", tender, "--weights", "cost=60", "--format", "html"])  # the committee's
     what_if = next((tender / "out" / "what-if").glob("*/*-decision-committee.html"))
     text = what_if.read_text(encoding="utf-8")
     assert "<title>WHAT-IF, not the official evaluation: " in text
     assert "Leads under these weights" in text
     assert "Recommended for award" not in text
     assert "Reset to the what-if&#39;s weights" in text
+    assert _model(text)["baseline"] == "the leader of this what-if"
 
 
 def test_price_as_money_without_published_prices_offers_no_exploration(tmp_path: Path) -> None:

@@ -158,10 +158,10 @@ def evaluate(
     from tenderscore.errors import UsageError
     from tenderscore.exporting import resolve_audience
 
-    audience = resolve_audience(audience, formats)
     with working("Reading and checking the inputs", quiet=json_output):
         loaded = pipeline.load(tender_dir)
     tender, what_if = runs.reweighted(loaded, scenario, weights)
+    audience = resolve_audience(audience, formats, official=what_if is None and not draft)
     if json_output and audience != "committee":
         raise UsageError(
             "--json prints everything the committee sees; the public get the public report"
@@ -388,11 +388,12 @@ def export(
     from tenderscore.exporting import parse_formats, render_saved, resolve_audience
     from tenderscore.input.saved import read_export
 
-    audience = resolve_audience(audience, formats)
-
     kind, document = read_export(result)
     if kind != "json" or not isinstance(document, dict):
         raise UsageError("export re-renders from the JSON export, not from a workbook")
+    run = document.get("run")
+    official = isinstance(run, dict) and run.get("official") is True and not run.get("draft")
+    audience = resolve_audience(audience, formats, official=official)
     chosen = parse_formats(formats, audience=audience, default="xlsx,md")
     files = render_saved(result, document, chosen, template_dir=template, audience=audience)
     directory = out or result.parent

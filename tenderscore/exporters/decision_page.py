@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tenderscore.exporters import charts
+from tenderscore.exporters.escaping import without_controls
 from tenderscore.exporters.public import public_context
 from tenderscore.exporters.templating import environment, render
 from tenderscore.report.exploration import Detail, exploration_model
@@ -57,7 +58,7 @@ def render_decision_page(
         "what_if_mark": WHAT_IF,
         "baseline": "the published" if document["run"]["official"] else "the what-if's",
         "confidential": CONFIDENTIAL if audience == "committee" else "",
-        **_rank_rows(document),
+        **_rank_rows(document, places=None if audience == "committee" else 1),
         "model": model,
         "groups": _control_groups(model),
         "percent": lambda x: f"{100 * x:.1f}%",
@@ -87,9 +88,9 @@ def _committee_view(document: ExportDocument) -> dict[str, Any]:
     }
 
 
-def _rank_rows(document: ExportDocument) -> dict[str, Any]:
+def _rank_rows(document: ExportDocument, *, places: int | None) -> dict[str, Any]:
     """The rank probabilities (rank acceptability) as rows of percentages, likeliest winner
-    first."""
+    first: ``places`` of them (the public report publishes the first only)."""
     smaa = sensitivity_of(document)["smaa"]
     if smaa is None:
         return {"rank_rows": [], "rank_places": 0}
@@ -105,7 +106,10 @@ def _rank_rows(document: ExportDocument) -> dict[str, Any]:
         for k, bid in enumerate(smaa["bids"])
     ]
     rows.sort(key=lambda row: -row["p"])
-    return {"rank_rows": rows, "rank_places": smaa["ranks_kept"]}
+    shown = smaa["ranks_kept"] if places is None else min(places, smaa["ranks_kept"])
+    for row in rows:
+        row["places"] = row["places"][:shown]
+    return {"rank_rows": rows, "rank_places": shown}
 
 
 def _control_groups(model: dict[str, Any]) -> list[dict[str, Any]]:
@@ -116,7 +120,9 @@ def _control_groups(model: dict[str, Any]) -> list[dict[str, Any]]:
     nodes = model["nodes"]
     groups = []
     for parent in [-1, *range(len(nodes))]:
-        members = [k for k, node in enumerate(nodes) if node["parent"] == parent]
+        members = [
+            k for k, node in enumerate(nodes) if node["parent"] == parent and not node["fixed"]
+        ]
         if len(members) < 2:
             continue
         groups.append(
@@ -144,10 +150,22 @@ def _data_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
+def _plain(value: Any) -> Any:
+    """``value`` with every string's control and direction characters dropped: the script
+    sets names as text, which would render a right-to-left override."""
+    if isinstance(value, str):
+        return without_controls(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
 def _script_json(model: dict[str, Any]) -> str:
     """The model as JSON that cannot end its script element or open a comment: every '<',
     '>' and '&' is a JSON escape."""
-    text = json.dumps(model, ensure_ascii=False, sort_keys=True, allow_nan=False)
+    text = json.dumps(_plain(model), ensure_ascii=False, sort_keys=True, allow_nan=False)
     for character, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(character, escaped)
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

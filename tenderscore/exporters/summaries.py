@@ -37,12 +37,11 @@ def render_summary_letters(
 ) -> dict[str, bytes]:
     """File name -> bytes: each bidder's summary in Markdown, and as a Word letter laid out
     from that Markdown (``exporters/word.py``), marked for its addressee only."""
-    from tenderscore.exporters.word import markdown_to_docx, wording_templates
+    from tenderscore.exporters.word import markdown_to_docx
 
     reference = document["tender"]["reference"]
     names = {bid["id"]: bid["name"] for bid in [*document["bids"], *document["set_aside"]]}
-    wording = wording_templates(template_dir, TEMPLATE, formats)
-    texts = render_summaries(document, template_dir=wording)
+    texts = render_summaries(document, template_dir=template_dir)
     files: dict[str, bytes] = {}
     for bid_id, name in names.items():
         markdown = texts[summary_name(reference, bid_id)]

@@ -29,9 +29,20 @@ class TemplateLimitError(Exception):
     """A template went past a bound."""
 
 
+KNOWN_TEMPLATES = (
+    "report.md.j2",
+    "report-public.md.j2",
+    "summary.md.j2",
+    "decision.html.j2",
+    "reference.docx",
+)
+"""What a --template directory may hold; one holding none of them is a mistake (a misspelt
+file name would otherwise silently give the built-in wording)."""
+
+
 def environment(template_dir: Path | None, name: str, *, html: bool = False) -> Any:
-    """The sandboxed, bounded environment; ``template_dir`` must hold the template ``name``
-    it replaces (a directory without it would silently give the built-in one). ``html``:
+    """The sandboxed, bounded environment; ``template_dir`` replaces the built-in ``name``
+    when it holds it, and must hold at least one of ``KNOWN_TEMPLATES``. ``html``:
     every value is HTML-escaped, with its control characters dropped, unless a template
     marks it safe (only the page's own inline assets are).
 
@@ -39,7 +50,12 @@ def environment(template_dir: Path | None, name: str, *, html: bool = False) -> 
         UsageError: when ``template_dir`` has no ``name``.
     """
     if template_dir is not None and not (template_dir / name).is_file():
-        raise UsageError(f"--template {template_dir}: no {name} there to use")
+        if not any((template_dir / known).is_file() for known in KNOWN_TEMPLATES):
+            raise UsageError(
+                f"--template {template_dir}: no {name} there to use (nor any of "
+                f"{', '.join(KNOWN_TEMPLATES)})"
+            )
+        template_dir = None  # the organisation replaced other documents: this one is built in
     from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 

@@ -54,27 +54,6 @@ class Block:
     right: list[bool] = field(default_factory=list)
 
 
-def wording_templates(
-    template_dir: Path | None, markdown_template: str, formats: Any
-) -> Path | None:
-    """The ``--template`` directory for the Markdown a Word document is laid out from. A
-    directory may hold the organisation's wording (the Markdown template), its house style
-    (``reference.docx``), or both: holding only the house style, the built-in wording is used.
-
-    Raises:
-        UsageError: a directory with neither file.
-    """
-    if template_dir is None or (template_dir / markdown_template).is_file():
-        return template_dir
-    if (template_dir / REFERENCE_DOCX).is_file() and "docx" in formats:
-        return None
-    if "md" in formats:
-        return template_dir  # the Markdown's own check names what is missing
-    raise UsageError(
-        f"--template {template_dir}: no {REFERENCE_DOCX} or {markdown_template} there to use"
-    )
-
-
 def markdown_to_docx(
     markdown: str,
     *,

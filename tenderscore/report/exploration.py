@@ -24,7 +24,6 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from tenderscore.report.criteria import document_leaves, document_section_leaves
-from tenderscore.report.disclosure import losing_prices_public
 from tenderscore.report.types import (
     BidPart,
     CriterionPart,
@@ -38,6 +37,8 @@ from tenderscore.rules.ranking import PRICE, RELATIVE_TOLERANCE, nearly_equal
 
 Detail = Literal["criteria", "sections"]
 
+PUBLISHED_DECIMALS = 2
+"""The public report's precision for points: the public page's section scores hold no more."""
 RELATIVE_VALUE_FUNCTIONS = ("observed", "relative_to_best")
 """Numeric value functions scored against the other bids (the engine's ``RelativeValue``)."""
 
@@ -46,7 +47,9 @@ def exploration_model(document: ExportDocument, *, detail: Detail) -> dict[str, 
     """The JSON the page's script reads (see the module docstring), or one with
     ``unavailable`` saying why the exploration cannot be offered."""
     method = AGGREGATIONS[document["method"]["aggregation"]]
-    if detail == "sections" and method.price_as_money and not losing_prices_public(document):
+    disclosure = document["disclosure"]
+    every_price = disclosure["winner_price"] and disclosure["losing_prices"]
+    if detail == "sections" and method.price_as_money and not every_price:
         return {
             "unavailable": "Under this tender's method each total is a price adjusted for "
             "quality, so recomputing totals needs every bid's price, which is not published."
@@ -110,13 +113,56 @@ def exploration_model(document: ExportDocument, *, detail: Detail) -> dict[str, 
         "intervals": _intervals(document, detail),
         "published": {
             "winners": [bid["id"] for bid in explored if bid["rank"] == 1],
-            "totals": {bid["id"]: bid["total"] for bid in explored if bid["eligible"]},
+            "totals": {
+                bid["id"]: round(bid["total"], PUBLISHED_DECIMALS)
+                if detail == "sections"
+                else bid["total"]
+                for bid in explored
+                if bid["eligible"]
+            },
             "ranks": {bid["id"]: bid["rank"] for bid in explored},
         },
         "notExplored": fixed_out,
         "unseenMayReturn": any(bid["movable"] for bid in fixed_out),
-        "caveats": caveats,
+        "hiddenUnits": sorted(
+            {
+                unit_index[_section_of(criteria, node)]
+                for bid in fixed_out
+                if bid["movable"]
+                for node in bid["minimums"]
+            }
+        ),
+        "unitError": [
+            0.5 * 10**-PUBLISHED_DECIMALS / (100 * criteria[unit]["effective_weight"])
+            if detail == "sections" and criteria[unit]["effective_weight"] > 0
+            else 0.0
+            for unit in units
+        ],
+        "caveats": caveats + _tie_break_caveats(document, units, detail),
+        "baseline": _baseline(document),
     }
+
+
+def _baseline(document: ExportDocument) -> str:
+    """What the page's figures start from, as its sentences name it."""
+    run = document["run"]
+    if not run["official"]:
+        return "the leader of this what-if"
+    return (
+        "the leader of this draft" if run.get("draft", False) else "the bid recommended for award"
+    )
+
+
+def _tie_break_caveats(document: ExportDocument, units: list[str], detail: Detail) -> list[str]:
+    dropped = [
+        entry for entry in document["method"]["tie_break"] if entry != PRICE and entry not in units
+    ]
+    if detail == "criteria" or not dropped:
+        return []
+    return [
+        f"Ties are broken first by {', '.join(dropped)}, whose scores are not published: a tie "
+        "under other weights is shown here as a shared place."
+    ]
 
 
 def _weighted_nodes(document: ExportDocument, detail: Detail) -> list[dict[str, Any]]:
@@ -135,12 +181,28 @@ def _weighted_nodes(document: ExportDocument, detail: Detail) -> list[dict[str, 
             "id": node["id"],
             "name": node["name"],
             "parent": ids.index(node["parent"]) if node["parent"] in ids else -1,
-            "stated": node["stated_weight"],
+            # the public page holds no children: a section's weight as resolved from them
+            "stated": _raw_weight(document, node)
+            if detail == "sections"
+            else node["stated_weight"],
             "local": node["local_weight"],
             "isSection": node["kind"] == "section",
+            # published at 0%: its scores are not published, so it cannot be weighted here
+            "fixed": detail == "sections" and node["effective_weight"] <= 0,
         }
         for node in weighted
     ]
+
+
+def _raw_weight(document: ExportDocument, node: CriterionPart) -> float:
+    """A node's weight before normalisation, as the tree resolves it (input/hierarchy.py):
+    stated, or under points weighting a section's children's sum."""
+    if node["stated_weight"] is not None:
+        return node["stated_weight"]
+    if node["kind"] == "pass_fail" or not document_section_leaves(document, node["id"]):
+        return 0.0
+    children = [n for n in document["criteria"] if n["parent"] == node["id"]]
+    return sum(_raw_weight(document, child) for child in children)
 
 
 def _section_of(criteria: dict[str, CriterionPart], node_id: str) -> str:
@@ -183,24 +245,21 @@ def _tree_weight(criteria: dict[str, CriterionPart], node_id: str) -> float:
 def _unit_values(
     document: ExportDocument, bid: BidPart, units: list[str], detail: Detail
 ) -> list[float]:
-    """The bid's partial value on each unit: a leaf's value, or a section's score (its
-    quality leaves' weighted mean under price-as-money methods, as the engine weighs them)."""
+    """The bid's partial value on each unit: a leaf's value; on the public page a section's
+    score as the public report publishes it, its points to two decimals over its weight (a
+    finer figure, with the successful tender's price and a relative price formula, gives the
+    other prices to the penny, and a section's scores more digits than it publishes)."""
     cells = {cell["criterion"]: cell for cell in bid["criteria"]}
     if detail == "criteria":
         return [cells[unit]["value"] for unit in units]
     criteria = {node["id"]: node for node in document["criteria"]}
-    as_money = AGGREGATIONS[document["method"]["aggregation"]].price_as_money
-    values = []
-    for unit in units:
-        leaves = [
-            leaf
-            for leaf in document_section_leaves(document, unit)
-            if not (as_money and criteria[leaf]["kind"] == "price")
-        ]
-        weight = sum(criteria[leaf]["effective_weight"] for leaf in leaves)
-        mass = sum(criteria[leaf]["effective_weight"] * cells[leaf]["value"] for leaf in leaves)
-        values.append(mass / weight if weight > 0 else 0.0)
-    return values
+    return [
+        round(bid["section_points"][unit], PUBLISHED_DECIMALS)
+        / (100 * criteria[unit]["effective_weight"])
+        if criteria[unit]["effective_weight"] > 0
+        else 0.0
+        for unit in units
+    ]
 
 
 def _price(bid: BidPart, detail: Detail, document: ExportDocument) -> float | None:
@@ -232,14 +291,23 @@ def _explored_bids(
     fixed_out: list[dict[str, Any]] = []
     for bid in document["bids"]:
         reasons = bid["exclusions"]
+        undefined = AGGREGATIONS[document["method"]["aggregation"]].undefined
         weight_bound = bool(reasons) and all(
-            e["kind"] == "minimum" and (e["criterion"] in moving or e["criterion"] == "quality")
+            e["kind"] == "minimum"
+            and (e["criterion"] in moving or (bool(undefined) and e["reason"] == undefined))
             for e in reasons
         )
         if bid["eligible"] or (weight_bound and detail == "criteria"):
             explored.append(bid)
         else:
-            fixed_out.append({"id": bid["id"], "name": bid["name"], "movable": weight_bound})
+            fixed_out.append(
+                {
+                    "id": bid["id"],
+                    "name": bid["name"],
+                    "movable": weight_bound,
+                    "minimums": [e["criterion"] for e in reasons if e["criterion"] in moving],
+                }
+            )
     return explored, fixed_out
 
 
@@ -298,10 +366,13 @@ def _tie_breaks(
                 {"name": entry, "units": [units.index(leaf) for leaf in leaves], "order": None}
             )
             continue
-        criteria = {node["id"]: node for node in document["criteria"]}
-        section = units.index(_section_of(criteria, entry))
-        points = [bid["node_points"][entry] for bid in bids]
-        keys.append({"name": entry, "units": [section], "order": _order(points)})
+        if entry not in units:  # a criterion's scores are not published, not even their order:
+            break  # the keys after it would break ties the engine breaks on it
+        leaves_of = set(leaves)
+        points = [
+            sum(c["points"] for c in bid["criteria"] if c["criterion"] in leaves_of) for bid in bids
+        ]
+        keys.append({"name": entry, "units": [units.index(entry)], "order": _order(points)})
     return keys
 
 

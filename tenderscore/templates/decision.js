@@ -12,7 +12,10 @@
   var root = document.getElementById("exploration");
   if (!source || !root) return;
   var model = JSON.parse(source.textContent);
-  if (model.unavailable) return;
+  if (model.unavailable) {
+    root.hidden = false; /* the reason it is not offered, in words */
+    return;
+  }
   var nodes = model.nodes;
   var units = model.units;
   var bids = model.bids;
@@ -46,6 +49,14 @@
   function rounded(stage, x) {
     var decimals = model.rounding[stage];
     return decimals === null || decimals === undefined ? x : excelRound(x, decimals);
+  }
+
+  /* How far the published rounding of sections and total can move a total by one step. */
+  function roundingSteps() {
+    var steps = 0;
+    if (model.rounding.section !== null) steps += model.sections.length * Math.pow(10, -model.rounding.section);
+    if (model.rounding.total !== null) steps += Math.pow(10, -model.rounding.total);
+    return steps;
   }
 
   function children(k) {
@@ -218,12 +229,22 @@
       contentionChanged = earlyNow.some(function (f, i) { return f !== publishedEarly[i]; });
       /* a bid below a weight-dependent minimum whose scores this page does not hold may
        * come back whenever a weight that minimum reads moves: say so, never guess */
-      contentionChanged = contentionChanged || (model.unseenMayReturn && model.minimums.some(function (minimum) {
-        return minimum.early && minimum.units.some(function (u) {
-          return Math.abs(weights[u] - publishedWeights[u]) > 1e-12;
-        });
-      }));
     }
+    /* a bid below a weight-dependent minimum whose scores this page does not hold may come
+     * back whenever a weight that minimum reads moves: say so, never guess */
+    var hiddenMayReturn = model.unseenMayReturn && model.hiddenUnits.some(function (u) {
+      return Math.abs(weights[u] - publishedWeights[u]) > 1e-12;
+    });
+    /* the public page's section scores are the published ones (two decimals): each total is
+     * known to within this much, and a lead smaller than twice it is too close to call */
+    var error = bids.map(function () {
+      var e = units.reduce(function (sum, unit, u) { return sum + 100 * weights[u] * model.unitError[u]; }, 0);
+      return e > 0 ? e + roundingSteps() : 0; /* a rounded stage can step either way */
+    });
+    var winners = ranking.groups.length ? ranking.groups[0] : [];
+    var runnerUp = ranking.groups.length > 1 ? ranking.groups[1][0] : null;
+    var close = runnerUp !== null && error[0] > 0 &&
+      Math.abs(totals[winners[0]] - totals[runnerUp]) <= 2 * error[0];
     return {
       local: resolved.local,
       effective: resolved.effective,
@@ -231,8 +252,10 @@
       sectionPoints: sectionPoints,
       failed: failed,
       ranking: ranking,
-      winners: ranking.groups.length ? ranking.groups[0] : [],
+      winners: winners,
+      close: close,
       contentionChanged: contentionChanged,
+      hiddenMayReturn: hiddenMayReturn,
     };
   }
 
@@ -250,8 +273,24 @@
 
   /* ---- the address fragment: #weights=id:number,... -------------------------------- */
 
-  var nodeIndex = {};
+  var nodeIndex = Object.create(null); /* no inherited names: 'constructor' is no criterion */
   nodes.forEach(function (node, k) { nodeIndex[node.id] = k; });
+  var NUMBER = /^\+?(\d+(_\d+)*)?(\.\d+(_\d+)*)?([eE][+-]?\d+(_\d+)*)?$/;
+  var SHOWN = 40;
+
+  /* A number as Python's float reads one in --weights (digits, '_' between digits, a
+   * decimal point, an exponent), or NaN. */
+  function weightNumber(text) {
+    text = text.trim();
+    if (!text || !/\d/.test(text) || !NUMBER.test(text)) return NaN;
+    return Number(text.replace(/_/g, ""));
+  }
+
+  /* Fragment text as a message shows it: short, no control or direction characters. */
+  function quoted(text) {
+    text = text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "");
+    return "'" + (text.length > SHOWN ? text.slice(0, SHOWN) + "..." : text) + "'";
+  }
 
   function parseFragment(hash) {
     var stated = published.slice();
@@ -269,11 +308,14 @@
       if (!pair) return;
       var at = pair.lastIndexOf(":");
       var id = at < 0 ? pair : pair.slice(0, at).trim();
-      var number = at < 0 ? NaN : Number(pair.slice(at + 1));
+      var number = at < 0 ? NaN : weightNumber(pair.slice(at + 1));
       if (!(id in nodeIndex)) {
-        problems.push("No weighted criterion or section '" + id + "' on this page: ignored.");
-      } else if (!(number >= 0 && number <= 1e6) || pair.slice(at + 1).trim() === "") {
-        problems.push("'" + pair + "' is not id:number with a number from 0 to 1000000: ignored.");
+        problems.push("No weighted criterion or section " + quoted(id) + " on this page: ignored.");
+      } else if (nodes[nodeIndex[id]].fixed) {
+        problems.push(nodes[nodeIndex[id]].name + " carries no weight as published, so its " +
+          "scores are not published and it cannot be weighted here: ignored.");
+      } else if (!(number >= 0 && number <= 1e6)) {
+        problems.push(quoted(pair) + " is not id:number with a number from 0 to 1000000: ignored.");
       } else stated[nodeIndex[id]] = number;
     });
     return { stated: stated, problems: problems, given: true };
@@ -367,15 +409,22 @@
     var names = result.winners.map(function (i) { return bids[i].name; });
     winner.setAttribute("data-bid", ids.join(" "));
     var same = ids.join(" ") === model.published.winners.join(" ");
+    var inexact = result.contentionChanged || result.hiddenMayReturn;
     if (!ids.length) winner.textContent = "With these weights no bid could be ranked.";
     else {
       winner.textContent = "With these weights " + names.join(" and ") +
         (ids.length > 1 ? " would share first place" : " would rank first") +
-        (same ? " (the same as the decision)." : " (not the bid recommended for award).");
+        (same ? " (the same as " + model.baseline + ")." : " (not " + model.baseline + ").") +
+        (result.close ? " The lead is within the rounding of the published section scores: " +
+          "too close to call from this page." : "") +
+        (inexact ? " Not exact: see the note above the controls." : "");
     }
     winner.setAttribute("data-changed", same ? "no" : "yes");
-    var caveat = document.getElementById("exploration-contention");
-    caveat.hidden = !result.contentionChanged;
+    winner.setAttribute("data-close", result.close ? "yes" : "no");
+    winner.setAttribute("data-exact", inexact ? "no" : "yes");
+    document.getElementById("exploration-contention").hidden = !result.contentionChanged;
+    document.getElementById("exploration-hidden").hidden = !result.hiddenMayReturn;
+    root.classList.toggle("moved", parsed.given);
     renderTable(result);
   }
 
@@ -429,6 +478,30 @@
     show(parseFragment(""));
   });
   window.addEventListener("hashchange", function () { show(parseFragment(location.hash)); });
+  /* The page must reproduce the decision before it offers to change it: at the published
+   * weights, the same ranks and totals (to the published precision) or no exploration. */
+  function reproducesTheDecision() {
+    var result = evaluateWeights(published);
+    if (result.error) return false;
+    return bids.every(function (bid, i) {
+      var place = result.ranking.places[i];
+      var rank = place ? place.rank : null;
+      if (rank !== model.published.ranks[bid.id]) return false;
+      if (rank === null) return true;
+      /* published totals: to the engine's float on the committee's page; to two decimals,
+       * from section scores to two decimals, on the public page */
+      var rounded = model.unitError.some(function (e) { return e > 0; });
+      var bound = rounded ? 0.005 * (1 + units.length) + roundingSteps() + 1e-9 : 1e-7;
+      return Math.abs(result.totals[i] - model.published.totals[bid.id]) <= bound;
+    });
+  }
+
   root.hidden = false;
+  if (!reproducesTheDecision()) {
+    var refused = document.getElementById("exploration-refused");
+    refused.hidden = false;
+    document.getElementById("exploration-controls").hidden = true;
+    return;
+  }
   show(parseFragment(location.hash));
 })();
