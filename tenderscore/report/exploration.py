@@ -9,14 +9,17 @@ detail, one model:
 
 - the committee's page explores every weight: its units are the leaf criteria;
 - the public page explores the sections' weights only: its units are the top-level sections,
-  each carrying the bid's section score (public in the report's ranking table), because a
-  criterion's weight moved alone reveals each bid's score on that criterion, which the public
-  report withholds (``report/disclosure.py``).
+  each carrying the bid's section score as the public report prints it (two decimals of
+  points), because a criterion's weight moved alone reveals each bid's score on that
+  criterion, and a finer section score the other prices, which the public report withholds
+  (``report/disclosure.py``). Its totals are therefore known to within that rounding, which
+  the page says (``unitError``), calling a lead inside it too close to call.
 
 What the model cannot reproduce exactly is named in ``caveats`` and shown on the page, never
-glossed: a public page under a tender that rounds each criterion's points, a minimum below
-section level, and (checked in the page) weights under which another set of bids would meet
-the minimums that the relative scores are computed against.
+glossed: a tender that rounds each criterion's points (public page), a minimum below section
+level, tie-break keys whose order is not public, and (checked in the page) weights under which
+another set of bids would meet the minimums. The page also recomputes the published weights'
+ranking when it loads and offers no exploration if it cannot reproduce it.
 """
 
 from __future__ import annotations
