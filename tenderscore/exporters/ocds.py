@@ -22,7 +22,12 @@ from tenderscore.exporters.markdown import aggregation_words, minimum_text, pric
 from tenderscore.figures import number
 from tenderscore.input.publication import ORG_ID
 from tenderscore.report.award import award_date, check_publishable
-from tenderscore.report.criteria import document_leaves, document_priced
+from tenderscore.report.criteria import (
+    criteria_by_id,
+    document_leaves,
+    document_priced,
+    section_of,
+)
 from tenderscore.report.disclosure import public_prices
 from tenderscore.report.timeline import standstill_sentence
 from tenderscore.report.types import CriterionPart, ExportDocument
@@ -139,10 +144,8 @@ def _leaves(document: ExportDocument) -> list[CriterionPart]:
 
 def _criterion(document: ExportDocument, node: CriterionPart) -> dict[str, Any]:
     """One leaf criterion: its type, name, section, weight and minimum."""
-    names = {n["id"]: n["name"] for n in document["criteria"]}
-    section = node["parent"]
-    while section is not None and (parent := _parent(document, section)) is not None:
-        section = parent
+    criteria = criteria_by_id(document)
+    section = section_of(criteria, node["id"])
     as_money = AGGREGATIONS[document["method"]["aggregation"]].price_as_money
     numbers: list[dict[str, Any]] = []
     if not (as_money and node["kind"] == "price"):  # price then enters the figure as money
@@ -158,13 +161,11 @@ def _criterion(document: ExportDocument, node: CriterionPart) -> dict[str, Any]:
     criterion: dict[str, Any] = {
         "type": _criterion_type(document, node),
         "name": node["name"],
-        "description": f"{names[section]}: {described}" if section else described,
+        "description": f"{criteria[section]['name']}: {described}"
+        if section != node["id"]
+        else described,
     }
     return criterion | ({"numbers": numbers} if numbers else {})
-
-
-def _parent(document: ExportDocument, node_id: str) -> str | None:
-    return next(n["parent"] for n in document["criteria"] if n["id"] == node_id)
 
 
 def _criterion_type(document: ExportDocument, node: CriterionPart) -> str:

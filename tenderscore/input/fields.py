@@ -4,6 +4,7 @@ money or a weight may be."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -43,3 +44,8 @@ CURRENCY = r"^[A-Z]{3}$"
 
 class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, hide_input_in_errors=True)
+
+
+Day = Annotated[datetime.date, Field(strict=False)]
+"""A date, written YYYY-MM-DD, quoted or not (YAML reads an unquoted one as a date, a quoted
+one as text)."""

@@ -8,7 +8,6 @@ more than one file (a bid answering a criterion that does not exist, say) live i
 
 from __future__ import annotations
 
-import datetime
 import itertools
 from typing import Annotated, Any, Literal
 
@@ -23,6 +22,7 @@ from pydantic import (
 from tenderscore.input.fields import (  # re-exported: the models' field types
     CURRENCY,
     LARGEST_SCALE,
+    Day,
     Direction,
     FiniteFloat,
     Identifier,
@@ -345,9 +345,7 @@ class Declaration(StrictModel):
 
     person: Identifier = Field(description="A panel member's id, or the id of another person.")
     role: Text = Field(description="Their role in the procurement.")
-    declared: datetime.date = Field(
-        strict=False, description="When the declaration was made (YYYY-MM-DD)."
-    )
+    declared: Day = Field(description="When the declaration was made (YYYY-MM-DD).")
     interest: Text = Field(description="'none', or the interest declared.")
     bids: list[Identifier] = Field(
         default_factory=list, description="The bids the interest concerns."

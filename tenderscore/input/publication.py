@@ -13,9 +13,9 @@ import itertools
 import re
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
-from tenderscore.input.fields import StrictModel, Text
+from tenderscore.input.fields import Day, StrictModel, Text
 from tenderscore.rules.working_days import Region, standstill_end
 
 OCID_PREFIX = r"^ocds-[a-z0-9]{6}$"
@@ -37,19 +37,6 @@ OrgIdentifier = Annotated[
 ProcurementMethod = Literal["open", "selective", "limited", "direct"]
 """OCDS's method codelist: open (open procedure), selective (competitive flexible with a
 participation stage), limited and direct (direct award)."""
-
-
-def _quoted_date(value: object) -> object:
-    """A date written in quotes ('2026-10-23') as the date YAML reads unquoted."""
-    if isinstance(value, str) and len(value) == len("2026-10-23"):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
-
-
-Day = Annotated[datetime.date, BeforeValidator(_quoted_date)]
 
 
 class Timeline(StrictModel):

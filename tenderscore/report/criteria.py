@@ -5,7 +5,7 @@ The helpers every renderer uses to find its way in the document, defined once be
 
 from __future__ import annotations
 
-from tenderscore.report.types import BidPart, ExportDocument
+from tenderscore.report.types import BidPart, CriterionPart, ExportDocument
 
 
 def document_leaves(document: ExportDocument) -> list[str]:
@@ -31,6 +31,18 @@ def document_section_leaves(document: ExportDocument, node_id: str) -> list[str]
             found.append(current)
         stack.extend(reversed(children.get(current, [])))
     return [leaf for leaf in document_leaves(document) if leaf in found]
+
+
+def criteria_by_id(document: ExportDocument) -> dict[str, CriterionPart]:
+    return {node["id"]: node for node in document["criteria"]}
+
+
+def section_of(criteria: dict[str, CriterionPart], node_id: str) -> str:
+    """The top-level node (section, or a top-level leaf) that ``node_id`` lies beneath."""
+    node = criteria[node_id]
+    while node["parent"] is not None:
+        node = criteria[node["parent"]]
+    return node["id"]
 
 
 def quality_points(bid: BidPart) -> float:

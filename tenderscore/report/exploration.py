@@ -26,7 +26,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from tenderscore.report.criteria import document_leaves, document_section_leaves
+from tenderscore.report.criteria import (
+    criteria_by_id,
+    document_leaves,
+    document_section_leaves,
+    section_of,
+)
 from tenderscore.report.types import (
     BidPart,
     CriterionPart,
@@ -57,7 +62,7 @@ def exploration_model(document: ExportDocument, *, detail: Detail) -> dict[str, 
             "unavailable": "Under this tender's method each total is a price adjusted for "
             "quality, so recomputing totals needs every bid's price, which is not published."
         }
-    criteria = {node["id"]: node for node in document["criteria"]}
+    criteria = criteria_by_id(document)
     units = document_leaves(document) if detail == "criteria" else list(document["sections"])
     unit_index = {unit: k for k, unit in enumerate(units)}
     nodes = _weighted_nodes(document, detail)
@@ -71,7 +76,7 @@ def exploration_model(document: ExportDocument, *, detail: Detail) -> dict[str, 
             "scores only) cannot repeat: totals may differ from the engine's in the last "
             "decimal."
         )
-    minimums, minimum_caveats = _moving_minimums(document, detail, unit_index)
+    minimums, minimum_caveats = _moving_minimums(document, criteria, detail, unit_index)
     caveats += minimum_caveats
     caveats += [
         f"{bid['name']} is below a minimum that depends on the weights; its scores are not "
@@ -96,7 +101,7 @@ def exploration_model(document: ExportDocument, *, detail: Detail) -> dict[str, 
             {
                 "id": unit,
                 "priceShare": _price_share(criteria, leaves_of[unit]),
-                "section": document["sections"].index(_section_of(criteria, unit)),
+                "section": document["sections"].index(section_of(criteria, unit)),
                 "relative": any(_relative(document, criteria[leaf]) for leaf in leaves_of[unit]),
             }
             for unit in units
@@ -106,8 +111,8 @@ def exploration_model(document: ExportDocument, *, detail: Detail) -> dict[str, 
             {
                 "id": bid["id"],
                 "name": bid["name"],
-                "values": _unit_values(document, bid, units, detail),
-                "price": _price(bid, detail, document),
+                "values": _unit_values(criteria, bid, units, detail),
+                "price": _price(bid, document),
             }
             for bid in explored
         ],
@@ -129,7 +134,7 @@ def exploration_model(document: ExportDocument, *, detail: Detail) -> dict[str, 
         "unseenMayReturn": any(bid["movable"] for bid in fixed_out),
         "hiddenUnits": sorted(
             {
-                unit_index[_section_of(criteria, node)]
+                unit_index[section_of(criteria, node)]
                 for bid in fixed_out
                 if bid["movable"]
                 for node in bid["minimums"]
@@ -208,13 +213,6 @@ def _raw_weight(document: ExportDocument, node: CriterionPart) -> float:
     return sum(_raw_weight(document, child) for child in children)
 
 
-def _section_of(criteria: dict[str, CriterionPart], node_id: str) -> str:
-    node = criteria[node_id]
-    while node["parent"] is not None:
-        node = criteria[node["parent"]]
-    return node["id"]
-
-
 def _relative(document: ExportDocument, node: CriterionPart) -> bool:
     """Whether a leaf is scored against the other bids in contention (so its values hold
     only while the same bids are in contention)."""
@@ -246,7 +244,7 @@ def _tree_weight(criteria: dict[str, CriterionPart], node_id: str) -> float:
 
 
 def _unit_values(
-    document: ExportDocument, bid: BidPart, units: list[str], detail: Detail
+    criteria: dict[str, CriterionPart], bid: BidPart, units: list[str], detail: Detail
 ) -> list[float]:
     """The bid's partial value on each unit: a leaf's value; on the public page a section's
     score as the public report publishes it, its points to two decimals over its weight (a
@@ -255,7 +253,6 @@ def _unit_values(
     cells = {cell["criterion"]: cell for cell in bid["criteria"]}
     if detail == "criteria":
         return [cells[unit]["value"] for unit in units]
-    criteria = {node["id"]: node for node in document["criteria"]}
     return [
         round(bid["section_points"][unit], PUBLISHED_DECIMALS)
         / (100 * criteria[unit]["effective_weight"])
@@ -265,7 +262,7 @@ def _unit_values(
     ]
 
 
-def _price(bid: BidPart, detail: Detail, document: ExportDocument) -> float | None:
+def _price(bid: BidPart, document: ExportDocument) -> float | None:
     """The price, where the figure needs it and the audience may read it."""
     if bid["price"] is None or not AGGREGATIONS[document["method"]["aggregation"]].price_as_money:
         return None
@@ -315,12 +312,14 @@ def _explored_bids(
 
 
 def _moving_minimums(
-    document: ExportDocument, detail: Detail, unit_index: dict[str, int]
+    document: ExportDocument,
+    criteria: dict[str, CriterionPart],
+    detail: Detail,
+    unit_index: dict[str, int],
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The minimums whose outcome can change with the weights, on the page's units."""
     found: list[dict[str, Any]] = []
     caveats: list[str] = []
-    criteria = {node["id"]: node for node in document["criteria"]}
     for node in document["criteria"]:
         minimum = node["spec"].get("minimum")
         if not minimum or (minimum["points"] is None and minimum["percent"] is None):

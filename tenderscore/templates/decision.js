@@ -110,6 +110,15 @@
     return w;
   }
 
+  var values = bids.map(function (bid) { return bid.values; });
+
+  /* Each bid's points on each unit: 100 x weight x value, rounded as published. */
+  function pointsOf(weights) {
+    return values.map(function (row) {
+      return row.map(function (v, u) { return rounded("points", 100 * v * weights[u]); });
+    });
+  }
+
   function figureOf(quality, price) {
     var method = model.method;
     if (method.name === "price_per_quality_point") return quality > 0 ? price / quality : Infinity;
@@ -161,7 +170,7 @@
     return { places: places, groups: groups.map(function (g) { return g.members.slice().sort(function (a, b) { return a - b; }); }) };
   }
 
-  function failsMinimums(points, values, weights, early) {
+  function failsMinimums(points, weights, early) {
     return model.minimums.map(function (minimum) {
       if (early !== undefined && minimum.early !== early) return [];
       return bids.map(function (bid, i) {
@@ -187,10 +196,7 @@
     var resolved = resolveWeights(stated);
     if (resolved.error) return resolved;
     var weights = scoringWeights(resolved.effective);
-    var values = bids.map(function (bid) { return bid.values; });
-    var points = values.map(function (row) {
-      return row.map(function (v, u) { return rounded("points", 100 * v * weights[u]); });
-    });
+    var points = pointsOf(weights);
     var sectionPoints = points.map(function (row) {
       var sums = model.sections.map(function () { return 0; });
       row.forEach(function (p, u) { sums[units[u].section] += p; });
@@ -203,7 +209,7 @@
       var price = bid.price === null ? NaN : bid.price;
       return rounded("total", figureOf(figure, price));
     });
-    var failed = failedSet(failsMinimums(points, values, weights));
+    var failed = failedSet(failsMinimums(points, weights));
     var candidates = [];
     bids.forEach(function (bid, i) { if (!failed[i] && isFinite(totals[i])) candidates.push(i); });
     var keys = [{
@@ -225,7 +231,7 @@
     var ranking = rankBids(candidates, keys);
     var contentionChanged = false;
     if (units.some(function (unit) { return unit.relative; })) {
-      var earlyNow = failedSet(failsMinimums(points, values, weights, true));
+      var earlyNow = failedSet(failsMinimums(points, weights, true));
       contentionChanged = earlyNow.some(function (f, i) { return f !== publishedEarly[i]; });
       /* a bid below a weight-dependent minimum whose scores this page does not hold may
        * come back whenever a weight that minimum reads moves: say so, never guess */
@@ -261,15 +267,7 @@
 
   var published = nodes.map(function (node) { return node.stated; });
   var publishedWeights = scoringWeights(resolveWeights(published).effective);
-  var publishedEarly = (function () {
-    var resolved = resolveWeights(published);
-    var weights = scoringWeights(resolved.effective);
-    var values = bids.map(function (bid) { return bid.values; });
-    var points = values.map(function (row) {
-      return row.map(function (v, u) { return rounded("points", 100 * v * weights[u]); });
-    });
-    return failedSet(failsMinimums(points, values, weights, true));
-  })();
+  var publishedEarly = failedSet(failsMinimums(pointsOf(publishedWeights), publishedWeights, true));
 
   /* ---- the address fragment: #weights=id:number,... -------------------------------- */
 
